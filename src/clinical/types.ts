@@ -1,0 +1,344 @@
+// The engine's vocabulary of facts. Data flows one way:
+//   FHIR record → facts (UDS, stage, medications, conditions) → recommendations + CM status → plan → Bundle.
+// Everything here is plain data: no FHIR resource leaves the fact layer except as a "ref" string
+// ("Observation/123"), which the UI turns into a link and the CLI prints.
+
+/** A reference to the resource (or clinician input) behind a fact, e.g. "Observation/abc" or "input:family". */
+export type Ref = string;
+
+/** Something the engine noticed and the user should see; never an exception. */
+export interface EngineWarning {
+  /** Stable machine code, e.g. "malformed-resource", "overdose-risk-lost-tolerance". */
+  code: string;
+  /** Plain-language message for the clinician. */
+  message: string;
+  /** Resources the warning is about. */
+  refs?: Ref[];
+}
+
+// ---------------------------------------------------------------- stage of change
+
+export type Stage = "precontemplation" | "contemplation" | "preparation" | "action" | "maintenance";
+export type StageValue = Stage | "unknown";
+
+export interface StageFact {
+  value: StageValue;
+  /** effective date-time as written on the Observation, or null when unknown. */
+  observedAt: string | null;
+  /** Older than 90 days at `now`. */
+  stale: boolean;
+  /** "Observation/ID", or null when unknown. */
+  source: Ref | null;
+  /** How the value was read: our coded stage, free text, or a readiness ruler score. */
+  method: "coded" | "text" | "readiness-ruler" | null;
+  /** The ruler score 0–10 when method is readiness-ruler. */
+  rulerScore?: number;
+}
+
+// ---------------------------------------------------------------- urine drug screens
+
+/**
+ * Analytes the engine distinguishes. The illicit-opioid ones are listed in ILLICIT_OPIOID_ANALYTES;
+ * buprenorphine and methadone (incl. EDDP) are MOUD analytes; the rest are other substances.
+ */
+export type Analyte =
+  | "opiates"
+  | "morphine"
+  | "codeine"
+  | "heroin"
+  | "fentanyl"
+  | "synthetic-opioid"
+  | "oxycodone"
+  | "hydrocodone"
+  | "hydromorphone"
+  | "buprenorphine"
+  | "methadone"
+  | "other-opioid"
+  | "cocaine"
+  | "amphetamine"
+  | "benzodiazepine"
+  | "cannabinoid"
+  | "barbiturate"
+  | "phencyclidine"
+  | "xylazine"
+  | "other";
+
+export const ILLICIT_OPIOID_ANALYTES: readonly Analyte[] = [
+  "opiates",
+  "morphine",
+  "codeine",
+  "heroin",
+  "fentanyl",
+  "synthetic-opioid",
+  "oxycodone",
+  "hydrocodone",
+  "hydromorphone",
+];
+export const MOUD_ANALYTES: readonly Analyte[] = ["buprenorphine", "methadone"];
+export const STIMULANT_ANALYTES: readonly Analyte[] = ["cocaine", "amphetamine"];
+
+export type AnalyteResult = "positive" | "negative" | "indeterminate";
+
+export interface AnalyteReading {
+  analyte: Analyte;
+  result: AnalyteResult;
+  /** Explained by an active prescription for that drug (not illicit use). */
+  prescribed: boolean;
+  /** "Observation/ID" (for a component or hasMember panel: the Observation that carried the value). */
+  source: Ref;
+  /** LOINC code that was read. */
+  code: string;
+  /** final/amended/corrected count; preliminary is shown but not counted. */
+  status: "final" | "amended" | "corrected" | "preliminary";
+  counted: boolean;
+  /** How the result was read. */
+  form: "codeable-concept" | "interpretation" | "string" | "quantity" | "boolean";
+}
+
+export interface UdsTest {
+  /** YYYY-MM-DD: the date part of effective[x] as written. */
+  date: string;
+  /**
+   * Summary for illicit opioids over the counted analytes:
+   * positive = an illicit-opioid analyte positive and not prescribed; negative = illicit-opioid analytes tested
+   * and none positive (prescribed positives are not illicit); indeterminate = tested, none positive, at least one
+   * indeterminate and none negative... see uds.ts; none = no illicit-opioid analyte tested.
+   */
+  opioid: "positive" | "negative" | "indeterminate" | "none";
+  /** At least one fentanyl analyte was counted in this test. */
+  fentanylTested: boolean;
+  analytes: AnalyteReading[];
+}
+
+// ---------------------------------------------------------------- medications
+
+export type MoudMedication = "buprenorphine" | "methadone" | "naltrexone";
+
+export interface MedicationFact {
+  request: Ref;
+  status: string;
+  /** authoredOn as written (may be absent). */
+  authoredOn: string | null;
+  /** Validity end (dispenseRequest.validityPeriod.end) if any. */
+  endDate: string | null;
+  /** RxNorm code that classified it (or null when none could be read). */
+  rxnorm: string | null;
+  display: string | null;
+  /** MOUD class by RxNorm code; null when not MOUD (incl. buprenorphine for pain). */
+  moud: MoudMedication | null;
+  /** buprenorphine product for pain (BuTrans, Belbuca, Buprenex): shown, never MOUD. */
+  buprenorphineForPain: boolean;
+  /** A single-ingredient naloxone product (rescue kit). */
+  naloxoneKit: boolean;
+  /** Analytes this prescription explains in a urine test (e.g. oxycodone Rx → "oxycodone"). */
+  explains: Analyte[];
+}
+
+export type MoudFlagCode =
+  | "adherence-confirmed" // MOUD analyte present while prescribed
+  | "absent-while-prescribed" // MOUD analyte absent from a recent test while prescribed
+  | "non-prescribed-use" // MOUD analyte present while not prescribed
+  | "on-hold"; // an on-hold MOUD request (counts as not active)
+
+export interface MoudFlag {
+  code: MoudFlagCode;
+  medication: MoudMedication;
+  /** Test date for test-based flags. */
+  date?: string;
+  refs: Ref[];
+  message: string;
+}
+
+export interface MoudFact {
+  active: { medication: MoudMedication; request: Ref }[];
+  onHold: { medication: MoudMedication; request: Ref }[];
+  flags: MoudFlag[];
+}
+
+// ---------------------------------------------------------------- conditions
+
+export interface ConditionFacts {
+  /** Active OUD diagnoses (ICD-10-CM F11.*, SNOMED opioid dependence/abuse family). */
+  oud: Ref[];
+  /** Opioid overdose conditions with their date (onset or recorded). */
+  overdoses: { ref: Ref; date: string | null }[];
+  /** An overdose dated within the last 6 months [56]. */
+  recentOverdose: { ref: Ref; date: string } | null;
+}
+
+// ---------------------------------------------------------------- clinician context
+
+/** What charts rarely hold; entered in the app, passed to the CLI as flags. */
+export interface ClinicianContext {
+  /** Family or partner involved and willing. */
+  familyInvolved: boolean;
+  /** Patient prefers treatment without medication. */
+  prefersNoMedication: boolean;
+  /** The setting can deliver contingency management (default true; CLI --no-cm makes it false). */
+  canDeliverCm: boolean;
+  /** The setting is an opioid treatment program. */
+  otp: boolean;
+}
+
+export const DEFAULT_CONTEXT: ClinicianContext = {
+  familyInvolved: false,
+  prefersNoMedication: false,
+  canDeliverCm: true,
+  otp: false,
+};
+
+// ---------------------------------------------------------------- contingency management
+
+export type CmScheduleKind = "escalating" | "prize" | "fixed";
+export type WeekOutcome = "negative" | "positive" | "missed" | "pending";
+
+export interface EscalatingParams {
+  start: number; // 10.00
+  step: number; // 1.50
+  max: number; // 26.50
+  /** Consecutive negative weeks after a reset that restore the pre-reset value. */
+  restoreAfter: number; // 2
+}
+export interface PrizeBowlSlip {
+  label: string;
+  value: number;
+  count: number;
+}
+export interface PrizeParams {
+  firstDraws: number; // 1
+  stepDraws: number; // 1
+  maxDraws: number; // 8
+  bowl: PrizeBowlSlip[];
+}
+export interface FixedParams {
+  amount: number; // 10.00
+}
+
+export interface CmParams {
+  schedule: CmScheduleKind;
+  programWeeks: number; // 12
+  /** Yearly cap per patient per program year from the start date (money). */
+  yearlyCap: number; // 750.00
+  escalating: EscalatingParams;
+  prize: PrizeParams;
+  fixed: FixedParams;
+}
+
+export interface CmWeek {
+  week: number;
+  /** First day of the week (YYYY-MM-DD). */
+  start: string;
+  /** Last day of the week (YYYY-MM-DD), inclusive. */
+  end: string;
+  outcome: WeekOutcome;
+  /** Money for escalating/fixed; draws for prize. */
+  earned: number;
+  /** Dates of the opioid tests that judged the week. */
+  tests: string[];
+  /** No test that week included a fentanyl analyte: fentanyl use cannot be ruled out. */
+  fentanylNotTested: boolean;
+  /** Earnings were cut by the yearly cap this week. */
+  capped?: boolean;
+}
+
+export interface CmStatus {
+  enrolled: boolean;
+  schedule: CmScheduleKind;
+  /** Where the enrolment came from: a CarePlan written by the app, or a start date given by the user. */
+  source: Ref | null;
+  startDate: string | null;
+  currentWeek: number | null;
+  programWeeks: number;
+  weeks: CmWeek[];
+  currentStreak: number;
+  longestStreak: number;
+  earnedThisWeek: number;
+  /** Money (escalating/fixed) or draws (prize). */
+  earnedTotal: number;
+  /** Money value counted against the cap (for prize: draws × expected value per draw). */
+  earnedValue: number;
+  capRemaining: number;
+  capReached: boolean;
+  /** Reward for the current week if pending, otherwise for the next week; null when the program is over. */
+  nextIfNegative: number | null;
+  completed: boolean;
+  counts: Record<WeekOutcome, number>;
+  /** Expected value of one prize draw (prize schedule only). */
+  expectedValuePerDraw?: number;
+  params: CmParams;
+}
+
+// ---------------------------------------------------------------- recommendations
+
+export type RecommendationId =
+  | "moud"
+  | "stage-assessment"
+  | "motivational-interviewing"
+  | "contingency-management"
+  | "cbt"
+  | "wraparound-services"
+  | "community-reinforcement"
+  | "mutual-help"
+  | "peer-support"
+  | "family-therapy"
+  | "craft"
+  | "network-therapy"
+  | "naloxone"
+  | "addiction-counseling"
+  | "nonmedication-program";
+
+export type Tier = "primary" | "consider";
+
+export interface Reason {
+  text: string;
+  /** Resources or inputs behind it ("Observation/1", "input:family"). */
+  refs: Ref[];
+}
+
+export interface EvidenceLine {
+  text: string;
+  /** The seed's reference numbers (seeds/000), e.g. [13] or [44, 45, 46, 47, 48, 49]. */
+  refs: number[];
+  /** Named section of the seed where no numbered reference applies (e.g. "SELECTING PSYCHOTHERAPY"). */
+  section?: string;
+}
+
+export interface Recommendation {
+  id: RecommendationId;
+  tier: Tier;
+  title: string;
+  /** Default activity text for the plan (the clinician may edit it). */
+  activity: string;
+  reasons: Reason[];
+  evidence: EvidenceLine[];
+  /** For contingency-management: the behaviour to reinforce. */
+  target?: string;
+}
+
+// ---------------------------------------------------------------- the whole evaluation
+
+export interface Facts {
+  patient: Ref;
+  now: string; // YYYY-MM-DD
+  stage: StageFact;
+  moud: MoudFact;
+  medications: MedicationFact[];
+  uds: { tests: UdsTest[] };
+  conditions: ConditionFacts;
+  ongoingOpioidUse: boolean;
+  /** Refs of the tests behind ongoing opioid use. */
+  ongoingOpioidUseRefs: Ref[];
+  stimulantUse: boolean;
+  stimulantUseRefs: Ref[];
+  returnToUse: boolean;
+  returnToUseRefs: Ref[];
+  /** Latest naloxone rescue-kit request (active or completed) authored within 12 months, if any. */
+  recentNaloxoneKit: Ref | null;
+}
+
+export interface Evaluation extends Facts {
+  context: ClinicianContext;
+  contingencyManagement: CmStatus;
+  recommendations: Recommendation[];
+  warnings: EngineWarning[];
+}
