@@ -1,0 +1,96 @@
+// The JSON that `cli evaluate` prints: the field names of clinical-spec §6 (fixed), plus extra fields.
+import type { EvidenceLine, Evaluation } from "../clinical/types.ts";
+
+/** [2, 10, 11, 12, 13, 14, 15, 16, 17] → "[2, 10–17]". */
+export function formatRefs(refs: readonly number[]): string {
+  const sorted = [...new Set(refs)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(j - i >= 2 ? `${sorted[i]}–${sorted[j]}` : sorted.slice(i, j + 1).join(", "));
+    i = j + 1;
+  }
+  return `[${parts.join(", ")}]`;
+}
+
+export function evidenceText(e: EvidenceLine): string {
+  const cite = e.refs.length ? ` ${formatRefs(e.refs)}` : "";
+  const section = e.section ? ` (seed: ${e.section})` : "";
+  return `${e.text}${cite}${section}`;
+}
+
+export function toCliJson(ev: Evaluation): Record<string, unknown> {
+  const cm = ev.contingencyManagement;
+  return {
+    patient: ev.patient,
+    now: ev.now,
+    stage: {
+      value: ev.stage.value,
+      observedAt: ev.stage.observedAt,
+      stale: ev.stage.stale,
+      source: ev.stage.source,
+      method: ev.stage.method,
+      ...(ev.stage.rulerScore !== undefined ? { rulerScore: ev.stage.rulerScore } : {}),
+    },
+    moud: {
+      active: ev.moud.active.map((a) => ({ medication: a.medication, request: a.request })),
+      onHold: ev.moud.onHold,
+      flags: ev.moud.flags,
+    },
+    uds: {
+      tests: ev.uds.tests.map((t) => ({
+        date: t.date,
+        opioid: t.opioid,
+        fentanylTested: t.fentanylTested,
+        analytes: t.analytes.map((a) => ({
+          analyte: a.analyte,
+          result: a.result,
+          prescribed: a.prescribed,
+          source: a.source,
+          code: a.code,
+          status: a.status,
+          counted: a.counted,
+        })),
+      })),
+    },
+    ongoingOpioidUse: ev.ongoingOpioidUse,
+    stimulantUse: ev.stimulantUse,
+    returnToUse: ev.returnToUse,
+    recentOverdose: ev.conditions.recentOverdose,
+    oudConditions: ev.conditions.oud,
+    recentNaloxoneKit: ev.recentNaloxoneKit,
+    context: ev.context,
+    contingencyManagement: {
+      enrolled: cm.enrolled,
+      schedule: cm.schedule,
+      source: cm.source,
+      startDate: cm.startDate,
+      currentWeek: cm.currentWeek,
+      programWeeks: cm.programWeeks,
+      weeks: cm.weeks,
+      counts: cm.counts,
+      currentStreak: cm.currentStreak,
+      longestStreak: cm.longestStreak,
+      earnedThisWeek: cm.earnedThisWeek,
+      earnedTotal: cm.earnedTotal,
+      earnedValue: cm.earnedValue,
+      nextIfNegative: cm.nextIfNegative,
+      capRemaining: cm.capRemaining,
+      capReached: cm.capReached,
+      completed: cm.completed,
+      ...(cm.expectedValuePerDraw !== undefined ? { expectedValuePerDraw: cm.expectedValuePerDraw } : {}),
+      params: cm.params,
+    },
+    recommendations: ev.recommendations.map((r) => ({
+      id: r.id,
+      tier: r.tier,
+      title: r.title,
+      reasons: r.reasons.map((x) => x.text),
+      reasonRefs: r.reasons.map((x) => x.refs),
+      evidence: r.evidence.map(evidenceText),
+      ...(r.target ? { target: r.target } : {}),
+    })),
+    warnings: ev.warnings.map((w) => ({ code: w.code, message: w.message, ...(w.refs ? { refs: w.refs } : {}) })),
+  };
+}
