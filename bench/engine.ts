@@ -1,0 +1,42 @@
+// Engine speed: evaluate a 20-year weekly history (about 10,000 Observations), as a time and as a ratio to
+// JSON.parse of the same record (a baseline measured in the same run, so a noisy machine cancels out).
+import { performance } from "node:perf_hooks";
+import { evaluate } from "../src/clinical/evaluate.ts";
+import { recordFromBundle } from "../src/clinical/record.ts";
+import { weeklyHistory } from "./history.ts";
+
+export interface EngineBench {
+  observations: number;
+  medianMs: number;
+  p95Ms: number;
+  parseMedianMs: number;
+  ratioToParse: number;
+}
+
+function stats(samples: number[]): { median: number; p95: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)]!, p95: s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]! };
+}
+
+export function benchEngine(runs = 30): EngineBench {
+  const now = "2026-11-23";
+  const bundle = weeklyHistory(20, now);
+  const text = JSON.stringify(bundle);
+  const observations = bundle.entry!.filter((e) => e.resource?.resourceType === "Observation").length;
+  const engine: number[] = [];
+  const parse: number[] = [];
+  for (let i = 0; i < runs + 5; i++) {
+    const t0 = performance.now();
+    const parsed = JSON.parse(text) as unknown;
+    const t1 = performance.now();
+    evaluate(recordFromBundle(parsed), { now });
+    const t2 = performance.now();
+    if (i >= 5) {
+      parse.push(t1 - t0);
+      engine.push(t2 - t1);
+    }
+  }
+  const e = stats(engine);
+  const p = stats(parse);
+  return { observations, medianMs: e.median, p95Ms: e.p95, parseMedianMs: p.median, ratioToParse: e.median / p.median };
+}
