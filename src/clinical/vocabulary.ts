@@ -80,20 +80,17 @@ export function isOudCondition(system: string, code: string): boolean {
   return OUD.get(system)?.has(c) ?? false;
 }
 
-const OVERDOSE_WORD = /(overdose|poisoning)/i;
-const OPIOID_WORD = /(opioid|opiate|heroin|fentanyl|methadone|morphine|oxycodone)/i;
-
 /**
  * Opioid overdose (poisoning).
  * ICD-10-CM: T40.0–T40.4 and T40.6 (opium, heroin, other opioids, methadone, synthetic narcotics, unspecified
  * narcotics). The 6th character (dot excluded) is the intent: 1–4 (accidental, intentional self-harm, assault,
  * undetermined) counts; 5 (adverse effect) and 6 (underdosing) do not. A code too short to carry it (T40.2, T40.4X)
  * counts. T40.5 (cocaine) and T40.7 (cannabis) are not opioids.
- * SNOMED: codes listed in the generated vocabulary (see scripts/derive-vocabulary.ts for their source); for any
- * other SNOMED code, FALLBACK: the coding's display says overdose/poisoning AND names an opioid. This fallback is
- * used because no SNOMED opioid-overdose code was verified in ../shared/reference/fhir-vocabulary.md.
+ * SNOMED: the poisoning/overdose members of the CDC opioid-misuse-disorders value set (is-a 1148649003 "Poisoning
+ * caused by opioid receptor agonist", e.g. 242253008 "Overdose of opiate"), a verified source, so no guess from the
+ * display text is made: `display` is accepted for callers but not used.
  */
-export function isOpioidOverdose(system: string, code: string, display?: string): boolean {
+export function isOpioidOverdose(system: string, code: string, _display?: string): boolean {
   const c = code.trim();
   if (system === ICD10CM) {
     const flat = c.replace(".", "").toUpperCase();
@@ -102,9 +99,6 @@ export function isOpioidOverdose(system: string, code: string, display?: string)
     if (intent === "") return true;
     return intent >= "1" && intent <= "4";
   }
-  if (system === SNOMED) {
-    if (OVERDOSE_SNOMED.has(c)) return true;
-    return display !== undefined && OVERDOSE_WORD.test(display) && OPIOID_WORD.test(display);
-  }
+  if (system === SNOMED) return OVERDOSE_SNOMED.has(c);
   return false;
 }
