@@ -259,6 +259,8 @@ export interface CmStatus {
   earnedValue: number;
   capRemaining: number;
   capReached: boolean;
+  /** Plain-language notice when the yearly cap is reached (show it as a warning). */
+  capMessage?: string;
   /** Reward for the current week if pending, otherwise for the next week; null when the program is over. */
   nextIfNegative: number | null;
   completed: boolean;

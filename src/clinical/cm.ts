@@ -1,0 +1,273 @@
+// Contingency-management (CM) status (clinical-spec §4): weeks judged on opioid urine tests, rewards from the
+// chosen schedule (cm-schedules.ts), the yearly cap, streaks, and the next reward. Pure: `now` is passed in.
+//
+// Choices where §4 is silent (documented here and in describeSchedule):
+// - Week k covers days [start + 7(k−1), start + 7k). currentWeek = floor((now − start)/7) + 1; before the start
+//   date currentWeek is 0, no week is listed, and nextIfNegative is week 1's reward.
+// - Only tests whose opioid summary is positive or negative judge a week. Tests that are "indeterminate" (no
+//   illicit-opioid analyte read negative or positive) or "none" (no illicit-opioid analyte tested) are ignored:
+//   such a week with no other test is missed (week over) or pending (current week).
+// - Tests dated after `now` or before the start date are ignored.
+// - The yearly cap is counted per program year from the start date (year n = [start + n years, start + n+1
+//   years)); a week counts in the program year in which it starts. capRemaining/capReached are for the program
+//   year of the current week (of the last program week once the program is over; year 1 before the start).
+// - Not enrolled: capRemaining is the full yearly cap (nothing has been spent).
+import type { CarePlan, CarePlanActivity } from "fhir/r4.js";
+import {
+  bowlTotals,
+  expectedValuePerDraw,
+  fromCents,
+  initialScheduleState,
+  isCmScheduleKind,
+  stepSchedule,
+  toCents,
+  type ScheduleState,
+} from "./cm-schedules.ts";
+import { CM_SCHEDULE_EXTENSION, RECOMMENDATION_SYSTEM } from "./codes.ts";
+import { addDays, addMonths, datePart, daysBetween } from "./dates.ts";
+import type { CmParams, CmScheduleKind, CmStatus, CmWeek, UdsTest, WeekOutcome } from "./types.ts";
+import { refOf } from "./record.ts";
+
+export interface CmEnrolment {
+  /** YYYY-MM-DD (a date-time is cut to its date part). */
+  startDate: string;
+  /** "CarePlan/ID" when read from a plan written by the app, null when the user gave the date. */
+  source: string | null;
+}
+
+export interface CmInput {
+  tests: UdsTest[];
+  /** Today, YYYY-MM-DD. */
+  now: string;
+  enrolment: CmEnrolment | null;
+  params: CmParams;
+}
+
+const emptyCounts = (): Record<WeekOutcome, number> => ({ negative: 0, positive: 0, missed: 0, pending: 0 });
+
+/** The cap, in integer units: cents for money schedules; cents × slips for prize (so a draw costs the bowl's
+ * total value in cents, and the expected value stays exact). */
+interface CapMeter {
+  /** Units in the yearly cap. */
+  capUnits: number;
+  /** Units one reward unit (a cent, or a draw) costs; 0 when rewards are worthless (never capped). */
+  unitCost: number;
+  /** Units per cent of money. */
+  unitsPerCent: number;
+}
+
+function capMeter(params: CmParams): CapMeter {
+  const capCents = Math.max(0, toCents(Number.isFinite(params.yearlyCap) ? params.yearlyCap : 0));
+  if (params.schedule !== "prize") return { capUnits: capCents, unitCost: 1, unitsPerCent: 1 };
+  const { slips, valueCents } = bowlTotals(params.prize.bowl);
+  if (slips === 0 || valueCents === 0) return { capUnits: 0, unitCost: 0, unitsPerCent: 1 };
+  return { capUnits: capCents * slips, unitCost: valueCents, unitsPerCent: slips };
+}
+
+/** What is left of a reward after the cap: the largest whole number of reward units that still fits. */
+function applyCap(meter: CapMeter, reward: number, usedUnits: number): number {
+  if (meter.unitCost === 0) return reward;
+  const fits = Math.floor(Math.max(0, meter.capUnits - usedUnits) / meter.unitCost);
+  return Math.min(reward, fits);
+}
+
+/** Program year (0-based) of a date: year n = [start + n years, start + n+1 years). */
+function programYear(start: string, date: string): number {
+  let n = 0;
+  while (addMonths(start, 12 * (n + 1)) <= date) n += 1;
+  return n;
+}
+
+function notEnrolled(params: CmParams): CmStatus {
+  return {
+    enrolled: false,
+    schedule: params.schedule,
+    source: null,
+    startDate: null,
+    currentWeek: null,
+    programWeeks: params.programWeeks,
+    weeks: [],
+    currentStreak: 0,
+    longestStreak: 0,
+    earnedThisWeek: 0,
+    earnedTotal: 0,
+    earnedValue: 0,
+    capRemaining: fromCents(toCents(params.yearlyCap)),
+    capReached: false,
+    nextIfNegative: null,
+    completed: false,
+    counts: emptyCounts(),
+    ...(params.schedule === "prize" ? { expectedValuePerDraw: expectedValuePerDraw(params.prize.bowl) } : {}),
+    params,
+  };
+}
+
+/** CM status at `now` (clinical-spec §4). Never throws: an unusable start date or `now` reads as not enrolled. */
+export function cmStatus(input: CmInput): CmStatus {
+  const { params } = input;
+  const start = input.enrolment ? datePart(input.enrolment.startDate) : null;
+  const now = datePart(input.now);
+  if (!input.enrolment || start === null || now === null) return notEnrolled(params);
+
+  const programWeeks = Number.isInteger(params.programWeeks) && params.programWeeks > 0 ? params.programWeeks : 12;
+  const elapsed = daysBetween(start, now);
+  const currentWeek = elapsed < 0 ? 0 : Math.floor(elapsed / 7) + 1;
+  const listed = Math.min(currentWeek, programWeeks);
+  const completed = currentWeek > programWeeks;
+  const prize = params.schedule === "prize";
+  const meter = capMeter(params);
+
+  // Judging tests per week.
+  const byWeek = new Map<number, UdsTest[]>();
+  for (const t of input.tests) {
+    if (t.opioid !== "positive" && t.opioid !== "negative") continue;
+    const d = datePart(t.date);
+    if (d === null || d > now || d < start) continue;
+    const week = Math.floor(daysBetween(start, d) / 7) + 1;
+    if (week > listed) continue;
+    const list = byWeek.get(week) ?? [];
+    list.push(t);
+    byWeek.set(week, list);
+  }
+
+  let state: ScheduleState = initialScheduleState(params);
+  const usedUnits = new Map<number, number>(); // program year → units counted against the cap
+  const weeks: CmWeek[] = [];
+  for (let k = 1; k <= listed; k += 1) {
+    const weekStart = addDays(start, 7 * (k - 1));
+    const weekEnd = addDays(start, 7 * k - 1);
+    const tests = (byWeek.get(k) ?? []).slice().sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    const outcome: WeekOutcome = tests.some((t) => t.opioid === "positive")
+      ? "positive"
+      : tests.length > 0
+        ? "negative"
+        : weekEnd < now
+          ? "missed"
+          : "pending";
+    const step = stepSchedule(params, state, outcome);
+    state = step.state;
+    const year = programYear(start, weekStart);
+    const used = usedUnits.get(year) ?? 0;
+    const earned = applyCap(meter, step.earned, used);
+    usedUnits.set(year, used + earned * meter.unitCost);
+    const week: CmWeek = {
+      week: k,
+      start: weekStart,
+      end: weekEnd,
+      outcome,
+      earned: prize ? earned : fromCents(earned),
+      tests: [...new Set(tests.map((t) => datePart(t.date) ?? t.date))],
+      fentanylNotTested: tests.length > 0 && !tests.some((t) => t.fentanylTested),
+    };
+    if (earned < step.earned) week.capped = true;
+    weeks.push(week);
+  }
+
+  // Streaks: a pending (current) week neither extends nor breaks a run.
+  let run = 0;
+  let longestStreak = 0;
+  let currentStreak = 0;
+  for (const w of weeks) {
+    if (w.outcome === "pending") continue;
+    run = w.outcome === "negative" ? run + 1 : 0;
+    longestStreak = Math.max(longestStreak, run);
+    currentStreak = run;
+  }
+
+  const counts = emptyCounts();
+  for (const w of weeks) counts[w.outcome] += 1;
+  const earnedUnits = weeks.reduce((sum, w) => sum + (prize ? w.earned : toCents(w.earned)), 0);
+  const current = currentWeek >= 1 && currentWeek <= programWeeks ? weeks[currentWeek - 1] : undefined;
+
+  // Next reward: the current week when pending, otherwise the following week, simulated on a copy of the state.
+  let nextIfNegative: number | null = null;
+  const target = current?.outcome === "pending" ? currentWeek : currentWeek + 1;
+  if (!completed && target <= programWeeks) {
+    const reward = stepSchedule(params, state, "negative").earned;
+    const year = programYear(start, addDays(start, 7 * (target - 1)));
+    const fits = applyCap(meter, reward, usedUnits.get(year) ?? 0);
+    nextIfNegative = prize ? fits : fromCents(fits);
+  }
+
+  // The cap for the program year of the current week (the last week once the program is over).
+  const refWeek = Math.max(1, Math.min(currentWeek, programWeeks));
+  const refYear = programYear(start, addDays(start, 7 * (refWeek - 1)));
+  const remainingUnits = Math.max(0, meter.capUnits - (usedUnits.get(refYear) ?? 0));
+  const capReached = meter.unitCost > 0 && remainingUnits < meter.unitCost;
+  const ev = expectedValuePerDraw(params.prize.bowl);
+  const status: CmStatus = {
+    enrolled: true,
+    schedule: params.schedule,
+    source: input.enrolment.source,
+    startDate: start,
+    currentWeek,
+    programWeeks,
+    weeks,
+    currentStreak,
+    longestStreak,
+    earnedThisWeek: current?.earned ?? 0,
+    earnedTotal: prize ? earnedUnits : fromCents(earnedUnits),
+    earnedValue: prize
+      ? meter.unitCost === 0
+        ? 0
+        : fromCents((earnedUnits * meter.unitCost) / meter.unitsPerCent)
+      : fromCents(earnedUnits),
+    capRemaining: fromCents(remainingUnits / meter.unitsPerCent),
+    capReached,
+    nextIfNegative,
+    completed,
+    counts,
+    ...(prize ? { expectedValuePerDraw: ev } : {}),
+    params,
+  };
+  if (capReached) {
+    const yearStart = addMonths(start, 12 * refYear);
+    const nextYear = addMonths(start, 12 * (refYear + 1));
+    status.capMessage =
+      `The yearly cap of ${params.yearlyCap.toFixed(2)} for program year ${refYear + 1} (from ${yearStart}) has been ` +
+      `reached${prize ? ` (draws counted at ${ev.toFixed(3)} each, the bowl's expected value)` : ""}: ` +
+      `no further rewards can be earned before ${nextYear}. Keep testing and recognising progress without rewards.`;
+  }
+  return status;
+}
+
+// ---------------------------------------------------------------- enrolment from a CarePlan written by the app
+
+const LIVE_PLAN_STATUSES = new Set(["active", "on-hold", "completed"]);
+const DEAD_ACTIVITY_STATUSES = new Set(["cancelled", "entered-in-error", "stopped"]);
+
+function isCmActivity(a: CarePlanActivity): boolean {
+  const d = a.detail;
+  if (!d || DEAD_ACTIVITY_STATUSES.has(d.status)) return false;
+  return (d.code?.coding ?? []).some((c) => c.system === RECOMMENDATION_SYSTEM && c.code === "contingency-management");
+}
+
+/**
+ * The CM enrolment recorded by the app in a CarePlan: an activity coded RECOMMENDATION_SYSTEM
+ * "contingency-management" (status not cancelled/entered-in-error/stopped) in a CarePlan that is active, on-hold
+ * or completed. Start = the date part of detail.scheduledTiming.repeat.boundsPeriod.start, else
+ * detail.scheduledPeriod.start, else CarePlan.period.start. Schedule = the activity's detail.extension
+ * CM_SCHEDULE_EXTENSION valueCode (null when absent or unknown). The latest start wins (on a tie, the first found).
+ */
+export function cmEnrolmentFromCarePlans(
+  carePlans: CarePlan[],
+): { startDate: string; source: string; schedule: CmScheduleKind | null } | null {
+  let best: { startDate: string; source: string; schedule: CmScheduleKind | null } | null = null;
+  for (const plan of carePlans) {
+    if (!plan || plan.resourceType !== "CarePlan" || !LIVE_PLAN_STATUSES.has(plan.status)) continue;
+    for (const activity of plan.activity ?? []) {
+      if (!activity || !isCmActivity(activity)) continue;
+      const d = activity.detail!;
+      const startDate =
+        datePart(d.scheduledTiming?.repeat?.boundsPeriod?.start) ??
+        datePart(d.scheduledPeriod?.start) ??
+        datePart(plan.period?.start);
+      if (startDate === null) continue;
+      const code = d.extension?.find((e) => e.url === CM_SCHEDULE_EXTENSION)?.valueCode;
+      if (best === null || startDate > best.startDate) {
+        best = { startDate, source: refOf(plan), schedule: isCmScheduleKind(code) ? code : null };
+      }
+    }
+  }
+  return best;
+}
