@@ -3,7 +3,7 @@
 // ../shared/reference/fhir-vocabulary.md by scripts/derive-vocabulary.ts (npm run vocab), which writes
 // vocabulary.generated.json (read here) and the matching FHIR ValueSets in fhir-resources/. Do not edit the JSON.
 import data from "./vocabulary.generated.json" with { type: "json" };
-import { ICD10CM, SNOMED } from "./codes.ts";
+import { ICD10CM, RXNORM, SNOMED } from "./codes.ts";
 import type { Analyte, MoudMedication } from "./types.ts";
 
 export interface UdsCodeInfo {
@@ -41,6 +41,19 @@ const OUD = new Map<string, Set<string>>(Object.entries(vocab.oudConditions).map
 const OVERDOSE_CATEGORIES = new Set(vocab.opioidOverdose.icd10cmCategories.map((c) => c.replace(".", "").toUpperCase()));
 const OVERDOSE_SNOMED = new Set(vocab.opioidOverdose.snomed);
 
+/** OIDs some EHRs send instead of the FHIR system URLs (HL7 terminology: code system OIDs). */
+const SYSTEM_OIDS: Record<string, string> = {
+  "urn:oid:2.16.840.1.113883.6.90": ICD10CM,
+  "urn:oid:2.16.840.1.113883.6.96": SNOMED,
+  "urn:oid:2.16.840.1.113883.6.88": RXNORM,
+};
+
+/** The FHIR system URL for a coding's system (OID form mapped, trailing slash removed). */
+export function canonicalSystem(system: string | undefined): string {
+  const s = (system ?? "").trim().replace(/\/$/, "");
+  return SYSTEM_OIDS[s] ?? s;
+}
+
 /** The analyte a UDS result LOINC code measures (result codes only: not panels, not cutoff codes). */
 export function udsCode(loinc: string): UdsCodeInfo | undefined {
   return UDS.get(loinc.trim());
@@ -76,6 +89,7 @@ export function isNaloxoneKit(rxnorm: string): boolean {
 /** OUD diagnosis: ICD-10-CM any F11.* code (by prefix, dot optional), or a code in the OUD value set. */
 export function isOudCondition(system: string, code: string): boolean {
   const c = code.trim();
+  system = canonicalSystem(system);
   if (system === ICD10CM && /^F11(\.|$|[0-9])/i.test(c)) return true;
   return OUD.get(system)?.has(c) ?? false;
 }
@@ -92,6 +106,7 @@ export function isOudCondition(system: string, code: string): boolean {
  */
 export function isOpioidOverdose(system: string, code: string, _display?: string): boolean {
   const c = code.trim();
+  system = canonicalSystem(system);
   if (system === ICD10CM) {
     const flat = c.replace(".", "").toUpperCase();
     if (!OVERDOSE_CATEGORIES.has(flat.slice(0, 4))) return false;
