@@ -192,7 +192,7 @@ export function deriveVocabulary(sharedDir: string): Map<string, string> {
     put(`ValueSet-uds-${a}`, valueSet({
       id: `uds-${a}`,
       title: `Urine drug screen results: ${ANALYTE_TITLES[a]}`,
-      description: `Urine LOINC result codes read as the analyte "${a}". Derived from the CDC Opioid CDS value sets ${from}: codes of a single-class set take that class; codes of the mixed sets are classified by the drug named at the start of the LOINC long common name (rules in scripts/vocabulary-rules.ts). Cutoff codes, panels, method identifiers, "tested for" lists and Z-scores are excluded (not results). Creatinine ratios are kept.`,
+      description: `Urine LOINC result codes read as the analyte "${a}". Derived from the CDC Opioid CDS value sets ${from}: codes of a single-class set take that class; codes of the mixed sets are classified by the drug named at the start of the LOINC long common name (rules in scripts/vocabulary-rules.ts). Cutoff codes, panels, method identifiers and Z-scores are excluded (not results); creatinine ratios, "tested for" lists and class "[Identifier]" codes are kept (the CDC logic reads every member as a result string).`,
       include: [{ system: LOINC, concept: mine.map(({ code, display }) => ({ code, display })) }],
     }));
   }

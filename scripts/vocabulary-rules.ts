@@ -105,11 +105,14 @@ export function isCutoffDisplay(display: string): boolean {
 }
 
 /**
- * Codes that are not a result for one analyte: method identifiers, lists of drugs tested for or found
- * ("[Identifier]", "tested for", "screen absent/present"), and Z-scores (a statistical score, no cutoff applies).
+ * Codes that are not a result: method identifiers (their value names a method), Z-scores (a statistical score, no
+ * cutoff applies) and 12554-2 "Narcotics and opioids [Identifier]" (it spans every opioid class, so no analyte).
+ * Other "[Identifier]" and "tested for" codes ARE kept as results of their class: the CDC logic reads every member
+ * of these sets as a result string, and the HL7 example Observation-barbiturate uses 3372-0 "Barbiturate screen
+ * absent [Identifier]" with valueString "negative".
  */
 export function isNonResultDisplay(display: string): boolean {
-  return /\[Identifier\]|tested for|\bTested\b|\[Z-score\]|\b(Scn|Cfm) Meth\b|\b(Pos|Neg) Ur\b|Scn (Absent|Present)/i.test(display);
+  return /(screen|confirm) method \[Identifier\]|\b(Scn|Cfm) Meth\b|\[Z-score\]|^Narcotics and opioids \[Identifier\]/i.test(display);
 }
 
 /** A cutoff the code itself states, e.g. "… by Screen method >300 ng/mL". */

@@ -35,8 +35,8 @@ function readConcept(
   const ref = refOf(request);
   if (request.medicationCodeableConcept) return { concept: request.medicationCodeableConcept, fallbackDisplay: null };
   const reference = request.medicationReference;
-  const target = reference?.reference;
-  const fallbackDisplay = reference?.display ?? null;
+  const target = typeof reference?.reference === "string" ? reference.reference : undefined;
+  const fallbackDisplay = typeof reference?.display === "string" ? reference.display : null;
   const resolved = resolveReference<Medication>(record, target, request as { contained?: FhirResource[] });
   if (!resolved) {
     warnings.push({

@@ -2,6 +2,7 @@
 // codes, OUD diagnoses and opioid overdoses. The code lists are DERIVED from the CDC Opioid CDS value sets and
 // ../shared/reference/fhir-vocabulary.md by scripts/derive-vocabulary.ts (npm run vocab), which writes
 // vocabulary.generated.json (read here) and the matching FHIR ValueSets in fhir-resources/. Do not edit the JSON.
+// Every lookup tolerates junk input (a non-string code returns "not a member"), so callers never throw.
 import data from "./vocabulary.generated.json" with { type: "json" };
 import { ICD10CM, RXNORM, SNOMED } from "./codes.ts";
 import type { Analyte, MoudMedication } from "./types.ts";
@@ -50,27 +51,28 @@ const SYSTEM_OIDS: Record<string, string> = {
 
 /** The FHIR system URL for a coding's system (OID form mapped, trailing slash removed). */
 export function canonicalSystem(system: string | undefined): string {
-  const s = (system ?? "").trim().replace(/\/$/, "");
+  const s = (typeof system === "string" ? system : "").trim().replace(/\/$/, "");
   return SYSTEM_OIDS[s] ?? s;
 }
 
 /** The analyte a UDS result LOINC code measures (result codes only: not panels, not cutoff codes). */
 export function udsCode(loinc: string): UdsCodeInfo | undefined {
-  return UDS.get(loinc.trim());
+  return typeof loinc === "string" ? UDS.get(loinc.trim()) : undefined;
 }
 
 /** A drugs-of-abuse panel code (the Observation's members/components carry the results). */
 export function isUdsPanelCode(loinc: string): boolean {
-  return PANELS.has(loinc.trim());
+  return typeof loinc === "string" && PANELS.has(loinc.trim());
 }
 
 /** For a "… cutoff [Mass/volume] …" code: the analyte whose threshold it carries. */
 export function udsCutoffCode(loinc: string): Analyte | undefined {
-  return CUTOFF_CODES.get(loinc.trim());
+  return typeof loinc === "string" ? CUTOFF_CODES.get(loinc.trim()) : undefined;
 }
 
 /** MOUD class by RxNorm code; null for anything else, including buprenorphine products for pain. */
 export function moudClass(rxnorm: string): MoudMedication | null {
+  if (typeof rxnorm !== "string") return null;
   const code = rxnorm.trim();
   if (BUP_PAIN.has(code)) return null;
   return MOUD.get(code) ?? null;
@@ -78,16 +80,17 @@ export function moudClass(rxnorm: string): MoudMedication | null {
 
 /** Buprenorphine product for pain (transdermal, single-ingredient buccal film, Buprenex injection). */
 export function isBuprenorphineForPain(rxnorm: string): boolean {
-  return BUP_PAIN.has(rxnorm.trim());
+  return typeof rxnorm === "string" && BUP_PAIN.has(rxnorm.trim());
 }
 
 /** A single-ingredient naloxone product (rescue kit). */
 export function isNaloxoneKit(rxnorm: string): boolean {
-  return NALOXONE_KIT.has(rxnorm.trim());
+  return typeof rxnorm === "string" && NALOXONE_KIT.has(rxnorm.trim());
 }
 
 /** OUD diagnosis: ICD-10-CM any F11.* code (by prefix, dot optional), or a code in the OUD value set. */
 export function isOudCondition(system: string, code: string): boolean {
+  if (typeof code !== "string") return false;
   const c = code.trim();
   system = canonicalSystem(system);
   if (system === ICD10CM && /^F11(\.|$|[0-9])/i.test(c)) return true;
@@ -105,6 +108,7 @@ export function isOudCondition(system: string, code: string): boolean {
  * display text is made: `display` is accepted for callers but not used.
  */
 export function isOpioidOverdose(system: string, code: string, _display?: string): boolean {
+  if (typeof code !== "string") return false;
   const c = code.trim();
   system = canonicalSystem(system);
   if (system === ICD10CM) {

@@ -80,6 +80,9 @@ describe("UDS LOINC codes (fhir-vocabulary §1 and CDC displays)", () => {
     ["14316-4", "Benzodiazepines screen", "benzodiazepine"],
     ["18282-4", "Cannabinoids screen", "cannabinoid"],
     ["101809-2", "Xylazine confirm", "xylazine"],
+    ["3372-0", "Barbiturate screen absent [Identifier] (HL7 fixture, valueString negative)", "barbiturate"],
+    ["3394-4", "Benzoylecgonine mass (HL7 fixture)", "cocaine"],
+    ["89302-4", "Noroxymorphone screen (HL7 fixture)", "oxycodone"],
   ])("%s (%s) → %s", (code, _label, analyte) => {
     expect(udsCode(code)?.analyte).toBe(analyte);
   });
@@ -113,9 +116,9 @@ describe("UDS LOINC codes (fhir-vocabulary §1 and CDC displays)", () => {
   });
 
   it.each([
-    ["5706-7", "Opiates [Identifier]"],
-    ["19296-3", "Opiates tested for … Nominal"],
+    ["19301-1", "Opiates screen method [Identifier] (its value names a method)"],
     ["78828-1", "fentaNYL [Z-score]"],
+    ["12554-2", "Narcotics and opioids [Identifier] (spans every opioid class)"],
     ["2951-2", "Sodium in serum (not a drug screen)"],
   ])("%s (%s) is not a result code", (code) => {
     expect(udsCode(code)).toBeUndefined();
