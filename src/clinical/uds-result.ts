@@ -180,7 +180,8 @@ export function readResult(x: ResultCarrier, cutoffFromCode?: Cutoff): ReadResul
     const r = readConcept(x.valueCodeableConcept, "value");
     if (r) return { result: r, form: "codeable-concept" };
     const cc = x.valueCodeableConcept;
-    const shown = cc?.text ?? cc?.coding?.map((c) => c?.display ?? `${c?.system ?? ""}|${c?.code ?? ""}`).join(", ");
+    const shown =
+      cc?.text ?? (Array.isArray(cc?.coding) ? cc.coding.map((c) => c?.display ?? `${c?.system ?? ""}|${c?.code ?? ""}`).join(", ") : undefined);
     unreadable = `valueCodeableConcept "${shown ?? "?"}" is not a known result`;
   }
 

@@ -1,0 +1,266 @@
+// Urine drug screens (clinical-spec §1–§2): every UDS result in the record, read into analyte readings and grouped
+// into tests, one test per day (the date part of effective[x] as written, never converted to another zone).
+//
+// What counts as a UDS result: an Observation (or an Observation.component) whose LOINC code is a UDS result code
+// (vocabulary.ts udsCode). Panels: an Observation with component[] per analyte, or with hasMember references.
+// A member that is also listed on its own is read once. "… cutoff …" LOINC results (udsCutoffCode) are not results:
+// they give the cutoff for quantities of that analyte on the same day.
+// Status: final/amended/corrected count; preliminary is kept but not counted; entered-in-error is dropped (and a
+// panel entered in error drops its members); any other status is skipped with a warning.
+// Linear in the number of Observations: one pass to find panel members, one to read, one Map by day.
+import type { CodeableConcept, FhirResource, Observation, ObservationComponent } from "fhir/r4.js";
+import { LOINC } from "./codes.ts";
+import { datePart } from "./dates.ts";
+import { prescribedOn } from "./medications.ts";
+import { refOf, resolveReference, type PatientRecord } from "./record.ts";
+import { readResult, type Cutoff, type ResultCarrier } from "./uds-result.ts";
+import { ILLICIT_OPIOID_ANALYTES } from "./types.ts";
+import type { Analyte, AnalyteReading, EngineWarning, MedicationFact, UdsTest } from "./types.ts";
+import { isUdsPanelCode, udsCode, udsCutoffCode, type UdsCodeInfo } from "./vocabulary.ts";
+
+type ReadStatus = AnalyteReading["status"];
+
+const COUNTED = new Set<string>(["final", "amended", "corrected"]);
+const ILLICIT = new Set<Analyte>(ILLICIT_OPIOID_ANALYTES);
+
+function loincCodes(cc: CodeableConcept | undefined): string[] {
+  if (!cc || !Array.isArray(cc.coding)) return [];
+  const out: string[] = [];
+  for (const c of cc.coding) if (c && c.system === LOINC && typeof c.code === "string") out.push(c.code.trim());
+  return out;
+}
+
+function resultCode(cc: CodeableConcept | undefined): { code: string; info: UdsCodeInfo } | undefined {
+  for (const code of loincCodes(cc)) {
+    const info = udsCode(code);
+    if (info) return { code, info };
+  }
+  return undefined;
+}
+
+function cutoffAnalyte(cc: CodeableConcept | undefined): Analyte | undefined {
+  for (const code of loincCodes(cc)) {
+    const a = udsCutoffCode(code);
+    if (a) return a;
+  }
+  return undefined;
+}
+
+function isPanel(obs: Observation): boolean {
+  return loincCodes(obs.code).some(isUdsPanelCode);
+}
+
+/** The effective date-time as written (effectiveDateTime, effectivePeriod.start, effectiveInstant). */
+function effectiveOf(obs: Observation): string | undefined {
+  const v = obs.effectiveDateTime ?? obs.effectivePeriod?.start ?? obs.effectiveInstant;
+  return typeof v === "string" ? v : undefined;
+}
+
+interface Pending {
+  carrier: ResultCarrier;
+  analyte: Analyte;
+  code: string;
+  codeCutoff: Cutoff | undefined;
+  source: string;
+  status: ReadStatus;
+  date: string;
+}
+
+/**
+ * Reads every UDS result in the record. `medications` tells which positives a prescription explains
+ * (MedicationFact.explains via prescribedOn): those are `prescribed`, not illicit use.
+ */
+export function readUds(
+  record: Pick<PatientRecord, "observations" | "index">,
+  medications: MedicationFact[],
+): { tests: UdsTest[]; warnings: EngineWarning[] } {
+  const warnings: EngineWarning[] = [];
+
+  // Pass 1: panels with hasMember. Members get the panel's date when they have none; members of a panel entered
+  // in error are dropped.
+  const panelDate = new Map<Observation, string | undefined>();
+  const dropped = new Set<Observation>();
+  for (const panel of record.observations) {
+    if (!Array.isArray(panel.hasMember) || panel.hasMember.length === 0) continue;
+    const resolved: Observation[] = [];
+    const unresolved: string[] = [];
+    for (const m of panel.hasMember) {
+      const reference = typeof m?.reference === "string" ? m.reference : undefined;
+      const target = resolveReference<Observation>(record, reference, {
+        contained: Array.isArray(panel.contained) ? (panel.contained as FhirResource[]) : [],
+      });
+      if (target && target.resourceType === "Observation" && typeof target === "object") resolved.push(target);
+      else unresolved.push(reference ?? "(a member with no reference)");
+    }
+    const uds = isPanel(panel) || resolved.some((o) => resultCode(o.code) !== undefined || cutoffAnalyte(o.code) !== undefined);
+    if (!uds) continue;
+    if (panel.status === "entered-in-error") {
+      for (const o of resolved) dropped.add(o);
+      continue;
+    }
+    const ref = refOf(panel);
+    for (const u of unresolved) {
+      warnings.push({
+        code: "unresolved-member",
+        message: `${ref}: the drug screen result ${u} is not in the record; that result could not be read.`,
+        refs: [ref],
+      });
+    }
+    for (const o of resolved) if (!panelDate.has(o)) panelDate.set(o, effectiveOf(panel));
+  }
+
+  // Pass 2: every Observation once (listed ones, then members only reachable through a panel, e.g. contained).
+  const pending: Pending[] = [];
+  const cutoffs = new Map<string, Cutoff>(); // "date|analyte" → cutoff from a "… cutoff …" result
+  const visited = new Set<Observation>();
+  const visit = (obs: Observation): void => {
+    if (visited.has(obs) || dropped.has(obs)) return;
+    visited.add(obs);
+    collect(obs, panelDate.get(obs), pending, cutoffs, warnings);
+  };
+  for (const obs of record.observations) visit(obs);
+  for (const member of panelDate.keys()) visit(member);
+
+  // Pass 3: read values (cutoff results are known now) and group by day.
+  const byDate = new Map<string, AnalyteReading[]>();
+  for (const p of pending) {
+    const r = readResult(p.carrier, p.codeCutoff ?? cutoffs.get(`${p.date}|${p.analyte}`));
+    let reading: AnalyteReading;
+    if ("result" in r) {
+      reading = makeReading(p, r.result, r.form, medications);
+    } else if (r.form) {
+      warnings.push({
+        code: "uds-result-indeterminate",
+        message: `${p.source}: the ${p.analyte} result (LOINC ${p.code}) ${r.problem}; it is shown as indeterminate.`,
+        refs: [p.source],
+      });
+      reading = makeReading(p, "indeterminate", r.form, medications);
+    } else {
+      warnings.push({
+        code: "malformed-resource",
+        message: `${p.source}: the ${p.analyte} result (LOINC ${p.code}) has ${r.problem}; skipped.`,
+        refs: [p.source],
+      });
+      continue;
+    }
+    const day = byDate.get(p.date);
+    if (day) day.push(reading);
+    else byDate.set(p.date, [reading]);
+  }
+
+  const tests: UdsTest[] = [];
+  for (const [date, analytes] of byDate) tests.push(summarize(date, analytes));
+  tests.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  return { tests, warnings };
+}
+
+function makeReading(
+  p: Pending,
+  result: AnalyteReading["result"],
+  form: AnalyteReading["form"],
+  medications: MedicationFact[],
+): AnalyteReading {
+  const prescribed = result === "positive" && prescribedOn(medications, p.analyte, p.date) !== undefined;
+  return {
+    analyte: p.analyte,
+    result,
+    prescribed,
+    source: p.source,
+    code: p.code,
+    status: p.status,
+    counted: p.status !== "preliminary",
+    form,
+  };
+}
+
+/** Finds the results an Observation carries (its own value and its components) and the cutoffs it states. */
+function collect(
+  obs: Observation,
+  fallbackEffective: string | undefined,
+  pending: Pending[],
+  cutoffs: Map<string, Cutoff>,
+  warnings: EngineWarning[],
+): void {
+  const own = resultCode(obs.code);
+  const ownCutoff = own ? undefined : cutoffAnalyte(obs.code);
+  const components: { comp: ObservationComponent; own?: { code: string; info: UdsCodeInfo }; cutoff?: Analyte }[] = [];
+  if (Array.isArray(obs.component)) {
+    for (const comp of obs.component) {
+      if (!comp || typeof comp !== "object") continue;
+      const rc = resultCode(comp.code);
+      if (rc) components.push({ comp, own: rc });
+      else {
+        const ca = cutoffAnalyte(comp.code);
+        if (ca) components.push({ comp, cutoff: ca });
+      }
+    }
+  }
+  const ref = refOf(obs);
+  if (!own && !ownCutoff && components.length === 0) {
+    if (isPanel(obs) && !(Array.isArray(obs.hasMember) && obs.hasMember.length > 0)) {
+      warnings.push({ code: "malformed-resource", message: `${ref}: a drug screen panel with no components and no members; nothing to read.`, refs: [ref] });
+    }
+    return; // not a UDS result (or a hasMember panel, whose members are read on their own)
+  }
+
+  const status = obs.status as string;
+  if (status === "entered-in-error") return;
+  if (!COUNTED.has(status) && status !== "preliminary") {
+    warnings.push({
+      code: "uds-status-skipped",
+      message: `${ref}: a drug screen result with status "${status}" is not read (only final, amended, corrected and preliminary results are).`,
+      refs: [ref],
+    });
+    return;
+  }
+  const effective = effectiveOf(obs) ?? fallbackEffective;
+  const date = datePart(effective);
+  if (!date) {
+    warnings.push({
+      code: "malformed-resource",
+      message: effective
+        ? `${ref}: a drug screen result whose effective date "${effective}" is not a valid date; skipped.`
+        : `${ref}: a drug screen result with no effective date; skipped.`,
+      refs: [ref],
+    });
+    return;
+  }
+  const base = { source: ref, status: status as ReadStatus, date };
+  if (own) pending.push({ carrier: obs, analyte: own.info.analyte, code: own.code, codeCutoff: own.info.cutoff, ...base });
+  if (ownCutoff) addCutoff(cutoffs, date, ownCutoff, obs);
+  for (const c of components) {
+    if (c.own) pending.push({ carrier: c.comp, analyte: c.own.info.analyte, code: c.own.code, codeCutoff: c.own.info.cutoff, ...base });
+    else if (c.cutoff) addCutoff(cutoffs, date, c.cutoff, c.comp);
+  }
+}
+
+function addCutoff(cutoffs: Map<string, Cutoff>, date: string, analyte: Analyte, x: ResultCarrier): void {
+  const q = x.valueQuantity;
+  if (!q || typeof q.value !== "number" || !Number.isFinite(q.value)) return;
+  const key = `${date}|${analyte}`;
+  if (!cutoffs.has(key)) cutoffs.set(key, { value: q.value, unit: q.code ?? q.unit ?? "" });
+}
+
+/**
+ * One day's test. `opioid` over the counted illicit-opioid readings: any positive not explained by a prescription →
+ * "positive"; else any negative (a prescribed positive counts as negative for illicit use) → "negative"; else only
+ * indeterminate ones → "indeterminate"; none → "none". Preliminary readings never change it.
+ */
+function summarize(date: string, analytes: AnalyteReading[]): UdsTest {
+  let positive = false;
+  let negative = false;
+  let indeterminate = false;
+  let fentanylTested = false;
+  for (const a of analytes) {
+    if (!a.counted) continue;
+    if (a.analyte === "fentanyl") fentanylTested = true;
+    if (!ILLICIT.has(a.analyte)) continue;
+    if (a.result === "positive") {
+      if (a.prescribed) negative = true;
+      else positive = true;
+    } else if (a.result === "negative") negative = true;
+    else indeterminate = true;
+  }
+  const opioid = positive ? "positive" : negative ? "negative" : indeterminate ? "indeterminate" : "none";
+  return { date, opioid, fentanylTested, analytes };
+}
