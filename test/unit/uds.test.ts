@@ -103,6 +103,34 @@ describe("each result form, through the record", () => {
   });
 });
 
+describe("a separate cutoff result (LOINC 19299-7 Opiates cutoff) gives the cutoff for that day's quantity", () => {
+  const quantity = (value: number, date = "2025-03-01") =>
+    obs("8220-6", { valueString: undefined, effectiveDateTime: date, valueQuantity: { value, unit: "ng/mL" } });
+  const cutoff = (value: number, date = "2025-03-01") =>
+    obs("19299-7", { valueString: undefined, effectiveDateTime: date, valueQuantity: { value, unit: "ng/mL" } });
+  it.each([
+    ["250 vs cutoff 200 the same day", [quantity(250), cutoff(200)], "positive"],
+    ["150 vs cutoff 200 the same day", [cutoff(200), quantity(150)], "negative"],
+    ["cutoff on another day does not apply", [quantity(250), cutoff(200, "2025-03-02")], "indeterminate"],
+  ] as [string, Observation[], string][])("%s → %s", (_l, observations, result) => {
+    const { tests } = uds(observations);
+    const day = tests.find((t) => t.date === "2025-03-01")!;
+    // The cutoff result itself is not an analyte reading.
+    expect(day.analytes.map((a) => [a.analyte, a.result, a.code])).toEqual([["opiates", result, "8220-6"]]);
+  });
+
+  it("as a component of a panel", () => {
+    const panel = obs(PANEL, {
+      valueString: undefined,
+      component: [
+        { code: { coding: [{ system: LOINC, code: "8220-6" }] }, valueQuantity: { value: 90, unit: "ng/mL" } },
+        { code: { coding: [{ system: LOINC, code: "19299-7" }] }, valueQuantity: { value: 100, unit: "ng/mL" } },
+      ],
+    });
+    expect(only(uds([panel]).tests).analytes.map((a) => a.result)).toEqual(["negative"]);
+  });
+});
+
 describe("panels", () => {
   it("component[] per analyte: each component read with its own code and value; the source is the panel", () => {
     const panel = obs(PANEL, {
