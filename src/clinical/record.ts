@@ -109,11 +109,11 @@ const KEPT_TYPES = new Set([
 ]);
 
 /** Flattens Bundle entries and nested Bundles into entries. */
-function flatten(entries: RecordEntry[], out: RecordEntry[], warnings: EngineWarning[]): void {
+function flatten(entries: RecordEntry[], out: RecordEntry[]): void {
   for (const e of entries) {
     if (isObject(e.resource) && e.resource.resourceType === "Bundle") {
       const inner = e.resource.entry;
-      if (Array.isArray(inner)) flatten(bundleEntries(e.resource as unknown as Bundle), out, warnings);
+      if (Array.isArray(inner)) flatten(bundleEntries(e.resource as unknown as Bundle), out);
       continue;
     }
     out.push(e);
@@ -128,7 +128,7 @@ function bundleEntries(bundle: Bundle): RecordEntry[] {
 export function recordFromEntries(input: RecordEntry[], options: RecordOptions = {}): PatientRecord {
   const warnings: EngineWarning[] = [];
   const entries: RecordEntry[] = [];
-  flatten(input, entries, warnings);
+  flatten(input, entries);
 
   const valid: { resource: Record<string, unknown>; fullUrl?: string }[] = [];
   for (const [i, e] of entries.entries()) {

@@ -319,7 +319,20 @@ export interface Recommendation {
 
 // ---------------------------------------------------------------- the whole evaluation
 
-export interface Facts {
+/** Use facts derived from the tests and the stage (clinical-spec §2), each with the test refs behind it. */
+export interface UseFacts {
+  /** An illicit-opioid-positive test within the last 30 days. */
+  ongoingOpioidUse: boolean;
+  ongoingOpioidUseRefs: Ref[];
+  /** A cocaine or amphetamine positive within the last 30 days. */
+  stimulantUse: boolean;
+  stimulantUseRefs: Ref[];
+  /** Stage action/maintenance and an illicit-opioid positive dated after that assessment. */
+  returnToUse: boolean;
+  returnToUseRefs: Ref[];
+}
+
+export interface Facts extends UseFacts {
   patient: Ref;
   now: string; // YYYY-MM-DD
   stage: StageFact;
@@ -327,13 +340,6 @@ export interface Facts {
   medications: MedicationFact[];
   uds: { tests: UdsTest[] };
   conditions: ConditionFacts;
-  ongoingOpioidUse: boolean;
-  /** Refs of the tests behind ongoing opioid use. */
-  ongoingOpioidUseRefs: Ref[];
-  stimulantUse: boolean;
-  stimulantUseRefs: Ref[];
-  returnToUse: boolean;
-  returnToUseRefs: Ref[];
   /** Latest naloxone rescue-kit request (active or completed) authored within 12 months, if any. */
   recentNaloxoneKit: Ref | null;
 }

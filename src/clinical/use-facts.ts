@@ -3,19 +3,13 @@
 // later tests). Pure.
 import { addDays, datePart } from "./dates.ts";
 import { ILLICIT_OPIOID_ANALYTES, STIMULANT_ANALYTES } from "./types.ts";
-import type { AnalyteReading, Ref, StageFact, UdsTest } from "./types.ts";
+import type { AnalyteReading, Ref, StageFact, UdsTest, UseFacts } from "./types.ts";
+
+export type { UseFacts };
 
 /** "Within the last 30 days": a test dated on or after now − 30 days counts. */
 export const RECENT_USE_DAYS = 30;
 
-export interface UseFacts {
-  ongoingOpioidUse: boolean;
-  ongoingOpioidUseRefs: Ref[];
-  stimulantUse: boolean;
-  stimulantUseRefs: Ref[];
-  returnToUse: boolean;
-  returnToUseRefs: Ref[];
-}
 
 const ILLICIT = new Set(ILLICIT_OPIOID_ANALYTES);
 const STIMULANT = new Set(STIMULANT_ANALYTES);
