@@ -352,7 +352,7 @@ function derek(): PatientCase {
         codings: [RX.naloxoneNasalScd], text: "Naloxone 4 mg nasal spray (rescue kit)", dosage: "For suspected opioid overdose: one spray in one nostril. Call 911.",
       }),
       medicationRequest(id, {
-        id: "bup-film-start", status: "completed", authoredOn: at(ago(540), "13:00", zone), validDays: 510,
+        id: "bup-film-start", status: "completed", authoredOn: at(ago(540), "13:00", zone), validDays: 516,
         codings: [RX.bupNxFilmScd], text: "Buprenorphine/naloxone 8 mg/2 mg sublingual film", dosage: "Two films under the tongue once daily.",
       }),
       medicationRequest(id, {

@@ -1,0 +1,155 @@
+// Each synthetic patient, run through the engine on the anchor day, is what its README line claims; and after the
+// sandbox's date shift (shiftBundleDates by N days, "now" = anchor + N) it still is. Expected values are the case
+// designs in scripts/patients/cases.ts worked out by hand (e.g. escalating N N N P N N: 10 + 11.50 + 13 + 0 + 10 +
+// 14.50 restored = 59.00, next 16.00), not copied from the engine's output.
+import type { Bundle } from "fhir/r4.js";
+import { describe, expect, it } from "vitest";
+import { addDays } from "../../src/clinical/dates.ts";
+import { evaluate } from "../../src/clinical/evaluate.ts";
+import { recordFromBundle } from "../../src/clinical/record.ts";
+import type { ClinicianContext, Evaluation, RecommendationId, StageValue, WeekOutcome } from "../../src/clinical/types.ts";
+import { ANCHOR, generatePatients, PATIENTS_DIR } from "../../scripts/generate-patients.ts";
+import { shiftBundleDates } from "../../scripts/patient-dates.ts";
+
+const files = generatePatients();
+function bundle(id: string): Bundle {
+  const text = files.get(`${PATIENTS_DIR}/${id}.json`);
+  if (!text) throw new Error(`no generated bundle ${id}`);
+  return JSON.parse(text) as Bundle;
+}
+function run(id: string, context: Partial<ClinicianContext>, shift = 0): Evaluation {
+  const b = shift === 0 ? bundle(id) : shiftBundleDates(bundle(id), shift);
+  return evaluate(recordFromBundle(b), { now: addDays(ANCHOR, shift), context });
+}
+function tier(e: Evaluation, id: RecommendationId): string | undefined {
+  return e.recommendations.find((r) => r.id === id)?.tier;
+}
+
+interface Claim {
+  id: string;
+  context: Partial<ClinicianContext>;
+  stage: StageValue;
+  stale?: boolean;
+  moud: string[];
+  ongoing: boolean;
+  returnToUse?: boolean;
+  primary: RecommendationId[];
+  warnings?: string[];
+  extra?: (e: Evaluation) => void;
+}
+
+const N: WeekOutcome = "negative";
+const P: WeekOutcome = "positive";
+const M: WeekOutcome = "missed";
+
+const claims: Claim[] = [
+  { id: "pw-maria-precontemplation", context: { familyInvolved: true }, stage: "precontemplation", moud: [], ongoing: true, primary: ["craft", "naloxone", "moud"] },
+  {
+    id: "pw-james-contemplation", context: {}, stage: "contemplation", moud: ["buprenorphine"], ongoing: true, primary: ["motivational-interviewing"],
+    extra: (e) => expect(e.moud.flags.map((f) => f.code)).toContain("adherence-confirmed"),
+  },
+  {
+    id: "pw-aisha-preparation-naltrexone", context: {}, stage: "preparation", moud: ["naltrexone"], ongoing: false, primary: ["cbt"],
+    extra: (e) => {
+      const prelim = e.uds.tests.flatMap((t) => t.analytes).filter((a) => a.status === "preliminary");
+      expect(prelim).toHaveLength(1);
+      expect(prelim[0]).toMatchObject({ analyte: "fentanyl", result: "positive", counted: false });
+    },
+  },
+  { id: "pw-robert-action-methadone-otp", context: { otp: true }, stage: "action", moud: ["methadone"], ongoing: false, returnToUse: false, primary: ["addiction-counseling"] },
+  {
+    id: "pw-linda-maintenance-sublocade", context: {}, stage: "maintenance", moud: ["buprenorphine"], ongoing: false, returnToUse: false, primary: ["mutual-help"],
+    extra: (e) => {
+      expect(e.moud.active[0]?.request).toBe("MedicationRequest/pw-linda-maintenance-sublocade-sublocade");
+      const sources = e.uds.tests.flatMap((t) => t.analytes.map((a) => a.source));
+      expect(sources.some((s) => s.endsWith("-eie"))).toBe(false); // entered-in-error is dropped
+      expect(e.recentNaloxoneKit).not.toBeNull();
+    },
+  },
+  {
+    id: "pw-derek-return-to-use", context: {}, stage: "action", moud: ["buprenorphine"], ongoing: true, returnToUse: true,
+    primary: ["stage-assessment", "motivational-interviewing"],
+    extra: (e) => {
+      expect(e.conditions.overdoses).toHaveLength(1);
+      expect(e.conditions.recentOverdose).toBeNull();
+      expect(e.recentNaloxoneKit).toBeNull();
+      expect(e.moud.flags.map((f) => f.code)).not.toContain("non-prescribed-use");
+    },
+  },
+  {
+    id: "pw-tomas-unknown-stage-overdose", context: {}, stage: "unknown", moud: [], ongoing: true, primary: ["stage-assessment", "peer-support"],
+    extra: (e) => expect(e.conditions.recentOverdose?.ref).toBe("Condition/pw-tomas-unknown-stage-overdose-overdose"),
+  },
+  {
+    id: "pw-grace-stale-stage-pain-patch", context: {}, stage: "preparation", stale: true, moud: [], ongoing: false, primary: ["stage-assessment", "moud"],
+    extra: (e) => {
+      expect(e.medications.filter((m) => m.status === "active").map((m) => m.buprenorphineForPain)).toEqual([true]);
+      const lastBup = e.uds.tests.at(-1)!.analytes.find((a) => a.analyte === "buprenorphine")!;
+      expect(lastBup).toMatchObject({ result: "positive", prescribed: true });
+    },
+  },
+  {
+    id: "pw-kevin-free-text-no-medication", context: { prefersNoMedication: true }, stage: "contemplation", moud: [], ongoing: true,
+    primary: ["nonmedication-program", "moud", "naloxone"], warnings: ["overdose-risk-lost-tolerance"],
+    extra: (e) => expect(e.stage.method).toBe("text"),
+  },
+  {
+    id: "pw-sofia-readiness-ruler-cm-prize", context: {}, stage: "contemplation", moud: [], ongoing: true,
+    primary: ["contingency-management", "naloxone"], warnings: ["overdose-risk-lost-tolerance"],
+    extra: (e) => {
+      expect(e.stage).toMatchObject({ method: "readiness-ruler", rulerScore: 5 });
+      const cm = e.contingencyManagement;
+      expect(cm).toMatchObject({ enrolled: true, schedule: "prize", currentWeek: 7, earnedTotal: 7, nextIfNegative: 3 });
+      expect(cm.weeks.map((w) => w.outcome)).toEqual([N, M, N, N, P, N, N]);
+      expect(cm.weeks.map((w) => w.earned)).toEqual([1, 0, 1, 2, 0, 1, 2]);
+    },
+  },
+  {
+    id: "pw-andre-cm-escalating", context: {}, stage: "preparation", moud: ["buprenorphine"], ongoing: true, primary: ["contingency-management"],
+    extra: (e) => {
+      const cm = e.contingencyManagement;
+      expect(cm).toMatchObject({ enrolled: true, schedule: "escalating", currentWeek: 7, earnedTotal: 59, nextIfNegative: 16 });
+      expect(cm.capRemaining).toBeCloseTo(691, 2);
+      expect(cm.weeks.map((w) => w.outcome)).toEqual([N, N, N, P, N, N, "pending"]);
+      expect(cm.weeks.map((w) => w.earned)).toEqual([10, 11.5, 13, 0, 10, 14.5, 0]);
+    },
+  },
+  {
+    id: "pw-marcus-cm-fixed-stimulants", context: {}, stage: "action", moud: ["buprenorphine"], ongoing: false, returnToUse: false, primary: ["contingency-management"],
+    extra: (e) => {
+      expect(e.stimulantUse).toBe(true);
+      const cm = e.contingencyManagement;
+      expect(cm).toMatchObject({ enrolled: true, schedule: "fixed", currentWeek: 6, earnedTotal: 40, nextIfNegative: 10 });
+      expect(cm.weeks.map((w) => w.outcome)).toEqual([N, N, M, N, N, "pending"]);
+    },
+  },
+  {
+    id: "pw-helen-five-year-history", context: {}, stage: "maintenance", moud: ["buprenorphine"], ongoing: false, returnToUse: false, primary: ["mutual-help"],
+    extra: (e) => expect(e.uds.tests.length).toBeGreaterThanOrEqual(240),
+  },
+];
+
+function check(e: Evaluation, c: Claim): void {
+  expect(e.patient).toBe(`Patient/${c.id}`);
+  expect(e.stage.value).toBe(c.stage);
+  expect(e.stage.stale).toBe(c.stale ?? false);
+  expect(e.moud.active.map((m) => m.medication)).toEqual(c.moud);
+  expect(e.ongoingOpioidUse).toBe(c.ongoing);
+  if (c.returnToUse !== undefined) expect(e.returnToUse).toBe(c.returnToUse);
+  for (const id of c.primary) expect(tier(e, id), id).toBe("primary");
+  for (const w of c.warnings ?? []) expect(e.warnings.map((x) => x.code)).toContain(w);
+  expect(e.warnings.filter((w) => w.code === "malformed-resource")).toEqual([]);
+  c.extra?.(e);
+}
+
+describe("the synthetic patients through the engine", () => {
+  it("covers every patient the generator writes", () => {
+    const ids = [...files.keys()].filter((p) => /\/pw-.*\.json$/.test(p)).map((p) => p.slice(PATIENTS_DIR.length + 1, -5));
+    expect(claims.map((c) => c.id).sort()).toEqual(ids.sort());
+  });
+
+  it.each(claims)("$id on the anchor day", (c) => check(run(c.id, c.context), c));
+
+  // The sandbox shifts the data to "today": the same case on a later day must read the same.
+  it.each(claims.filter((c) => c.id !== "pw-helen-five-year-history"))("$id shifted by 200 days", (c) => check(run(c.id, c.context, 200), c));
+});
