@@ -5,7 +5,6 @@ import type {
   CodeableConcept,
   Coding,
   Condition,
-  FhirResource,
   Goal,
   Medication,
   MedicationRequest,
@@ -723,9 +722,4 @@ export function patient(o: PersonOptions): Patient {
     address: [{ use: "home", line: [o.line], city: o.city, state: o.state, postalCode: o.postalCode, country: "US" }],
     generalPractitioner: [CLINICIAN],
   };
-}
-
-/** Narrows a resource list to FhirResource[] for a Bundle. */
-export function resources(...rs: FhirResource[]): FhirResource[] {
-  return rs;
 }

@@ -10,7 +10,6 @@ import {
   at,
   cmActivity,
   condition,
-  COORDINATOR,
   freeTextStageObservation,
   goal,
   medicationRequest,
@@ -748,4 +747,3 @@ export function allCases(): PatientCase[] {
   return [maria(), james(), aisha(), robert(), linda(), derek(), tomas(), grace(), kevin(), sofia(), andre(), marcus(), helen()];
 }
 
-export { COORDINATOR };
