@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 
@@ -7,5 +8,15 @@ export default defineConfig({
   define: { FHIRCLIENT_PURE: "true" },
   server: { host: "127.0.0.1", port: 5173, strictPort: true },
   preview: { host: "127.0.0.1", port: 4173, strictPort: true },
-  build: { target: "es2022", sourcemap: true },
+  build: {
+    target: "es2022",
+    sourcemap: true,
+    rollupOptions: {
+      // Two pages: the app (the SMART redirect target) and the SMART launch page.
+      input: {
+        app: fileURLToPath(new URL("./index.html", import.meta.url)),
+        launch: fileURLToPath(new URL("./launch.html", import.meta.url)),
+      },
+    },
+  },
 });

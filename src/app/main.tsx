@@ -1,12 +1,56 @@
-import { StrictMode } from "react";
+import { StrictMode, useEffect, useState } from "react";
 import { createRoot } from "react-dom/client";
-import { App } from "./App.tsx";
+import { App, loadWorkspace } from "./App.tsx";
+import { ErrorMessage } from "./components/ErrorMessage.tsx";
+import { localToday, type SmartSession } from "./session.ts";
+import { startSession } from "./smart.ts";
+import "./app.css";
+
+// Once per page load, at module scope: a StrictMode double effect must not run the code exchange twice.
+const sessionPromise = startSession();
+// Fetch the workspace (engine + screens) while the record is being read.
+void loadWorkspace().catch(() => undefined);
+
+function Root() {
+  const [session, setSession] = useState<SmartSession | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    let current = true;
+    sessionPromise.then(
+      (s) => current && setSession(s),
+      (e: unknown) => current && setError(e),
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
+  if (session) return <App session={session} now={localToday()} />;
+  return (
+    <main id="main" className="app">
+      <h1>Stagewise</h1>
+      {error ? (
+        <>
+          <ErrorMessage
+            title="Stagewise could not start"
+            error={error}
+            hint="Open Stagewise from a patient's chart in the EHR. To connect to a FHIR server directly, use the launch page."
+          />
+          <p>
+            <a href="launch.html">Open the launch page</a>
+          </p>
+        </>
+      ) : (
+        <p role="status">Signing in…</p>
+      )}
+    </main>
+  );
+}
 
 const root = document.getElementById("root");
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <App />
+      <Root />
     </StrictMode>,
   );
 }

@@ -1,0 +1,101 @@
+// The screens once the record is read (lazy-loaded with the engine): safety warnings, summary (stage, MOUD),
+// urine tests, contingency management, recommendations with the clinician context, and the plan.
+// All state here lives in React: context toggles, schedule, CM start and the plan draft survive every
+// re-evaluation and re-render.
+import { lazy, Suspense, useReducer, useState } from "react";
+import type { FhirResource } from "fhir/r4.js";
+import type { PatientRecord } from "../clinical/record.ts";
+import { DEFAULT_CONTEXT, type ClinicianContext, type CmScheduleKind } from "../clinical/types.ts";
+import { CmPanel } from "./components/CmStatus.tsx";
+import { ContextToggles } from "./components/ContextToggles.tsx";
+import { ErrorMessage } from "./components/ErrorMessage.tsx";
+import { MoudStatus } from "./components/MoudStatus.tsx";
+import { RecordStage } from "./components/RecordStage.tsx";
+import { Recommendations } from "./components/Recommendations.tsx";
+import { StageSummary } from "./components/StageSummary.tsx";
+import { UdsTimeline } from "./components/UdsTimeline.tsx";
+import { DataNotices, SafetyWarnings } from "./components/Warnings.tsx";
+import { draftReducer, newDraft } from "./plan-draft.ts";
+import type { SmartSession } from "./session.ts";
+import { useEvaluation } from "./useEvaluation.ts";
+
+const PlanEditor = lazy(() => import("./components/PlanEditor.tsx"));
+
+export interface WorkspaceProps {
+  session: SmartSession;
+  record: PatientRecord;
+  now: string;
+  onWritten(resource: FhirResource): void;
+}
+
+export default function Workspace({ session, record, now, onWritten }: WorkspaceProps) {
+  const [context, setContext] = useState<ClinicianContext>(DEFAULT_CONTEXT);
+  const [schedule, setSchedule] = useState<CmScheduleKind | undefined>(undefined);
+  const [cmStart, setCmStart] = useState("");
+  const [draft, dispatch] = useReducer(draftReducer, undefined, () => newDraft(crypto.randomUUID(), now));
+  const result = useEvaluation(record, { now, context, schedule, cmStart });
+
+  if (!result.evaluation)
+    return <ErrorMessage title="The record could not be evaluated" error={result.error} hint="Check the CM start date." />;
+  const evaluation = result.evaluation;
+  const cm = evaluation.contingencyManagement;
+
+  return (
+    <div className="workspace">
+      <nav aria-label="Sections" className="section-nav">
+        <a href="#summary">Summary</a>
+        <a href="#urine-tests">Urine tests</a>
+        <a href="#cm">Contingency management</a>
+        <a href="#recommendations">Recommendations</a>
+        <a href="#plan">Plan</a>
+      </nav>
+      <SafetyWarnings warnings={evaluation.warnings} record={record} />
+
+      <section id="summary" aria-labelledby="summary-title" className="cards">
+        <h2 id="summary-title">Summary</h2>
+        <div className="card" role="group" aria-labelledby="stage-title">
+          <h3 id="stage-title">Stage of change</h3>
+          <StageSummary stage={evaluation.stage} record={record} />
+          <RecordStage api={session.api} patient={record.patientRef} author={session.fhirUser} onRecorded={onWritten} />
+        </div>
+        <div className="card" role="group" aria-labelledby="moud-title">
+          <h3 id="moud-title">Medication for OUD</h3>
+          <MoudStatus evaluation={evaluation} record={record} />
+        </div>
+      </section>
+
+      <section id="urine-tests" aria-labelledby="uds-title">
+        <h2 id="uds-title">Urine drug screens</h2>
+        <UdsTimeline tests={evaluation.uds.tests} record={record} />
+      </section>
+
+      <section id="cm" aria-labelledby="cm-title">
+        <h2 id="cm-title">Contingency management</h2>
+        <CmPanel cm={cm} record={record} schedule={cm.schedule} onSchedule={setSchedule} cmStart={cmStart} onCmStart={setCmStart} />
+      </section>
+
+      <section id="recommendations" aria-labelledby="recs-title">
+        <h2 id="recs-title">Recommendations</h2>
+        <ContextToggles context={context} onChange={setContext} />
+        <Recommendations recommendations={evaluation.recommendations} record={record} />
+      </section>
+
+      <section id="plan" aria-labelledby="plan-title">
+        <h2 id="plan-title">Plan</h2>
+        <Suspense fallback={<p role="status">Loading the plan editor…</p>}>
+          <PlanEditor
+            session={session}
+            evaluation={evaluation}
+            draft={draft}
+            dispatch={dispatch}
+            now={now}
+            cmStart={cmStart || cm.startDate || now}
+            onCmStart={setCmStart}
+            onSchedule={setSchedule}
+          />
+        </Suspense>
+      </section>
+      <DataNotices warnings={evaluation.warnings} record={record} />
+    </div>
+  );
+}

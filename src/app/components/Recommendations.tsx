@@ -1,0 +1,93 @@
+// Recommendations in two groups (do now / consider), each with its reasons (linked to the resources behind
+// them) and its evidence (figures and the review's reference numbers) in an expandable section.
+import type { PatientRecord } from "../../clinical/record.ts";
+import type { EvidenceLine, Recommendation } from "../../clinical/types.ts";
+import { RefLink } from "./RefLink.tsx";
+
+function refsText(e: EvidenceLine): string {
+  const parts: string[] = [];
+  if (e.refs.length) parts.push(`[${e.refs.join(", ")}]`);
+  if (e.section) parts.push(`review section: ${e.section}`);
+  return parts.join("; ");
+}
+
+function RecommendationItem({ rec, record }: { rec: Recommendation; record: PatientRecord }) {
+  const headingId = `rec-${rec.id}`;
+  return (
+    <li className={`recommendation tier-${rec.tier}`}>
+      <h4 id={headingId}>{rec.title}</h4>
+      {rec.target && (
+        <p>
+          <strong>Target:</strong> {rec.target}
+        </p>
+      )}
+      <p className="muted">{rec.activity}</p>
+      <h5>Why</h5>
+      <ul className="reasons">
+        {rec.reasons.map((r, i) => (
+          <li key={i}>
+            {r.text}
+            {r.refs.length > 0 && (
+              <span className="refs">
+                {" "}
+                Based on:{" "}
+                {r.refs.map((ref, j) => (
+                  <span key={ref}>
+                    {j > 0 && ", "}
+                    <RefLink value={ref} record={record} />
+                  </span>
+                ))}
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+      {rec.evidence.length > 0 && (
+        <details className="evidence">
+          <summary>Evidence ({rec.evidence.length})</summary>
+          <ul>
+            {rec.evidence.map((e, i) => (
+              <li key={i}>
+                {e.text} <span className="cite">{refsText(e)}</span>
+              </li>
+            ))}
+          </ul>
+          <p className="muted small">Numbers in brackets are the reference numbers of the source review of psychosocial care for OUD.</p>
+        </details>
+      )}
+    </li>
+  );
+}
+
+export function Recommendations({ recommendations, record }: { recommendations: Recommendation[]; record: PatientRecord }) {
+  const primary = recommendations.filter((r) => r.tier === "primary");
+  const consider = recommendations.filter((r) => r.tier === "consider");
+  return (
+    <div className="recommendations">
+      <section aria-labelledby="recs-primary">
+        <h3 id="recs-primary">Do now ({primary.length})</h3>
+        {primary.length ? (
+          <ul className="rec-list">
+            {primary.map((r) => (
+              <RecommendationItem key={r.id} rec={r} record={record} />
+            ))}
+          </ul>
+        ) : (
+          <p>Nothing to do now.</p>
+        )}
+      </section>
+      <section aria-labelledby="recs-consider">
+        <h3 id="recs-consider">Consider ({consider.length})</h3>
+        {consider.length ? (
+          <ul className="rec-list">
+            {consider.map((r) => (
+              <RecommendationItem key={r.id} rec={r} record={record} />
+            ))}
+          </ul>
+        ) : (
+          <p>Nothing else to consider.</p>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+// Engine warnings. Safety warnings come first and stand out: overdose risk after lost tolerance is an alert
+// (announced at once); data notices (skipped malformed resources and the like) are listed quietly at the end.
+import type { PatientRecord } from "../../clinical/record.ts";
+import type { EngineWarning } from "../../clinical/types.ts";
+import { RefLink } from "./RefLink.tsx";
+
+export const SAFETY_CODES = new Set(["overdose-risk-lost-tolerance", "return-to-use", "cm-cap-reached"]);
+
+function Refs({ warning, record }: { warning: EngineWarning; record: PatientRecord }) {
+  if (!warning.refs?.length) return null;
+  return (
+    <span className="refs">
+      {" "}
+      Based on:{" "}
+      {warning.refs.map((r, i) => (
+        <span key={r}>
+          {i > 0 && ", "}
+          <RefLink value={r} record={record} />
+        </span>
+      ))}
+    </span>
+  );
+}
+
+export function SafetyWarnings({ warnings, record }: { warnings: EngineWarning[]; record: PatientRecord }) {
+  const safety = warnings.filter((w) => SAFETY_CODES.has(w.code));
+  if (!safety.length) return null;
+  return (
+    <section className="safety" aria-labelledby="safety-title">
+      <h2 id="safety-title">Safety</h2>
+      {safety.map((w, i) => (
+        <div key={`${w.code}-${i}`} className={`safety-warning warning-${w.code}`} role={w.code === "overdose-risk-lost-tolerance" ? "alert" : undefined}>
+          <p>
+            <strong>{w.code === "overdose-risk-lost-tolerance" ? "Overdose risk: " : w.code === "return-to-use" ? "Return to use: " : "Contingency management: "}</strong>
+            {w.message}
+            <Refs warning={w} record={record} />
+          </p>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+export function DataNotices({ warnings, record }: { warnings: EngineWarning[]; record: PatientRecord }) {
+  const notices = warnings.filter((w) => !SAFETY_CODES.has(w.code));
+  if (!notices.length) return null;
+  return (
+    <details className="data-notices">
+      <summary>Data notices ({notices.length}): resources that could not be read or were skipped</summary>
+      <ul>
+        {notices.map((w, i) => (
+          <li key={i}>
+            {w.message}
+            <Refs warning={w} record={record} />
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}

@@ -1,0 +1,58 @@
+// The SMART launch page (launch.html). EHR launch: the EHR opens launch.html?iss=…&launch=…; standalone launch:
+// launch.html?iss=… (or the form below asks for the server). Either way fhirclient sends the browser to the
+// authorization server with PKCE and comes back to the app page (index.html), where smart.ts finishes.
+import FHIR from "fhirclient";
+import { issuerConfig, REDIRECT_PATH, scopesFor, scopeStyleFrom, type ScopeStyle } from "./launch-config.ts";
+
+const status = document.getElementById("launch-status");
+const form = document.getElementById("standalone") as HTMLFormElement | null;
+
+function show(text: string, isError = false): void {
+  if (!status) return;
+  status.textContent = text;
+  status.setAttribute("role", isError ? "alert" : "status");
+}
+
+async function scopeStyle(iss: string): Promise<ScopeStyle> {
+  const configured = issuerConfig(iss).scopeStyle;
+  if (configured) return configured;
+  try {
+    const res = await fetch(`${iss.replace(/\/+$/, "")}/.well-known/smart-configuration`, { headers: { accept: "application/json" } });
+    return scopeStyleFrom(res.ok ? await res.json() : null);
+  } catch {
+    return "v2";
+  }
+}
+
+async function launch(): Promise<void> {
+  const params = new URLSearchParams(window.location.search);
+  const iss = params.get("iss");
+  const launchToken = params.get("launch");
+  if (!iss) {
+    show("No EHR sent a launch request. To open Stagewise on its own, give the FHIR server's address.");
+    if (form) form.hidden = false;
+    return;
+  }
+  show(launchToken ? "Connecting to the EHR…" : "Connecting to the FHIR server…");
+  const style = await scopeStyle(iss);
+  await FHIR.oauth2.authorize({
+    iss,
+    ...(launchToken ? { launch: launchToken } : {}),
+    clientId: issuerConfig(iss).clientId,
+    scope: scopesFor(launchToken ? "ehr" : "standalone", style),
+    redirectUri: REDIRECT_PATH,
+    // Finish the login in this window even inside an EHR iframe (no popup, no third-party cookies).
+    completeInTarget: true,
+    pkceMode: "ifSupported",
+  });
+}
+
+form?.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const iss = (form.elements.namedItem("iss") as HTMLInputElement).value.trim();
+  if (iss) window.location.assign(`${window.location.pathname}?iss=${encodeURIComponent(iss)}`);
+});
+
+launch().catch((e: unknown) => {
+  show(`The launch failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}. Try launching again from the EHR.`, true);
+});

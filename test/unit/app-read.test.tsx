@@ -1,0 +1,146 @@
+// @vitest-environment jsdom
+// The app's read wave as a user sees it: progress, the record's screens, a failed Patient read (the server's
+// OperationOutcome shown), a partial failure (what loaded is shown, the failed search named), every page
+// followed, and no request sent off the FHIR server.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { App } from "../../src/app/App.tsx";
+import { fetchApi } from "../../src/app/fhir-api.ts";
+import type { SmartSession } from "../../src/app/session.ts";
+import { medRequest, oudCondition, patient, stage, udsDay } from "../helpers/resources.ts";
+import { byRole, expectText, render, text, waitFor, type Rendered } from "./helpers/app-dom.tsx";
+import { BASE, fakeFhir, outcome } from "./helpers/fhir-server.ts";
+
+const NOW = "2026-11-23";
+const { fake, server } = fakeFhir();
+
+function session(overrides: Partial<SmartSession> = {}): SmartSession {
+  return { api: fetchApi(BASE, "test-token"), patientId: "p1", needPatientBanner: true, fhirUser: "Practitioner/dr-1", ...overrides };
+}
+
+function seed() {
+  fake.resources = [
+    { ...patient("p1"), identifier: [{ type: { coding: [{ code: "MR" }], text: "MRN" }, value: "MRN-4711" }] },
+    stage("precontemplation", "2026-11-01", "stage-1"),
+    ...udsDay("2026-11-02", { opiates: "neg", fentanyl: "pos", buprenorphine: "pos" }),
+    ...udsDay("2026-11-09", { opiates: "neg", fentanyl: "neg", buprenorphine: "pos" }),
+    ...udsDay("2026-10-05", { opiates: "neg", fentanyl: "neg" }),
+    medRequest("suboxoneFilm", "2026-09-01", "active", "mr-bup"),
+    oudCondition("oud-1"),
+  ];
+}
+
+let view: Rendered | undefined;
+beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
+beforeEach(() => {
+  fake.failures.clear();
+  fake.pageSize = 1000;
+  fake.seen = [];
+  seed();
+});
+afterEach(() => {
+  view?.unmount();
+  view = undefined;
+  server.resetHandlers();
+});
+afterAll(() => server.close());
+
+describe("reading the record", () => {
+  it("shows the patient banner, stage, MOUD, urine tests and recommendations once every read is done", async () => {
+    view = await render(<App session={session()} now={NOW} />);
+    await waitFor(() => expectText("Do now"));
+    const banner = document.querySelector('[aria-label="Patient"]')!;
+    expect(text(banner)).toContain("Pat Test");
+    expect(text(banner)).toContain("1985-04-02");
+    expect(text(banner)).toContain("MRN-4711");
+    expect(document.querySelector('[data-testid="stage-value"]')?.textContent).toMatch(/^Precontemplation/);
+    expectText("Buprenorphine: active");
+    // 3 test days; the fentanyl positive is an illicit reading, buprenorphine a prescribed one
+    expectText("8 readings on 3 days");
+    const fentanylRow = [...document.querySelectorAll("tbody tr")].find((tr) => /fentanyl.*positive/.test(text(tr)));
+    expect(text(fentanylRow!)).toContain("Illicit opioid");
+    const bupRow = [...document.querySelectorAll("tbody tr")].find((tr) => /buprenorphine/.test(text(tr)));
+    expect(text(bupRow!)).toContain("Prescribed / MOUD");
+    expectText("Motivational interviewing");
+  });
+
+  it("hides the banner when the EHR shows its own (need_patient_banner false)", async () => {
+    view = await render(<App session={session({ needPatientBanner: false })} now={NOW} />);
+    await waitFor(() => expectText("Do now"));
+    expect(document.querySelector('[aria-label="Patient"]')).toBeNull();
+  });
+
+  it("shows progress while the reads are under way", async () => {
+    const { http, delay } = await import("msw");
+    server.use(
+      http.get(`${BASE}/Observation`, async () => {
+        await delay(300);
+        return undefined; // then the normal handler answers
+      }),
+    );
+    view = await render(<App session={session()} now={NOW} />);
+    // Everything but the Observations has answered: progress says so.
+    await waitFor(() => expectText("Patient: finished"));
+    expectText(/Reading the patient's record/);
+    expectText("Observations (laboratory and survey): reading…");
+    expect(document.querySelector("progress")?.getAttribute("max")).toBe("6");
+    await waitFor(() => expectText("Do now"));
+  });
+
+  it("follows every page of a search", async () => {
+    fake.pageSize = 2;
+    view = await render(<App session={session()} now={NOW} />);
+    await waitFor(() => expectText("Do now"));
+    expectText("8 readings on 3 days");
+    expect(fake.seen.filter((u) => u.includes("/Observation?") && u.includes("_offset=")).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("a failed Patient read shows what the server said and nothing else", async () => {
+    fake.failures.set("Patient", { status: 404, body: outcome("Patient p1 was merged into p9", "not-found") });
+    view = await render(<App session={session()} now={NOW} />);
+    const alert = await waitFor(() => byRole("alert", "Could not read Patient/p1"));
+    expect(text(alert)).toContain("Not found (404)");
+    expect(text(alert)).toContain("The server said: Patient p1 was merged into p9");
+    expect(text()).not.toContain("Do now");
+    expect(byRole("button", "Try again")).toBeTruthy();
+  });
+
+  it("a failed search still shows what could be read, marked incomplete with the search named", async () => {
+    fake.failures.set("Observation", { status: 500, body: outcome("Observation index is rebuilding; retry in 5 minutes", "transient") });
+    view = await render(<App session={session()} now={NOW} />);
+    await waitFor(() => expectText("Incomplete record"));
+    const incomplete = document.querySelector(".incomplete")!;
+    expect(text(incomplete)).toContain("Observations (laboratory and survey): could not be read");
+    expect(text(incomplete)).toContain("Observation index is rebuilding; retry in 5 minutes");
+    expect(text(incomplete)).toContain("The server had an error (500)");
+    // What did load is shown: the patient, the medication; the stage is unknown without Observations.
+    await waitFor(() => expectText("Buprenorphine: active"));
+    expectText("Pat Test");
+    expect(document.querySelector('[data-testid="stage-value"]')?.textContent).toMatch(/^Unknown/);
+    expect(text(incomplete)).not.toContain("Medication requests");
+  });
+
+  it("never follows a next link that leaves the FHIR server (the token is not sent elsewhere)", async () => {
+    fake.resources.push(...udsDay("2026-08-01", { opiates: "neg" }));
+    fake.pageSize = 1;
+    // Rewrite the next link of the first Observation page to another host.
+    server.use(
+      (await import("msw")).http.get(`${BASE}/Observation`, ({ request }) => {
+        const url = new URL(request.url);
+        if (url.searchParams.get("_offset")) return undefined;
+        return (async () => {
+          const { HttpResponse } = await import("msw");
+          return HttpResponse.json({
+            resourceType: "Bundle",
+            type: "searchset",
+            entry: [],
+            link: [{ relation: "next", url: "https://evil.example/steal?page=2" }],
+          });
+        })();
+      }),
+    );
+    view = await render(<App session={session()} now={NOW} />);
+    await waitFor(() => expectText("Incomplete record"));
+    expectText("not on this FHIR server");
+    expect(fake.seen.some((u) => u.includes("evil.example"))).toBe(false);
+  });
+});
