@@ -1,0 +1,153 @@
+// The EHR simulator: its page (/ehr/), script and styles, and a small JSON API the page calls:
+// GET /ehr/api/context, POST /ehr/api/launch, GET /ehr/api/launch/:id, POST /ehr/api/expire, POST /ehr/api/reset.
+// POSTs must be application/json (a cross-site form cannot send that without a CORS preflight, which we refuse).
+import { readFileSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { stripTypeScriptTypes } from "node:module";
+import type { SmartAuth } from "../auth.ts";
+import { readBody, redirect, sendHtml, sendJson } from "../http-util.ts";
+
+export interface PatientOption {
+  id: string;
+  label: string;
+}
+
+export interface EhrDeps {
+  auth: SmartAuth;
+  fhirBase: string;
+  clientId: string;
+  defaultLaunchUrl: string;
+  patients: () => PatientOption[];
+  patientExists: (id: string) => boolean;
+  /** Reloads the seed data; resolves to the number of resources loaded. */
+  reset: () => Promise<number>;
+}
+
+interface LaunchRecord {
+  url: string;
+  mode: string;
+}
+
+const read = (name: string): string => readFileSync(new URL(`./${name}`, import.meta.url), "utf8");
+
+/** The browser script: simulator.ts with its types removed (Node's own type stripper, without its warning). */
+function simulatorScript(): string {
+  const original = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (String(warning).includes("stripTypeScriptTypes")) return;
+    (original as (...a: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return stripTypeScriptTypes(read("simulator.ts"));
+  } finally {
+    process.emitWarning = original;
+  }
+}
+
+export function createEhrRoutes(deps: EhrDeps): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> {
+  const html = read("index.html");
+  const css = read("simulator.css");
+  const script = simulatorScript();
+  const launches = new Map<string, LaunchRecord>();
+
+  const jsonBody = async (req: IncomingMessage): Promise<Record<string, unknown>> => {
+    const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim();
+    if (type !== "application/json") throw Object.assign(new Error("Send application/json"), { status: 415 });
+    const text = await readBody(req);
+    const parsed: unknown = text ? JSON.parse(text) : {};
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw Object.assign(new Error("Expected a JSON object"), { status: 400 });
+    return parsed as Record<string, unknown>;
+  };
+
+  return async (req, res, url) => {
+    const path = url.pathname;
+    const method = req.method ?? "GET";
+    if (method === "GET" && (path === "/" || path === "/ehr")) {
+      redirect(res, "/ehr/");
+      return true;
+    }
+    if (method === "GET" && path === "/ehr/") {
+      sendHtml(res, 200, html);
+      return true;
+    }
+    if (method === "GET" && path === "/ehr/simulator.js") {
+      res.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-store" });
+      res.end(script);
+      return true;
+    }
+    if (method === "GET" && path === "/ehr/simulator.css") {
+      res.writeHead(200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "no-store" });
+      res.end(css);
+      return true;
+    }
+    if (!path.startsWith("/ehr/api/")) return false;
+    try {
+      if (method === "GET" && path === "/ehr/api/context") {
+        sendJson(res, 200, {
+          fhirBase: deps.fhirBase,
+          smartConfiguration: `${deps.fhirBase}/.well-known/smart-configuration`,
+          defaultLaunchUrl: deps.defaultLaunchUrl,
+          clientId: deps.clientId,
+          patients: deps.patients(),
+          users: deps.auth.opts.users.map((u) => ({ id: u.id, label: u.label })),
+        });
+        return true;
+      }
+      if (method === "POST" && path === "/ehr/api/launch") {
+        const b = await jsonBody(req);
+        const patient = typeof b.patient === "string" ? b.patient : "";
+        const user = typeof b.user === "string" ? b.user : "";
+        const mode = b.mode === "window" ? "window" : "iframe";
+        const launchUrl = typeof b.launchUrl === "string" && b.launchUrl ? b.launchUrl : deps.defaultLaunchUrl;
+        if (!deps.patientExists(patient)) return sendJson(res, 400, { error: `Unknown patient "${patient}"` }), true;
+        if (!deps.auth.opts.users.some((u) => u.id === user)) return sendJson(res, 400, { error: `Unknown user "${user}"` }), true;
+        let target: URL;
+        try {
+          target = new URL(launchUrl);
+          if (target.protocol !== "http:" && target.protocol !== "https:") throw new Error("not http");
+        } catch {
+          return sendJson(res, 400, { error: `The app launch URL "${launchUrl}" is not an http(s) URL` }), true;
+        }
+        // Embedded in the EHR's own page the EHR shows the banner; in a window of its own the app must.
+        const launch = deps.auth.createLaunch({ patient, user, needPatientBanner: mode === "window" });
+        target.searchParams.set("iss", deps.fhirBase);
+        target.searchParams.set("launch", launch.id);
+        launches.set(launch.id, { url: target.toString(), mode });
+        sendJson(res, 200, { launch: launch.id, url: target.toString(), patient, user, mode, sessions: [] });
+        return true;
+      }
+      const m = /^\/ehr\/api\/launch\/([A-Za-z0-9_-]+)$/.exec(path);
+      if (method === "GET" && m?.[1]) {
+        const launch = deps.auth.getLaunch(m[1]);
+        const record = launches.get(m[1]);
+        if (!launch || !record) return sendJson(res, 404, { error: "Unknown or expired launch" }), true;
+        sendJson(res, 200, {
+          launch: launch.id,
+          url: record.url,
+          mode: record.mode,
+          ...(launch.patient ? { patient: launch.patient } : {}),
+          user: deps.auth.opts.users.find((u) => u.id === launch.user)?.label ?? launch.user,
+          sessions: deps.auth.sessionsForLaunch(launch.id),
+        });
+        return true;
+      }
+      if (method === "POST" && path === "/ehr/api/expire") {
+        const b = await jsonBody(req);
+        const expired = deps.auth.expireAccessTokens(typeof b.launch === "string" ? b.launch : undefined);
+        sendJson(res, 200, { expired });
+        return true;
+      }
+      if (method === "POST" && path === "/ehr/api/reset") {
+        await jsonBody(req);
+        sendJson(res, 200, { resources: await deps.reset() });
+        return true;
+      }
+      sendJson(res, 404, { error: `No simulator API at ${method} ${path}` });
+      return true;
+    } catch (err) {
+      const status = (err as { status?: number }).status ?? 400;
+      sendJson(res, status, { error: err instanceof Error ? err.message : String(err) });
+      return true;
+    }
+  };
+}

@@ -1,0 +1,194 @@
+// The EHR simulator page (served as JavaScript by launch/ehr/routes.ts after type stripping). Every piece of
+// server text is put on the page with textContent, never as HTML.
+
+interface Option {
+  id: string;
+  label: string;
+}
+
+interface SimulatorContext {
+  fhirBase: string;
+  smartConfiguration: string;
+  defaultLaunchUrl: string;
+  clientId: string;
+  patients: Option[];
+  users: Option[];
+}
+
+interface SessionInfo {
+  clientId: string;
+  scope: string;
+  patient?: string;
+  fhirUser: string;
+  createdAt: string;
+  accessTokenExpiresAt: string;
+  accessTokensIssued: number;
+  hasRefreshToken: boolean;
+}
+
+interface LaunchInfo {
+  launch: string;
+  url: string;
+  patient?: string;
+  user: string;
+  mode: string;
+  sessions: SessionInfo[];
+}
+
+function el<T extends HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`missing #${id}`);
+  return found as T;
+}
+
+const statusEl = el<HTMLParagraphElement>("status");
+const contextEl = el<HTMLDListElement>("context");
+const serverEl = el<HTMLDListElement>("server");
+const patientEl = el<HTMLSelectElement>("patient");
+const userEl = el<HTMLSelectElement>("user");
+const launchUrlEl = el<HTMLInputElement>("launch-url");
+const standaloneEl = el<HTMLAnchorElement>("standalone-link");
+const frameEl = el<HTMLIFrameElement>("app-frame");
+const appSection = el<HTMLElement>("app-section");
+
+let ctx: SimulatorContext | undefined;
+let currentLaunch: string | undefined;
+
+function say(text: string): void {
+  statusEl.textContent = text;
+}
+
+function fillList(dl: HTMLDListElement, rows: [string, string][]): void {
+  dl.replaceChildren();
+  for (const [term, value] of rows) {
+    const dt = document.createElement("dt");
+    dt.textContent = term;
+    const dd = document.createElement("dd");
+    dd.textContent = value;
+    dl.append(dt, dd);
+  }
+}
+
+function fillSelect(select: HTMLSelectElement, options: Option[]): void {
+  select.replaceChildren();
+  for (const o of options) {
+    const opt = document.createElement("option");
+    opt.value = o.id;
+    opt.textContent = o.label;
+    select.append(opt);
+  }
+}
+
+async function api<T>(path: string, body?: unknown): Promise<T> {
+  const res = await fetch(path, body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const json = (await res.json()) as T & { error?: string };
+  if (!res.ok) throw new Error(json.error ?? `${path}: HTTP ${res.status}`);
+  return json;
+}
+
+function updateStandaloneLink(): void {
+  if (!ctx) return;
+  try {
+    const url = new URL(launchUrlEl.value);
+    url.searchParams.set("iss", ctx.fhirBase);
+    standaloneEl.href = url.toString();
+  } catch {
+    standaloneEl.removeAttribute("href");
+  }
+}
+
+async function loadContext(): Promise<void> {
+  ctx = await api<SimulatorContext>("/ehr/api/context");
+  const previousPatient = patientEl.value;
+  fillSelect(patientEl, ctx.patients);
+  if (ctx.patients.some((p) => p.id === previousPatient)) patientEl.value = previousPatient;
+  fillSelect(userEl, ctx.users);
+  if (!launchUrlEl.value) launchUrlEl.value = ctx.defaultLaunchUrl;
+  updateStandaloneLink();
+  fillList(serverEl, [
+    ["FHIR base", ctx.fhirBase],
+    ["SMART configuration", ctx.smartConfiguration],
+    ["Client id", ctx.clientId],
+    ["Patients", String(ctx.patients.length)],
+  ]);
+  if (ctx.patients.length === 0) say("The sandbox holds no patients: add bundles to fhir-resources/patients/ and restart.");
+}
+
+async function showLaunch(): Promise<void> {
+  if (!currentLaunch) {
+    fillList(contextEl, [["Launch", "none yet: launch the app above"]]);
+    return;
+  }
+  const info = await api<LaunchInfo>(`/ehr/api/launch/${encodeURIComponent(currentLaunch)}`);
+  const rows: [string, string][] = [
+    ["Launch id", info.launch],
+    ["Patient", info.patient ? `Patient/${info.patient}` : "(none)"],
+    ["User", info.user],
+    ["Opened", info.mode === "window" ? "in a new window" : "embedded (iframe)"],
+    ["Launch URL", info.url],
+  ];
+  if (info.sessions.length === 0) rows.push(["Token", "not issued yet (the app has not finished authorization)"]);
+  for (const [i, s] of info.sessions.entries()) {
+    const n = info.sessions.length > 1 ? ` ${i + 1}` : "";
+    const expired = Date.parse(s.accessTokenExpiresAt) <= Date.now();
+    rows.push(
+      [`Granted scopes${n}`, s.scope],
+      [`fhirUser${n}`, s.fhirUser],
+      [`Access token${n}`, `${expired ? "expired" : "valid until"} ${new Date(s.accessTokenExpiresAt).toLocaleTimeString()} (${s.accessTokensIssued} issued)`],
+      [`Refresh token${n}`, s.hasRefreshToken ? "issued" : "not issued (no offline_access/online_access)"],
+    );
+  }
+  fillList(contextEl, rows);
+}
+
+async function launch(event: SubmitEvent): Promise<void> {
+  event.preventDefault();
+  const mode = (document.querySelector('input[name="mode"]:checked') as HTMLInputElement | null)?.value ?? "iframe";
+  // Open the window inside the click so that pop-up blockers allow it; point it at the app once we know the URL.
+  const win = mode === "window" ? window.open("about:blank", "_blank") : null;
+  try {
+    const info = await api<LaunchInfo>("/ehr/api/launch", { patient: patientEl.value, user: userEl.value, launchUrl: launchUrlEl.value, mode });
+    currentLaunch = info.launch;
+    if (mode === "window") {
+      if (win) win.location.href = info.url;
+      else say("The browser blocked the new window; allow pop-ups for this page or use the embedded mode.");
+    } else {
+      appSection.hidden = false;
+      frameEl.src = info.url;
+    }
+    say(`Launched for ${patientEl.selectedOptions[0]?.textContent ?? "the patient"} as ${userEl.selectedOptions[0]?.textContent ?? "the user"}.`);
+    await showLaunch();
+  } catch (err) {
+    win?.close();
+    say(`Launch failed: ${(err as Error).message}`);
+  }
+}
+
+el<HTMLFormElement>("launch-form").addEventListener("submit", (e) => void launch(e));
+launchUrlEl.addEventListener("input", updateStandaloneLink);
+el<HTMLButtonElement>("refresh-context").addEventListener("click", () => void showLaunch().catch((e: Error) => say(e.message)));
+el<HTMLButtonElement>("expire").addEventListener("click", () => {
+  void api<{ expired: number }>("/ehr/api/expire", currentLaunch ? { launch: currentLaunch } : {})
+    .then((r) => {
+      say(r.expired > 0 ? `Expired ${r.expired} access token(s): the app's next FHIR call gets 401 and must refresh.` : "No live access token to expire.");
+      return showLaunch();
+    })
+    .catch((e: Error) => say(e.message));
+});
+el<HTMLButtonElement>("reset").addEventListener("click", () => {
+  void api<{ resources: number }>("/ehr/api/reset", {})
+    .then(async (r) => {
+      say(`Data reset: ${r.resources} resources reloaded from the seed files.`);
+      await loadContext();
+    })
+    .catch((e: Error) => say(e.message));
+});
+
+void loadContext()
+  .then(showLaunch)
+  .catch((e: Error) => say(`Could not reach the sandbox: ${e.message}`));
+setInterval(() => {
+  if (currentLaunch) void showLaunch().catch(() => undefined);
+}, 3000);
+
+export {};

@@ -1,0 +1,262 @@
+// The Stagewise sandbox EHR: FHIR server + SMART authorization server + EHR simulator on one node:http server,
+// bound to 127.0.0.1 only, seeded in memory at start (restart or "Reset data" to start over).
+//
+//   npm run sandbox [-- --port N] [--no-shift] [--data DIR]… [--app-launch-url URL] [--token-ttl SECONDS]
+//
+// Tests and the bench start it in-process with startSandbox({ port: 0 }).
+import { createServer } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { FhirRouter } from "@medplum/fhir-router";
+import type { HumanName, Patient, Resource } from "@medplum/fhirtypes";
+import { SmartAuth } from "./auth.ts";
+import type { ClientRegistration, SandboxUser } from "./auth.ts";
+import clientsJson from "./clients.json" with { type: "json" };
+import usersJson from "./users.json" with { type: "json" };
+import { ensureDefinitions } from "./definitions.ts";
+import { createEhrRoutes } from "./ehr/routes.ts";
+import { handleFhir } from "./fhir-http.ts";
+import { FhirStore } from "./fhir-store.ts";
+import { sendJson } from "./http-util.ts";
+import { jsonFilesIn, loadSeed } from "./seed.ts";
+
+export const DEFAULT_PORT = 8090;
+export const HOST = "127.0.0.1";
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const PATIENTS_DIR = resolve(ROOT, "fhir-resources/patients");
+/** Used when fhir-resources/patients/ holds no bundles yet. */
+export const FALLBACK_DIR = resolve(ROOT, "test/integration/fixtures/sandbox");
+
+export interface SandboxOptions {
+  /** 0 picks a free port. Default 8090. */
+  port?: number;
+  /** Folders of Bundle JSON files to load. Default: fhir-resources/patients/ (or the test fixtures if empty). */
+  dataDirs?: string[];
+  /** Move seed dates so the data stays current (scripts/patient-dates.ts). Default true. */
+  shiftDates?: boolean;
+  /** Where the simulator sends the app. Default: the "stagewise" client's launch_url in clients.json. */
+  appLaunchUrl?: string;
+  tokenTtlSeconds?: number;
+  /** Client registrations; default launch/clients.json. */
+  clients?: ClientRegistration[];
+  /** No console output. */
+  quiet?: boolean;
+}
+
+export interface Sandbox {
+  port: number;
+  origin: string;
+  fhirBase: string;
+  smartConfigurationUrl: string;
+  ehrUrl: string;
+  store: FhirStore;
+  auth: SmartAuth;
+  /** Resources loaded at start (seed + users). */
+  loaded: number;
+  dataFiles: string[];
+  warnings: string[];
+  /** Milliseconds from the call to listening. */
+  startMs: number;
+  close(): Promise<void>;
+}
+
+interface UserEntry {
+  id: string;
+  role: string;
+  /** "Practitioner/dr-1": the seed data's practitioner, or `fallback` when the seed has none. */
+  fhirUser: string;
+  fallback: Resource;
+}
+
+function personName(r: Resource | undefined): string | undefined {
+  const names = (r as { name?: HumanName[] } | undefined)?.name;
+  const n = names?.find((x) => x.use === "official") ?? names?.[0];
+  if (!n) return undefined;
+  return n.text ?? [...(n.prefix ?? []), ...(n.given ?? []), n.family].filter(Boolean).join(" ");
+}
+
+function patientLabel(p: Patient): string {
+  const n: HumanName | undefined = p.name?.find((x) => x.use === "official") ?? p.name?.[0];
+  const name = n ? [n.family, (n.given ?? []).join(" ")].filter(Boolean).join(", ") || n.text || p.id : p.id;
+  const details = [p.birthDate ? `born ${p.birthDate}` : undefined, p.gender].filter(Boolean).join(", ");
+  return details ? `${name} (${details})` : `${name}`;
+}
+
+/** Runs async work one at a time (writes, resets). */
+function serializer(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn, fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const t0 = performance.now();
+  ensureDefinitions();
+  const warnings: string[] = [];
+  let dirs = options.dataDirs ?? [PATIENTS_DIR];
+  if (!options.dataDirs && jsonFilesIn(PATIENTS_DIR).length === 0) {
+    warnings.push(`No patient bundles in ${PATIENTS_DIR} yet: loading the small test fixtures instead`);
+    dirs = [FALLBACK_DIR];
+  }
+  const seed = await loadSeed(dirs, { shift: options.shiftDates ?? true });
+  warnings.push(...seed.warnings);
+  const userEntries = (usersJson as { users: UserEntry[] }).users;
+  const seeded = new Map(seed.resources.map((r) => [`${r.resourceType}/${r.id}`, r]));
+  const users: SandboxUser[] = userEntries.map((u) => ({
+    id: u.id,
+    label: `${personName(seeded.get(u.fhirUser) ?? u.fallback) ?? u.fhirUser} (${u.role})`,
+    role: u.role,
+    fhirUser: u.fhirUser,
+  }));
+  const fallbacks = userEntries.filter((u) => !seeded.has(u.fhirUser)).map((u) => u.fallback);
+  const seedResources = [...fallbacks, ...seed.resources];
+
+  const store = new FhirStore();
+  store.seed(seedResources);
+  const serialize = serializer();
+  const clients = options.clients ?? (clientsJson as { clients: ClientRegistration[] }).clients;
+  const appClient = clients.find((c) => c.client_id === "stagewise") ?? clients[0];
+  const patients = () =>
+    [...store.all("Patient")].map((p) => ({ id: p.id, label: patientLabel(p as Patient) })).sort((a, b) => a.label.localeCompare(b.label));
+  const patientExists = (id: string) => store.peek("Patient", id) !== undefined;
+
+  const server = createServer();
+  await new Promise<void>((ok, fail) => {
+    server.once("error", fail);
+    server.listen(options.port ?? DEFAULT_PORT, HOST, () => ok());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : (options.port ?? DEFAULT_PORT);
+  const origin = `http://${HOST}:${port}`;
+  const fhirBase = `${origin}/fhir`;
+  store.baseUrl = fhirBase;
+
+  const auth = new SmartAuth({
+    origin,
+    fhirBase,
+    clients,
+    users,
+    patients: () => patients().map((p) => ({ value: p.id, label: p.label })),
+    patientExists,
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+  });
+  await auth.init();
+  const router = new FhirRouter();
+  const ehr = createEhrRoutes({
+    auth,
+    fhirBase,
+    clientId: appClient?.client_id ?? "",
+    defaultLaunchUrl: options.appLaunchUrl ?? appClient?.launch_url ?? "http://127.0.0.1:5173/launch.html",
+    patients,
+    patientExists,
+    reset: () =>
+      serialize(async () => {
+        store.clear();
+        store.seed(seedResources);
+        return seedResources.length;
+      }),
+  });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? "/", origin);
+    if (await auth.handle(req, res, url)) return;
+    if (url.pathname === "/fhir" || url.pathname.startsWith("/fhir/")) return handleFhir(req, res, url, { store, auth, router, fhirBase, serialize });
+    if (await ehr(req, res, url)) return;
+    sendJson(res, 404, { error: `Nothing at ${url.pathname}. Try /ehr/ or /fhir/metadata` });
+  };
+  server.removeAllListeners("request");
+  server.on("request", (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { error: err instanceof Error ? err.message : String(err) });
+      else res.destroy();
+    });
+  });
+
+  const startMs = performance.now() - t0;
+  const sandbox: Sandbox = {
+    port,
+    origin,
+    fhirBase,
+    smartConfigurationUrl: `${fhirBase}/.well-known/smart-configuration`,
+    ehrUrl: `${origin}/ehr/`,
+    store,
+    auth,
+    loaded: seedResources.length,
+    dataFiles: seed.files,
+    warnings,
+    startMs,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
+  };
+  if (!options.quiet) for (const w of warnings) console.warn(`warning: ${w}`);
+  return sandbox;
+}
+
+// ---- command line --------------------------------------------------------------------------------------------
+
+export function parseSandboxArgs(argv: string[]): SandboxOptions {
+  const opts: SandboxOptions = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === "--port") {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error("--port must be a whole number 0–65535");
+      opts.port = n;
+    } else if (a === "--no-shift") opts.shiftDates = false;
+    else if (a === "--data") (opts.dataDirs ??= []).push(resolve(value()));
+    else if (a === "--app-launch-url") opts.appLaunchUrl = value();
+    else if (a === "--token-ttl") {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1) throw new Error("--token-ttl must be a whole number of seconds ≥ 1");
+      opts.tokenTtlSeconds = n;
+    } else throw new Error(`Unknown option ${a}. Options: --port N, --no-shift, --data DIR, --app-launch-url URL, --token-ttl SECONDS`);
+  }
+  return opts;
+}
+
+export function describeSandbox(s: Sandbox): string {
+  const obs = s.store.count("Observation");
+  return [
+    `Stagewise sandbox EHR (in memory; restart or "Reset data" to start over)`,
+    `  FHIR base:           ${s.fhirBase}`,
+    `  SMART configuration: ${s.smartConfigurationUrl}`,
+    `  EHR simulator:       ${s.ehrUrl}`,
+    `  loaded ${s.loaded} resources (${s.store.count("Patient")} patients, ${obs} observations) from ${s.dataFiles.length} files in ${Math.round(s.startMs)} ms`,
+  ].join("\n");
+}
+
+async function main(): Promise<void> {
+  let opts: SandboxOptions;
+  try {
+    opts = parseSandboxArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`error: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  const sandbox = await startSandbox(opts);
+  console.log(describeSandbox(sandbox));
+  const stop = (): void => {
+    void sandbox.close().then(() => process.exit(0));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

