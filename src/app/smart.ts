@@ -12,7 +12,7 @@ export class LaunchError extends Error {
   override name = "LaunchError";
 }
 
-function sessionFrom(client: Client): SmartSession {
+export function sessionFrom(client: Client): SmartSession {
   const patientId = client.getPatientId();
   if (!patientId)
     throw new LaunchError("The launch did not give a patient. Launch Stagewise from a patient's chart, or choose a patient when asked.");

@@ -50,7 +50,7 @@ export function MoudStatus({ evaluation, record }: { evaluation: Evaluation; rec
               <li key={`${f.code}-${f.date ?? ""}-${i}`} className={FLAG_CLASS[f.code]}>
                 <span className="flag-label">{FLAG_LABEL[f.code]}</span>
                 {f.date && <span className="muted"> {f.date}</span>}: {f.message}{" "}
-                {f.refs.map((r) => (
+                {[...new Set(f.refs)].map((r) => (
                   <RefLink key={r} value={r} record={record} />
                 ))}
               </li>

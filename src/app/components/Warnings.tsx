@@ -13,7 +13,7 @@ function Refs({ warning, record }: { warning: EngineWarning; record: PatientReco
       {" "}
       Based on:{" "}
       {warning.refs.map((r, i) => (
-        <span key={r}>
+        <span key={`${i}-${r}`}>
           {i > 0 && ", "}
           <RefLink value={r} record={record} />
         </span>

@@ -6,7 +6,7 @@ import { setupServer } from "msw/node";
 
 export const BASE = "https://fhir.test/r4";
 
-export function outcome(text: string, code = "processing"): OperationOutcome {
+export function outcome(text: string, code: OperationOutcome["issue"][number]["code"] = "processing"): OperationOutcome {
   return { resourceType: "OperationOutcome", issue: [{ severity: "error", code, details: { text } }] };
 }
 

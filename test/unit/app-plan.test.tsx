@@ -1,0 +1,207 @@
+// @vitest-environment jsdom
+// The plan editor and the stage recorder as a user works them: edits survive a re-evaluation, a save that fails
+// (422, 412) keeps every edit and shows the server's words, Save again sends the same plan (same planId, the
+// same Bundle), a conflict shows the stored version and can be overwritten; a recorded stage is written with our
+// codes and labels and re-evaluates at once.
+import type { Bundle, CarePlan, Observation } from "fhir/r4.js";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { App } from "../../src/app/App.tsx";
+import { fetchApi } from "../../src/app/fhir-api.ts";
+import type { SmartSession } from "../../src/app/session.ts";
+import { CAREPLAN_ID_SYSTEM, STAGE_SYSTEM } from "../../src/clinical/codes.ts";
+import { medRequest, oudCondition, patient, stage, udsDay } from "../helpers/resources.ts";
+import { byLabel, byRole, click, expectText, render, text, type, waitFor, type Rendered } from "./helpers/app-dom.tsx";
+import { BASE, fakeFhir, outcome, transactionResponse } from "./helpers/fhir-server.ts";
+
+const NOW = "2026-11-23";
+const { fake, server } = fakeFhir();
+const session = (): SmartSession => ({ api: fetchApi(BASE, "test-token"), patientId: "p1", needPatientBanner: true, fhirUser: "Practitioner/dr-1" });
+
+let view: Rendered | undefined;
+beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
+beforeEach(() => {
+  fake.written = [];
+  fake.transactionAnswers = [];
+  fake.resources = [
+    patient("p1"),
+    stage("contemplation", "2026-11-01", "stage-1"),
+    ...udsDay("2026-11-16", { opiates: "neg", fentanyl: "pos" }),
+    medRequest("suboxoneFilm", "2026-09-01", "active", "mr-bup"),
+    oudCondition("oud-1"),
+  ];
+});
+afterEach(() => {
+  view?.unmount();
+  view = undefined;
+});
+afterAll(() => server.close());
+
+async function openApp(): Promise<void> {
+  view = await render(<App session={session()} now={NOW} />);
+  await waitFor(() => byRole("button", "Save plan"));
+}
+
+const transactions = () => fake.written.filter((w) => w.url === BASE).map((w) => w.body as Bundle);
+const carePlanOf = (b: Bundle) => b.entry?.find((e) => e.resource?.resourceType === "CarePlan")?.resource as CarePlan;
+
+describe("plan editor", () => {
+  it("preselects the primary recommendations and keeps edited text across a context re-evaluation", async () => {
+    await openApp();
+    const mi = byLabel<HTMLInputElement>(/^Motivational interviewing/);
+    expect(mi.checked).toBe(true); // primary in contemplation
+    const addiction = byLabel<HTMLInputElement>(/^Addiction counseling/);
+    expect(addiction.checked).toBe(false); // consider
+    await type(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing"), "Two MI sessions with Dr Lee, then review");
+    expect(text()).not.toContain("Community reinforcement and family training (CRAFT)");
+    await click(byLabel("Family or partner involved and willing"));
+    // The engine ran again: CRAFT appears (family involved) and the edit is still there.
+    await waitFor(() => expectText("Community reinforcement and family training (CRAFT)"));
+    expect(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing").value).toBe("Two MI sessions with Dr Lee, then review");
+    expect(byLabel<HTMLInputElement>(/^Community reinforcement and family training/).checked).toBe(false);
+    // The preview is built from the draft, as text.
+    expectText("Motivational interviewing: Two MI sessions with Dr Lee, then review");
+  });
+
+  it("a save that fails with 422 keeps every edit, shows the server's words, and Save again sends the same plan", async () => {
+    fake.transactionAnswers = [
+      { status: 422, body: outcome("Goal.target.dueDate: must not be in the past", "invariant") },
+      { status: 200, body: transactionResponse("cp-1", "1", 1) },
+    ];
+    await openApp();
+    await type(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing"), "MI <b>twice</b> & review");
+    await click(byRole("button", "Add a goal"));
+    await type(byLabel<HTMLTextAreaElement>("Goal 1"), "Attend every weekly visit");
+    await type(byLabel("Goal 1 due date"), "2027-02-15");
+    await click(byRole("button", "Save plan"));
+
+    const alert = await waitFor(() => byRole("alert", "The plan was not saved"));
+    expect(text(alert)).toContain("The server did not accept the data (422)");
+    expect(text(alert)).toContain("Goal.target.dueDate: must not be in the past");
+    expect(text(alert)).toContain("Your edits are kept");
+    expect(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing").value).toBe("MI <b>twice</b> & review");
+    expect(byLabel<HTMLTextAreaElement>("Goal 1").value).toBe("Attend every weekly visit");
+    expect(byLabel<HTMLInputElement>("Goal 1 due date").value).toBe("2027-02-15");
+
+    await click(byRole("button", "Save plan"));
+    const result = await waitFor(() => byRole("status", "The plan was saved."));
+    expect(text(result)).toContain("CarePlan/cp-1, version 1: created");
+    expect(text(result)).toContain("Goal/goal-1, version 1: created");
+    expect(text(result)).toMatch(/Provenance\/prov-1, version 1/);
+    expect(document.querySelector('[role="alert"]')).toBeNull();
+
+    const [first, second] = transactions();
+    expect(first).toBeDefined();
+    expect(second).toBeDefined();
+    const planId = carePlanOf(first!).identifier?.find((i) => i.system === CAREPLAN_ID_SYSTEM)?.value;
+    expect(planId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(carePlanOf(second!).identifier?.find((i) => i.system === CAREPLAN_ID_SYSTEM)?.value).toBe(planId);
+    // A retry is the same request: same conditional creates, same urn:uuids, same created time.
+    expect(JSON.stringify(second)).toBe(JSON.stringify(first));
+    expect(first!.entry?.[0]?.request).toMatchObject({ method: "POST", url: "CarePlan", ifNoneExist: `identifier=${CAREPLAN_ID_SYSTEM}|${planId}` });
+    // The typed markup reached the server as escaped text, never as markup.
+    expect(carePlanOf(first!).text?.div).toContain("MI &lt;b&gt;twice&lt;/b&gt; &amp; review");
+    expect(carePlanOf(first!).author?.reference).toBe("Practitioner/dr-1");
+    expect(carePlanOf(first!).addresses?.[0]?.reference).toBe("Condition/oud-1");
+  });
+
+  it("after a save the next Save updates the plan with If-Match; a 412 shows the stored version and can overwrite it", async () => {
+    fake.transactionAnswers = [
+      { status: 200, body: transactionResponse("cp-1", "1", 0) },
+      { status: 412, body: outcome("CarePlan/cp-1 was changed: the current version is 2", "conflict") },
+      { status: 200, body: transactionResponse("cp-1", "3", 0, false) },
+    ];
+    fake.resources.push({
+      resourceType: "CarePlan",
+      id: "cp-1",
+      meta: { versionId: "2", lastUpdated: "2026-11-23T10:00:00Z" },
+      status: "active",
+      intent: "plan",
+      subject: { reference: "Patient/p1" },
+      activity: [{ detail: { status: "scheduled", code: { text: "Peer recovery support" }, description: "Added by a colleague" } }],
+    } as CarePlan);
+    await openApp();
+    await click(byRole("button", "Save plan"));
+    await waitFor(() => byRole("status", "The plan was saved."));
+    await waitFor(() => byRole("button", "Save changes"));
+
+    await type(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing"), "MI weekly");
+    await click(byRole("button", "Save changes"));
+    const alert = await waitFor(() => byRole("alert", "The changes were not saved"));
+    expect(text(alert)).toContain("Someone else changed the data (412)");
+    expect(text(alert)).toContain("CarePlan/cp-1 was changed: the current version is 2");
+    await waitFor(() => expectText("Stored version 2"));
+    expectText("Peer recovery support: Added by a colleague");
+    expect(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing").value).toBe("MI weekly");
+
+    const update = transactions()[1]!;
+    expect(update.entry?.[0]?.request).toMatchObject({ method: "PUT", url: "CarePlan/cp-1", ifMatch: 'W/"1"' });
+
+    await click(byRole("button", "Save my version over version 2"));
+    await waitFor(() => byRole("status", "The plan was updated."));
+    const overwrite = transactions()[2]!;
+    expect(overwrite.entry?.[0]?.request).toMatchObject({ method: "PUT", url: "CarePlan/cp-1", ifMatch: 'W/"2"' });
+    const ids = transactions().map((b) => carePlanOf(b).identifier?.[0]?.value);
+    expect(new Set(ids).size).toBe(1);
+    expect(carePlanOf(overwrite).activity?.find((a) => a.detail?.description === "MI weekly")).toBeDefined();
+  });
+
+  it("names what is missing before sending anything", async () => {
+    await openApp();
+    await click(byRole("button", "Add a goal"));
+    await click(byRole("button", "Save plan"));
+    const alert = await waitFor(() => byRole("alert", "The plan cannot be saved yet"));
+    expect(text(alert)).toContain("Goal 1: description is empty");
+    expect(transactions()).toHaveLength(0);
+  });
+
+  it("contingency management in the plan carries its schedule and start", async () => {
+    fake.transactionAnswers = [{ status: 200, body: transactionResponse("cp-9", "1", 0) }];
+    await openApp();
+    const cm = byLabel<HTMLInputElement>(/^Contingency management/);
+    if (!cm.checked) await click(cm);
+    await type(byLabel<HTMLSelectElement>("Reward schedule", document.querySelector(".plan-cm")!), "prize");
+    await type(byLabel("Start date (first day of week 1)"), "2026-11-30");
+    await click(byRole("button", "Save plan"));
+    await waitFor(() => byRole("status", "The plan was saved."));
+    const plan = carePlanOf(transactions()[0]!);
+    const activity = plan.activity?.find((a) => a.detail?.code?.text === "Contingency management");
+    expect(activity?.detail?.extension?.[0]?.valueCode).toBe("prize");
+    expect(activity?.detail?.scheduledTiming?.repeat?.boundsPeriod).toEqual({ start: "2026-11-30", end: "2027-02-21" });
+  });
+});
+
+describe("recording a stage", () => {
+  it("writes a coded survey Observation with the security labels and re-evaluates at once", async () => {
+    await openApp();
+    expect(document.querySelector('[data-testid="stage-value"]')?.textContent).toMatch(/^Contemplation/);
+    await type(byLabel<HTMLSelectElement>(/^Stage$/, document.querySelector(".record-stage")!), "preparation");
+    await click(byRole("button", "Record"));
+    await waitFor(() => expectText("Recorded: Preparation."));
+    const write = fake.written.find((w) => w.url === `${BASE}/Observation`)!;
+    const obs = write.body as Observation;
+    expect(obs.code.coding?.[0]).toMatchObject({ system: STAGE_SYSTEM, code: "stage-of-change" });
+    expect(obs.valueCodeableConcept?.coding?.[0]).toMatchObject({ system: STAGE_SYSTEM, code: "preparation" });
+    expect(obs.category?.[0]?.coding?.[0]?.code).toBe("survey");
+    expect(obs.subject?.reference).toBe("Patient/p1");
+    expect(obs.performer?.[0]?.reference).toBe("Practitioner/dr-1");
+    expect(obs.meta?.security?.map((s) => s.code)).toEqual(["R", "42CFRPart2", "SUD", "OPIOIDUD"]);
+    expect(write.headers["if-none-exist"]).toMatch(/^identifier=.+\|[0-9a-f-]{36}$/);
+    await waitFor(() => expect(document.querySelector('[data-testid="stage-value"]')?.textContent).toMatch(/^Preparation/));
+    // Preparation: CBT becomes a "do now" recommendation.
+    const primary = document.querySelector('[aria-labelledby="recs-primary"]')!;
+    expect(text(primary)).toContain("Cognitive behavioral therapy (CBT)");
+  });
+
+  it("a readiness ruler score is written as valueInteger and read through the ruler mapping", async () => {
+    await openApp();
+    await click(byLabel("Readiness ruler (0–10)"));
+    await type(byLabel("Readiness score (0–10)"), "2");
+    expectText("This score reads as precontemplation.");
+    await click(byRole("button", "Record"));
+    await waitFor(() => expectText("Recorded: readiness 2 of 10 (read as precontemplation)."));
+    const obs = fake.written.find((w) => w.url === `${BASE}/Observation`)!.body as Observation;
+    expect(obs.code.coding?.[0]?.code).toBe("readiness-ruler");
+    expect(obs.valueInteger).toBe(2);
+    await waitFor(() => expect(document.querySelector('[data-testid="stage-value"]')?.textContent).toMatch(/^Precontemplation/));
+  });
+});
