@@ -144,7 +144,7 @@ describe("seed loading", () => {
     const shifted = await loadSeed([FIXTURES], { shift: true, today: "2026-12-03" }); // anchor 2026-11-23 + 10 days
     const plain = await loadSeed([FIXTURES], { shift: false });
     expect(shifted.shiftedDays).toBe(10);
-    const find = (r: typeof plain, id: string) => r.resources.find((x) => x.id === id) as Observation & Patient;
+    const find = (r: typeof plain, id: string): Record<string, unknown> => r.resources.find((x) => x.id === id) as unknown as Record<string, unknown>;
     expect(find(plain, "sbx-alex-uds-00").effectiveDateTime).toBe("2026-11-23T10:00:00-05:00");
     expect(find(shifted, "sbx-alex-uds-00").effectiveDateTime).toBe("2026-12-03T10:00:00-05:00");
     expect(find(shifted, ALEX).birthDate).toBe("1988-04-12");

@@ -1,7 +1,7 @@
 // The sandbox's FHIR REST API over real HTTP (sandbox started in-process on port 0 with the small fixtures):
 // search parameters and paging, _include/_revinclude, versioned create/update with If-Match, validation,
 // reference checks, and transactions (urn:uuid, conditional create, all-or-nothing).
-import type { Bundle, CapabilityStatement, CarePlan, Observation, OperationOutcome } from "fhir/r4.js";
+import type { Bundle, CapabilityStatement, CarePlan, Goal, Observation, OperationOutcome } from "fhir/r4.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../launch/server.ts";
 import { ALEX, BLAIR, allPages, fhir, fixtureSandbox, ids, issueText, userToken } from "./helpers/sandbox.ts";
@@ -159,15 +159,15 @@ describe("create, update, versions", () => {
     expect(v1.body.valueString).toBe("first");
   });
 
-  it.each([
+  it.each<[string, Record<string, unknown>, string]>([
     ["a missing required element", { status: undefined }, "Observation.status"],
     ["a code outside its required value set", { status: "bogus" }, "Observation.status"],
     ["an element FHIR does not define", { colour: "blue" }, "Observation.colour"],
     ["a malformed date", { effectiveDateTime: "last tuesday" }, "Observation.effective"],
   ])("rejects %s with 400 naming the field, and stores nothing", async (_label, change, field) => {
     const before = await count(`Observation?patient=${BLAIR}`);
-    const body = { ...newObservation(BLAIR), ...change } as Record<string, unknown>;
-    if (change.status === undefined && "status" in change) delete body.status;
+    const body: Record<string, unknown> = { ...newObservation(BLAIR), ...change };
+    for (const [k, v] of Object.entries(change)) if (v === undefined) delete body[k];
     const r = await fhir<OperationOutcome>(s, token, "Observation", { method: "POST", body });
     expect(r.status).toBe(400);
     expect(r.body.resourceType).toBe("OperationOutcome");
@@ -214,7 +214,7 @@ describe("transactions", () => {
           subject: { reference: `Patient/${BLAIR}` },
           identifier: [{ system: "https://stagewise.example/fhir/identifier/careplan", value: identifier }],
           goal: [{ reference: "urn:uuid:2f0e6a2c-6a0b-4c8e-9a43-1d2f3e4a5b02" }],
-        },
+        } as CarePlan,
         request: { method: "POST", url: "CarePlan", ifNoneExist: `identifier=https://stagewise.example/fhir/identifier/careplan|${identifier}` },
       },
       {
@@ -225,7 +225,7 @@ describe("transactions", () => {
           description: { text: "Sandbox goal" },
           subject: { reference: `Patient/${BLAIR}` },
           identifier: [{ system: "https://stagewise.example/fhir/identifier/goal", value: identifier }],
-        },
+        } as Goal,
         request: { method: "POST", url: "Goal", ifNoneExist: `identifier=https://stagewise.example/fhir/identifier/goal|${identifier}` },
       },
     ],
