@@ -207,6 +207,22 @@ describe("scope and compartment enforcement", () => {
     expect([...ids(rev.body), ...ids(rev.body, "include")]).toEqual([`Patient/${ALEX}`, "Condition/sbx-alex-oud"]);
   });
 
+  it("_include never pulls in another patient's resource that the launch patient's data points at", async () => {
+    const user = await userToken(s);
+    const panel = await fhir<Observation>(s, user.access_token, "Observation", {
+      method: "POST",
+      body: { ...obs(ALEX), hasMember: [{ reference: "Observation/sbx-blair-uds-0" }] },
+    });
+    expect(panel.status).toBe(201);
+    const asUser = await fhir<Bundle>(s, user.access_token, `Observation?_id=${panel.body.id}&_include=Observation:has-member`);
+    expect(ids(asUser.body, "include")).toEqual(["Observation/sbx-blair-uds-0"]); // the include works…
+    const t = await launchToken(s, ALEX, "patient/*.rs");
+    const asAlex = await fhir<Bundle>(s, t.access_token, `Observation?_id=${panel.body.id}&_include=Observation:has-member`);
+    expect(ids(asAlex.body)).toEqual([`Observation/${panel.body.id}`]);
+    expect(ids(asAlex.body, "include")).toEqual([]); // …but not across patients
+    await fhir(s, user.access_token, `Observation/${panel.body.id}`, { method: "DELETE" });
+  });
+
   it("patient/ write scopes write only inside the launch patient's compartment", async () => {
     const t = await launchToken(s, ALEX, "patient/*.cruds");
     const user = await userToken(s);

@@ -97,6 +97,14 @@ describe("read and search", () => {
     expect(new Set(paged)).toEqual(new Set(ids(whole.body)));
   });
 
+  it("ends exactly: 30 matches in pages of 10 are 3 pages, the last without next", async () => {
+    const pages = await allPages(s, token, `Observation?patient=${ALEX}&category=laboratory,survey&_count=10`);
+    expect(pages.map((p) => ids(p).length)).toEqual([10, 10, 10]);
+    const previous = new URL(pages[1]?.link?.find((l) => l.relation === "previous")?.url ?? "http://missing/");
+    expect(previous.pathname).toBe(new URL(`${s.fhirBase}/Observation`).pathname);
+    expect(previous.searchParams.get("_offset") ?? "0").toBe("0");
+  });
+
   it("sorts by _sort=-date (newest first) and _sort=date", async () => {
     const desc = await fhir<Bundle<Observation>>(s, token, `Observation?patient=${ALEX}&category=laboratory&_sort=-date&_count=100`);
     const dates = (desc.body.entry ?? []).map((e) => e.resource?.effectiveDateTime ?? "");
