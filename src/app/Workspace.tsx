@@ -51,16 +51,18 @@ export default function Workspace({ session, record, now, onWritten }: Workspace
       </nav>
       <SafetyWarnings warnings={evaluation.warnings} record={record} />
 
-      <section id="summary" aria-labelledby="summary-title" className="cards">
+      <section id="summary" aria-labelledby="summary-title">
         <h2 id="summary-title">Summary</h2>
+        <div className="card-grid">
         <div className="card" role="group" aria-labelledby="stage-title">
           <h3 id="stage-title">Stage of change</h3>
-          <StageSummary stage={evaluation.stage} record={record} />
+          <StageSummary stage={evaluation.stage} record={record} now={now} />
           <RecordStage api={session.api} patient={record.patientRef} author={session.fhirUser} onRecorded={onWritten} />
         </div>
         <div className="card" role="group" aria-labelledby="moud-title">
           <h3 id="moud-title">Medication for OUD</h3>
           <MoudStatus evaluation={evaluation} record={record} />
+        </div>
         </div>
       </section>
 

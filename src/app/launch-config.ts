@@ -49,12 +49,15 @@ export type LaunchKind = "ehr" | "standalone";
  *                                    and saving changes to the plan just saved (PUT with If-Match).
  * - patient/Goal.rs + .c             existing goals and the plan's new goals (conditional create; existing goals are
  *                                    never changed, so no u).
- * - patient/Provenance.c             the Provenance written with each save.
+ * - patient/Provenance.cs            the Provenance written with each save; s because its write is a conditional
+ *                                    create (If-None-Exist on the save tag), which is a search, and servers
+ *                                    (our sandbox included) check search permission for it. The same holds for
+ *                                    the other conditional creates (Observation, CarePlan, Goal: all have s).
  * No delete scope anywhere; no user/ or system/ scopes.
  *
  * v1 fallback (servers whose smart-configuration does not list "permission-v2"): the same resources with
- * .read / .write (v1 has no finer split, so Observation, CarePlan, Goal and Provenance need .write, and read-only
- * types get .read only).
+ * .read / .write (v1 has no finer split: .read = r+s, .write = c+u+d, so the written types Observation, CarePlan,
+ * Goal and Provenance need both, delete comes with .write whether wanted or not, and read-only types get .read).
  */
 const DATA_SCOPES_V2 = [
   "patient/Patient.r",
@@ -65,7 +68,7 @@ const DATA_SCOPES_V2 = [
   "patient/Condition.rs",
   "patient/CarePlan.crus",
   "patient/Goal.crs",
-  "patient/Provenance.c",
+  "patient/Provenance.cs",
 ];
 const DATA_SCOPES_V1 = [
   "patient/Patient.read",
@@ -78,6 +81,7 @@ const DATA_SCOPES_V1 = [
   "patient/CarePlan.write",
   "patient/Goal.read",
   "patient/Goal.write",
+  "patient/Provenance.read",
   "patient/Provenance.write",
 ];
 

@@ -1,5 +1,6 @@
 // Stage of change: value, date, how it was recorded, the source, and a stale flag.
 import type { PatientRecord } from "../../clinical/record.ts";
+import { datePart, daysBetween } from "../../clinical/dates.ts";
 import type { StageFact } from "../../clinical/types.ts";
 import { RefLink } from "./RefLink.tsx";
 
@@ -13,7 +14,14 @@ export function stageName(value: string): string {
   return value === "unknown" ? "Unknown" : value.charAt(0).toUpperCase() + value.slice(1);
 }
 
-export function StageSummary({ stage, record }: { stage: StageFact; record: PatientRecord }) {
+function assessed(observedAt: string | null, now: string): string {
+  const date = datePart(observedAt);
+  if (!observedAt || !date) return "date unknown";
+  const days = daysBetween(date, now);
+  return `${date} (${days === 0 ? "today" : days === 1 ? "1 day ago" : `${days} days ago`})`;
+}
+
+export function StageSummary({ stage, record, now }: { stage: StageFact; record: PatientRecord; now: string }) {
   return (
     <div className="stage-summary">
       <p className="big-value" data-testid="stage-value">
@@ -25,7 +33,7 @@ export function StageSummary({ stage, record }: { stage: StageFact; record: Pati
       ) : (
         <dl className="facts">
           <dt>Assessed</dt>
-          <dd>{stage.observedAt ?? "date unknown"}</dd>
+          <dd title={stage.observedAt ?? undefined}>{assessed(stage.observedAt, now)}</dd>
           <dt>How</dt>
           <dd>
             {stage.method ? METHOD[stage.method] : "unknown"}
