@@ -107,6 +107,13 @@ describe("EHR launch in a window", () => {
     expect(await axe(page)).toEqual([]);
   });
 
+  it("has no axe violations with every table, evidence list and schedule opened", async () => {
+    await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+    await page.getByLabel("Readiness ruler (0–10)").check();
+    expect(await axe(page)).toEqual([]);
+    await page.getByRole("radio", { name: "Stage of change" }).check();
+  });
+
   it("fits a 768-px EHR side panel without sideways scrolling, with no axe violations", async () => {
     await page.setViewportSize({ width: 768, height: 900 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
