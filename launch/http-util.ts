@@ -39,7 +39,7 @@ export function sendHtml(res: ServerResponse, status: number, html: string, head
   res.writeHead(status, {
     "Content-Type": "text/html; charset=utf-8",
     "Cache-Control": "no-store",
-    "Content-Security-Policy": "default-src 'self'; frame-src http: https:; style-src 'self' 'unsafe-inline'; form-action 'self' http: https:",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-src http: https:; style-src 'self' 'unsafe-inline'; form-action 'self' http: https:",
     "X-Content-Type-Options": "nosniff",
     ...headers,
   });

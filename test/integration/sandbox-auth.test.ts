@@ -7,6 +7,7 @@ import type { JSONWebKeySet } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authorizeRedirect, createLaunch, exchangeCode, getToken, pkcePair, refresh } from "../../launch/dev-client.ts";
 import type { Sandbox } from "../../launch/server.ts";
+import { scopesFor } from "../../src/app/launch-config.ts";
 import { buildPlanBundle } from "../../src/clinical/plan.ts";
 import { ALEX, BLAIR, fhir, fixtureSandbox, ids, issueText, launchToken, userToken } from "./helpers/sandbox.ts";
 
@@ -239,10 +240,14 @@ describe("scope and compartment enforcement", () => {
     expect(await total(user.access_token, `Observation?patient=${BLAIR}`)).toBe(blairBefore);
   });
 
-  it("the app's plan transaction saves under patient/*.cruds, and a retry writes nothing new", async () => {
-    const t = await launchToken(s, ALEX, "patient/*.cruds");
+  it.each(["v2", "v1"] as const)("the app's plan transaction saves with the app's own %s scopes, and a retry writes nothing new", async (style) => {
+    const { launch } = await createLaunch(s.origin, ALEX);
+    const t = await getToken({ fhirBase: s.fhirBase, scope: scopesFor("ehr", style), launch });
+    expect(t.scope).toBe(scopesFor("ehr", style));
+    const meds = await fhir<Bundle>(s, t.access_token, `MedicationRequest?patient=${ALEX}&_include=MedicationRequest:medication`);
+    expect(ids(meds.body, "include")).toEqual(["Medication/sbx-med-bup-nx"]);
     const draft = {
-      planId: "sandbox-auth-plan",
+      planId: `sandbox-auth-plan-${style}`,
       status: "active" as const,
       period: { start: "2026-11-23" },
       activities: [{ id: "cbt" as const, title: "CBT", text: "Weekly" }],
@@ -254,7 +259,10 @@ describe("scope and compartment enforcement", () => {
     expect(first.body.entry?.map((e) => e.response?.status)).toEqual(["201", "201", "201"]);
     const retry = await fhir<Bundle>(s, t.access_token, "", { method: "POST", body: buildPlanBundle(draft, ctx) });
     expect(retry.body.entry?.map((e) => e.response?.status)).toEqual(["200", "200", "200"]);
-    expect(await total(t.access_token, `Provenance?_count=0`)).toBe(1);
+    expect(await total(t.access_token, `CarePlan?patient=${ALEX}&identifier=https://stagewise.example/fhir/identifier/careplan|sandbox-auth-plan-${style}`)).toBe(1);
+    const provenance = await fhir<Bundle>(s, t.access_token, `Provenance?_count=100`);
+    const planId = first.body.entry?.[0]?.response?.location?.split("/")[1];
+    expect(provenance.body.entry?.filter((e) => JSON.stringify(e.resource).includes(`CarePlan/${planId}`)).length).toBe(1);
   });
 
   it("a transaction with one entry for another patient is refused whole", async () => {
