@@ -143,6 +143,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     patients: () => patients().map((p) => ({ value: p.id, label: p.label })),
     patientExists,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+    smartStyleUrl: `${origin}/ehr/smart-style.json`,
   });
   await auth.init();
   const router = new FhirRouter();

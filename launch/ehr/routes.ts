@@ -28,6 +28,20 @@ interface LaunchRecord {
   mode: string;
 }
 
+const SMART_STYLE = {
+  color_background: "#ffffff",
+  color_error: "#8a1c1c",
+  color_highlight: "#1f5fbf",
+  color_modal_backdrop: "#00000080",
+  color_success: "#1d6b36",
+  color_text: "#1a1a1a",
+  dim_border_radius: "4px",
+  dim_font_size: "16px",
+  dim_spacing_size: "16px",
+  font_family_body: "system-ui, sans-serif",
+  font_family_heading: "system-ui, sans-serif",
+};
+
 const read = (name: string): string => readFileSync(new URL(`./${name}`, import.meta.url), "utf8");
 
 /** The browser script: simulator.ts with its types removed (Node's own type stripper, without its warning). */
@@ -78,6 +92,11 @@ export function createEhrRoutes(deps: EhrDeps): (req: IncomingMessage, res: Serv
     if (method === "GET" && path === "/ehr/simulator.css") {
       res.writeHead(200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "no-store" });
       res.end(css);
+      return true;
+    }
+    if (method === "GET" && path === "/ehr/smart-style.json") {
+      // SMART "context-style": the EHR's look, for apps embedded in it (smart_style_url in the token response).
+      sendJson(res, 200, SMART_STYLE, { "Access-Control-Allow-Origin": "*", "Cache-Control": "max-age=300" });
       return true;
     }
     if (!path.startsWith("/ehr/api/")) return false;

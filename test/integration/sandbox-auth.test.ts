@@ -56,6 +56,8 @@ describe("EHR launch", () => {
     expect(t.patient).toBe(ALEX);
     expect(t.scope).toBe(`launch ${scope}`);
     expect(t.need_patient_banner).toBe(false); // embedded launch: the EHR shows the banner
+    const style = await fetch(t.smart_style_url as string);
+    expect(((await style.json()) as Record<string, string>).color_text).toMatch(/^#/);
     expect(t.refresh_token).toBeUndefined(); // no offline_access/online_access asked
     const p = await fhir<Patient>(s, t.access_token, `Patient/${ALEX}`);
     expect(p.status).toBe(200);
