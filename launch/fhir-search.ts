@@ -1,10 +1,11 @@
 // Search helpers for the sandbox store: checking a search request, choosing the patient compartments it is
 // confined to, sort keys, _elements and paging links. No state of its own.
-import { badRequest, evalFhirPath, formatSearchQuery, getSearchParameter, OperationOutcomeError, Operator } from "@medplum/core";
+import { badRequest, evalFhirPath, formatSearchQuery, getSearchParameter, isResourceType, OperationOutcomeError, Operator } from "@medplum/core";
 import type { Filter, SearchRequest, SortRule } from "@medplum/core";
 import type { BundleLink, Resource } from "@medplum/fhirtypes";
 import { isCompartmentType, patientIdOf } from "./compartment.ts";
 import { compartmentParams } from "./definitions.ts";
+import { fhirError } from "./outcomes.ts";
 
 /** Page size when the client sends no _count, and the largest page we serve. */
 export const DEFAULT_COUNT = 50;
@@ -14,6 +15,7 @@ const RESULT_PARAMS = new Set(["_count", "_offset", "_sort", "_include", "_revin
 
 /** Rejects what the sandbox cannot answer truthfully, instead of silently returning nothing. */
 export function checkSearchRequest(req: SearchRequest): void {
+  if (!isResourceType(req.resourceType)) throw fhirError(404, `Unknown resource type "${req.resourceType}"`);
   if (req.types && req.types.length > 0) {
     throw new OperationOutcomeError(badRequest("Searching several resource types at once (_type) is not supported by the sandbox", "_type"));
   }

@@ -129,6 +129,12 @@ describe("read and search", () => {
     expect(ids(r.body, "include")).toEqual(["Condition/sbx-blair-oud"]);
   });
 
+  it("answers a search on a type FHIR does not have with 404", async () => {
+    const r = await fhir<OperationOutcome>(s, token, "Observations?patient=x");
+    expect(r.status).toBe(404);
+    expect(issueText(r.body)).toContain("Observations");
+  });
+
   it("refuses an unknown search parameter with 400 naming it, instead of returning nothing", async () => {
     const r = await fhir<OperationOutcome>(s, token, `Observation?patient=${ALEX}&colour=blue`);
     expect(r.status).toBe(400);
