@@ -493,6 +493,8 @@ export interface RequestOptions {
   repeats?: number;
   /** Put the drug in a contained Medication referenced as "#med" instead of medicationCodeableConcept. */
   contained?: boolean;
+  /** Reference a Medication resource of the bundle ("Medication/<id>", reached by _include) instead. */
+  medicationId?: string;
   codings: RxTerm[];
   note?: string;
 }
@@ -518,11 +520,18 @@ export function medicationRequest(patientId: string, o: RequestOptions): Medicat
     const med: Medication = { resourceType: "Medication", id: "med", code: concept };
     req.contained = [med];
     req.medicationReference = { reference: "#med", display: o.text };
+  } else if (o.medicationId) {
+    req.medicationReference = { reference: `Medication/${o.medicationId}`, display: o.text };
   } else {
     req.medicationCodeableConcept = concept;
   }
   if (o.note) req.note = [{ text: o.note }];
   return req;
+}
+
+/** A Medication resource of its own (shared, outside any patient compartment), for requests that reference it. */
+export function medication(id: string, codings: RxTerm[], text: string): Medication {
+  return { resourceType: "Medication", id, code: { coding: codings.map((c) => ({ system: RXNORM, ...c })), text } };
 }
 
 // ---------------------------------------------------------------- conditions

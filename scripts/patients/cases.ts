@@ -12,6 +12,7 @@ import {
   condition,
   freeTextStageObservation,
   goal,
+  medication,
   medicationRequest,
   OUD_CODINGS,
   OUD_REMISSION_CODINGS,
@@ -275,7 +276,7 @@ function linda(): PatientCase {
     id,
     name: "Linda Chen",
     demonstrates:
-      "Stage maintenance (coded, 60 days); Sublocade monthly injection (SCD 1996184 + SBD 1996189) active, the earlier Suboxone film request completed (not active); " +
+      "Stage maintenance (coded, 60 days); Sublocade monthly injection (SCD 1996184 + SBD 1996189; a Medication resource the request references, read with _include) active, the earlier Suboxone film request completed (not active); " +
       "naloxone kit 170 days ago; UDS as a 65750-2 panel with component[] per analyte, monthly for 3 years; " +
       "an ENTERED-IN-ERROR fentanyl \"Positive\" 12 days ago is dropped (no return to use; the repeat the next day is negative); " +
       "an existing app-written CarePlan (mutual help, peer support, completed relapse prevention) with 3 Goals to continue.",
@@ -295,8 +296,9 @@ function linda(): PatientCase {
       medicationRequest(id, {
         id: "sublocade", status: "active", authoredOn: at(ago(330), "10:30", zone), validDays: 365, repeats: 11,
         codings: [RX.sublocadeScd, RX.sublocadeSbd], text: "Sublocade 100 mg extended-release injection",
-        dosage: "100 mg subcutaneous abdominal injection once a month, given in clinic.",
+        dosage: "100 mg subcutaneous abdominal injection once a month, given in clinic.", medicationId: "med-sublocade-100",
       }),
+      medication("med-sublocade-100", [RX.sublocadeScd, RX.sublocadeSbd], "Sublocade 100 mg extended-release injection"),
       medicationRequest(id, {
         id: "naloxone", status: "completed", authoredOn: at(ago(170), "10:45", zone), validDays: 365,
         codings: [RX.narcanNasalSbd], text: "Narcan 4 mg nasal spray (rescue kit)", dosage: "For suspected opioid overdose: one spray in one nostril; repeat if needed. Call 911.",

