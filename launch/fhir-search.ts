@@ -1,8 +1,8 @@
 // Search helpers for the sandbox store: checking a search request, choosing the patient compartments it is
 // confined to, sort keys, _elements and paging links. No state of its own.
 import { badRequest, evalFhirPath, formatSearchQuery, getSearchParameter, isResourceType, OperationOutcomeError, Operator } from "@medplum/core";
-import type { Filter, SearchRequest, SortRule } from "@medplum/core";
-import type { BundleLink, Resource } from "@medplum/fhirtypes";
+import type { Filter, SearchRequest, SortRule, WithId } from "@medplum/core";
+import type { Bundle, BundleLink, Resource } from "@medplum/fhirtypes";
 import { isCompartmentType, patientIdOf } from "./compartment.ts";
 import { compartmentParams } from "./definitions.ts";
 import { fhirError } from "./outcomes.ts";
@@ -166,4 +166,20 @@ export function pagingLinks(base: string, req: SearchRequest, page: Page, total:
   if (page.offset > 0) links.push({ relation: "previous", url: url(Math.max(0, page.offset - page.count)) });
   if (page.offset + page.count < total) links.push({ relation: "next", url: url(page.offset + page.count) });
   return links;
+}
+
+/** One search per reference (FhirRepository.searchByReference), through whichever repository is given. */
+export async function searchEachReference<T extends Resource>(
+  repo: { search<R extends Resource>(req: SearchRequest<R>): Promise<Bundle<WithId<R>>> },
+  searchRequest: SearchRequest<T>,
+  referenceField: string,
+  references: string[],
+): Promise<Record<string, WithId<T>[]>> {
+  const out: Record<string, WithId<T>[]> = {};
+  for (const reference of references) {
+    const filters = [...(searchRequest.filters ?? []), { code: referenceField, operator: "eq" as const, value: reference }];
+    const bundle = await repo.search({ ...searchRequest, filters } as SearchRequest<T>);
+    out[reference] = (bundle.entry ?? []).map((e) => e.resource as WithId<T>);
+  }
+  return out;
 }

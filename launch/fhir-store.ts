@@ -18,7 +18,7 @@ import type {
 } from "@medplum/fhir-router";
 import type { Bundle, BundleEntry, Parameters, Reference, Resource } from "@medplum/fhirtypes";
 import { directPatients, isCompartmentType, localKey, referencesIn } from "./compartment.ts";
-import { checkSearchRequest, namedPatients, pageOf, pagingLinks, sortResources, subset } from "./fhir-search.ts";
+import { checkSearchRequest, namedPatients, pageOf, pagingLinks, searchEachReference, sortResources, subset } from "./fhir-search.ts";
 import { fhirError } from "./outcomes.ts";
 import { assertValid } from "./validate.ts";
 
@@ -407,13 +407,7 @@ export class FhirStore extends FhirRepository {
     referenceField: string,
     references: string[],
   ): Promise<Record<string, WithId<T>[]>> {
-    const out: Record<string, WithId<T>[]> = {};
-    for (const reference of references) {
-      const filters = [...(searchRequest.filters ?? []), { code: referenceField, operator: "eq" as const, value: reference }];
-      const bundle = await this.search({ ...searchRequest, filters } as SearchRequest<T>);
-      out[reference] = (bundle.entry ?? []).map((e) => e.resource as WithId<T>);
-    }
-    return out;
+    return searchEachReference(this, searchRequest, referenceField, references);
   }
 }
 

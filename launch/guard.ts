@@ -7,6 +7,7 @@ import type { CreateResourceOptions, DeleteResourceOptions, ReadHistoryOptions, 
 import type { Bundle, Parameters, Reference, Resource } from "@medplum/fhirtypes";
 import { isCompartmentType, localKey } from "./compartment.ts";
 import type { FhirStore } from "./fhir-store.ts";
+import { searchEachReference } from "./fhir-search.ts";
 import { fhirError } from "./outcomes.ts";
 import { describeScopes, scopeCovers, scopesFor } from "./scopes.ts";
 import type { AccessContext, Interaction, ResourceScope } from "./scopes.ts";
@@ -115,13 +116,7 @@ export class GuardedRepository extends FhirRepository {
     referenceField: string,
     references: string[],
   ): Promise<Record<string, WithId<T>[]>> {
-    const out: Record<string, WithId<T>[]> = {};
-    for (const reference of references) {
-      const filters = [...(searchRequest.filters ?? []), { code: referenceField, operator: "eq" as const, value: reference }];
-      const bundle = await this.search({ ...searchRequest, filters } as SearchRequest<T>);
-      out[reference] = (bundle.entry ?? []).map((e) => e.resource as WithId<T>);
-    }
-    return out;
+    return searchEachReference(this, searchRequest, referenceField, references);
   }
 
   // ---- writes ------------------------------------------------------------------------------------------------
