@@ -5,66 +5,35 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { AxeBuilder } from "@axe-core/playwright";
-import sparticuz from "@sparticuz/chromium";
-import { chromium, type BrowserContext, type Frame, type Page } from "playwright-core";
-import { build, createServer, preview, type PreviewServer, type ViteDevServer } from "vite";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../launch/server.ts";
+import { appClient, axe, buildAndPreview, chromiumPath, ehrLaunchUrl, ROOT, waitForWorkspace, type BuiltApp } from "./helpers/browser.ts";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const ANDRE = "pw-andre-cm-escalating";
 const MARIA = "pw-maria-precontemplation";
 
 let sandbox: Sandbox;
-let app: PreviewServer;
+let app: BuiltApp;
 let appOrigin: string;
 let dev: ViteDevServer;
 let devOrigin: string;
 let context: BrowserContext;
-const outDir = mkdtempSync(join(tmpdir(), "stagewise-e2e-dist-"));
 const profileDir = mkdtempSync(join(tmpdir(), "stagewise-e2e-profile-"));
 
-async function chromiumPath(): Promise<{ executablePath: string; args: string[] }> {
-  if (process.env.STAGEWISE_CHROMIUM) return { executablePath: process.env.STAGEWISE_CHROMIUM, args: ["--no-sandbox"] };
-  return { executablePath: await sparticuz.executablePath(), args: sparticuz.args };
-}
-
-/** The app's registration at the sandbox, for the built app and the dev server (ports picked at random). */
-function client(...origins: string[]) {
-  return { client_id: "stagewise", name: "Stagewise", launch_url: `${origins[0]}/launch.html`, redirect_uris: origins.map((o) => `${o}/`) };
-}
-
 /** Asks the EHR simulator for a launch; returns the URL the EHR would open. */
-async function ehrLaunch(patient: string, mode: "window" | "iframe", origin = appOrigin): Promise<string> {
-  const res = await fetch(`${sandbox.origin}/ehr/api/launch`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ patient, user: "clinician", mode, launchUrl: `${origin}/launch.html` }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { url: string }).url;
-}
-
-async function waitForWorkspace(target: Page | Frame): Promise<void> {
-  await target.getByRole("heading", { name: "Recommendations", level: 2 }).waitFor({ timeout: 20_000 });
-  await target.getByRole("button", { name: "Save plan" }).waitFor({ timeout: 20_000 });
-}
-
-async function axe(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+function ehrLaunch(patient: string, mode: "window" | "iframe", origin = appOrigin): Promise<string> {
+  return ehrLaunchUrl(sandbox, patient, mode, origin);
 }
 
 beforeAll(async () => {
-  await build({ root: ROOT, logLevel: "silent", build: { outDir, emptyOutDir: true, sourcemap: false } });
-  app = await preview({ root: ROOT, logLevel: "silent", build: { outDir }, preview: { port: 0, strictPort: false } });
-  appOrigin = (app.resolvedUrls?.local[0] ?? "").replace(/\/$/, "");
+  app = await buildAndPreview();
+  appOrigin = app.origin;
   dev = await createServer({ root: ROOT, logLevel: "silent", server: { port: 0, strictPort: false } });
   await dev.listen();
   devOrigin = (dev.resolvedUrls?.local[0] ?? "").replace(/\/$/, "");
-  sandbox = await startSandbox({ port: 0, quiet: true, clients: [client(appOrigin, devOrigin)] });
+  sandbox = await startSandbox({ port: 0, quiet: true, clients: [appClient(appOrigin, devOrigin)] });
   const browser = await chromiumPath();
   context = await chromium.launchPersistentContext(profileDir, { ...browser, headless: true, viewport: { width: 1280, height: 800 } });
 }, 120_000);
@@ -74,7 +43,6 @@ afterAll(async () => {
   await sandbox?.close();
   await app?.close();
   await dev?.close();
-  rmSync(outDir, { recursive: true, force: true });
   rmSync(profileDir, { recursive: true, force: true });
 });
 

@@ -1,0 +1,72 @@
+// Shared setup for the browser end-to-end tests (and the launch benchmark): the production build served by Vite's
+// preview server, headless Chromium (@sparticuz/chromium; STAGEWISE_CHROMIUM=/usr/bin/chromium overrides it), the
+// app's client registration at the sandbox, an EHR launch through the simulator's API, and axe.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { AxeBuilder } from "@axe-core/playwright";
+import sparticuz from "@sparticuz/chromium";
+import type { Frame, Page } from "playwright-core";
+import { build, preview, type InlineConfig, type PreviewServer } from "vite";
+import type { Sandbox } from "../../../launch/server.ts";
+
+export const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+
+export async function chromiumPath(): Promise<{ executablePath: string; args: string[] }> {
+  if (process.env.STAGEWISE_CHROMIUM) return { executablePath: process.env.STAGEWISE_CHROMIUM, args: ["--no-sandbox"] };
+  return { executablePath: await sparticuz.executablePath(), args: sparticuz.args };
+}
+
+/** The app's registration at the sandbox for the given origins (ports picked at random). */
+export function appClient(...origins: string[]) {
+  return { client_id: "stagewise", name: "Stagewise", launch_url: `${origins[0]}/launch.html`, redirect_uris: origins.map((o) => `${o}/`) };
+}
+
+/** Asks the EHR simulator for a launch (what its "Launch app" button does); returns the URL the EHR opens. */
+export async function ehrLaunchUrl(sandbox: Sandbox, patient: string, mode: "window" | "iframe", appOrigin: string, user = "clinician"): Promise<string> {
+  const res = await fetch(`${sandbox.origin}/ehr/api/launch`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ patient, user, mode, launchUrl: `${appOrigin}/launch.html` }),
+  });
+  if (res.status !== 200) throw new Error(`EHR launch: HTTP ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { url: string }).url;
+}
+
+export async function waitForWorkspace(target: Page | Frame): Promise<void> {
+  await target.getByRole("heading", { name: "Recommendations", level: 2 }).waitFor({ timeout: 20_000 });
+  await target.getByRole("button", { name: /^Save (plan|changes)$/ }).waitFor({ timeout: 20_000 });
+}
+
+/** axe violations as short lines (rule, count, first targets); [] when clean. */
+export async function axe(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+}
+
+export interface BuiltApp {
+  outDir: string;
+  server: PreviewServer;
+  /** http://127.0.0.1:<port> */
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** `vite build` into a temp folder and `vite preview` of it on a free port of 127.0.0.1. */
+export async function buildAndPreview(extra: { before?: (outDir: string) => Promise<void>; config?: InlineConfig } = {}): Promise<BuiltApp> {
+  const outDir = mkdtempSync(join(tmpdir(), "stagewise-dist-"));
+  await build({ root: ROOT, logLevel: "silent", ...extra.config, build: { outDir, emptyOutDir: true, sourcemap: false, ...extra.config?.build } });
+  await extra.before?.(outDir);
+  const server = await preview({ root: ROOT, logLevel: "silent", build: { outDir }, preview: { host: "127.0.0.1", port: 0, strictPort: false } });
+  const origin = (server.resolvedUrls?.local[0] ?? "").replace(/\/$/, "");
+  return {
+    outDir,
+    server,
+    origin,
+    async close() {
+      await server.close();
+      rmSync(outDir, { recursive: true, force: true });
+    },
+  };
+}
