@@ -71,7 +71,14 @@ export function CmPanel({ cm, record, schedule, onSchedule, cmStart, onCmStart }
         </fieldset>
         <div className="field">
           <label htmlFor="cm-start">CM start date (first day of week 1)</label>
-          <input id="cm-start" type="date" value={cmStart} onChange={(e) => onCmStart(e.target.value)} />
+          <input id="cm-start" type="date" value={cmStart} onChange={(e) => onCmStart(e.target.value)} aria-describedby="cm-start-help" />
+          <p id="cm-start-help" className="help">
+            {cmStart
+              ? "Entered here: a preview until the plan is saved."
+              : cm.enrolled && cm.startDate
+                ? `Empty: the saved plan's start date (${cm.startDate}) is used.`
+                : "Empty: not enrolled."}
+          </p>
           {cmStart && (
             <button type="button" className="link-button" onClick={() => onCmStart("")}>
               Clear the start date

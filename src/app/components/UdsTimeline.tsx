@@ -1,12 +1,12 @@
 // Urine drug screens over time: an SVG chart with three lanes that keep illicit opioids apart from prescribed
 // medication (a positive explained by a prescription or MOUD is never drawn as illicit use), and the full table
 // as the accessible alternative (each row reachable from the reasons that cite it).
-import { dayNumber } from "../../clinical/dates.ts";
+import { addDays, dayNumber, daysBetween } from "../../clinical/dates.ts";
 import type { PatientRecord } from "../../clinical/record.ts";
 import { ILLICIT_OPIOID_ANALYTES, MOUD_ANALYTES, type AnalyteReading, type UdsTest } from "../../clinical/types.ts";
 import { RefLink, refId } from "./RefLink.tsx";
 
-type Mark = "positive" | "negative" | "indeterminate";
+type Mark = "positive" | "negative" | "indeterminate" | "explained";
 type LaneId = "illicit" | "prescribed" | "other";
 
 const LANES: { id: LaneId; label: string }[] = [
@@ -27,7 +27,9 @@ const KIND_LABEL: Record<LaneId, string> = {
   other: "Other substance",
 };
 
-function combine(readings: AnalyteReading[]): Mark | null {
+type TestMark = "positive" | "negative" | "indeterminate";
+
+function combine(readings: AnalyteReading[]): TestMark | null {
   const counted = readings.filter((r) => r.counted);
   if (counted.length === 0) return null;
   if (counted.some((r) => r.result === "positive")) return "positive";
@@ -35,22 +37,35 @@ function combine(readings: AnalyteReading[]): Mark | null {
   return "indeterminate";
 }
 
-export function laneMark(test: UdsTest, lane: LaneId): Mark | null {
+/** One test's mark in a lane (null: nothing tested there). Positives are never hidden. */
+export function laneMark(test: UdsTest, lane: LaneId): TestMark | null {
   if (lane === "illicit") return test.opioid === "none" ? null : test.opioid;
   return combine(test.analytes.filter((r) => readingKind(r) === lane));
 }
+
+/** As laneMark, but a prescribed-lane positive that a prescription explains is drawn as "explained", not alarm red. */
+function drawnMark(test: UdsTest, lane: LaneId): Mark | null {
+  const m = laneMark(test, lane);
+  if (m !== "positive" || lane !== "prescribed") return m;
+  const positives = test.analytes.filter((r) => r.counted && r.result === "positive" && readingKind(r) === "prescribed");
+  return positives.every((r) => r.prescribed) ? "explained" : "positive";
+}
+
+const RANK: Record<Mark, number> = { positive: 3, explained: 2, indeterminate: 1, negative: 0 };
 
 const W = 720;
 const LEFT = 150;
 const RIGHT = 20;
 const LANE_H = 40;
 const TOP = 20;
+/** Marks are at least this far apart (a mark is 16 wide): tests closer together share one mark. */
+const CELL = 20;
 
 function Marker({ x, y, mark, label }: { x: number; y: number; mark: Mark; label: string }) {
   const title = <title>{label}</title>;
-  if (mark === "positive")
+  if (mark === "positive" || mark === "explained")
     return (
-      <g className="mark mark-positive">
+      <g className={`mark mark-${mark}`}>
         {title}
         <circle cx={x} cy={y} r={8} />
         <text x={x} y={y + 4} textAnchor="middle" aria-hidden="true">
@@ -73,16 +88,71 @@ function Marker({ x, y, mark, label }: { x: number; y: number; mark: Mark; label
   );
 }
 
-function Chart({ tests }: { tests: UdsTest[] }) {
+interface Cell {
+  x: number;
+  tests: UdsTest[];
+}
+
+/**
+ * The tests grouped into cells of CELL units along the time axis, so marks never overlap; a cell's mark is its most
+ * serious one (positive > explained > indeterminate > negative). Few, spread-out tests each keep a cell of their own.
+ */
+function cells(tests: UdsTest[]): { cells: Cell[]; x: (date: string) => number; daysPerCell: number } {
+  const first = tests[0]!.date;
+  const d0 = dayNumber(first);
+  const span = Math.max(dayNumber(tests[tests.length - 1]!.date) - d0, 1);
+  const plot = W - LEFT - RIGHT;
+  const x = (date: string) => (tests.length === 1 ? LEFT + plot / 2 : LEFT + ((dayNumber(date) - d0) / span) * plot);
+  if (tests.length === 1) return { cells: [{ x: x(first), tests }], x, daysPerCell: 0 };
+  const n = Math.floor(plot / CELL);
+  const width = plot / n;
+  const byIndex = new Map<number, UdsTest[]>();
+  for (const t of tests) {
+    const i = Math.min(n - 1, Math.floor((x(t.date) - LEFT) / width));
+    byIndex.set(i, [...(byIndex.get(i) ?? []), t]);
+  }
+  const out: Cell[] = [];
+  for (const [i, group] of [...byIndex].sort((a, b) => a[0] - b[0])) {
+    // A lone test stays at its own date when its neighbours are far enough; otherwise at the cell's centre.
+    const own = group.length === 1 ? x(group[0]!.date) : null;
+    out.push({ x: own ?? LEFT + (i + 0.5) * width, tests: group });
+  }
+  for (let k = 1; k < out.length; k++) {
+    const prev = out[k - 1]!;
+    const cur = out[k]!;
+    if (cur.x - prev.x < CELL) cur.x = prev.x + CELL;
+  }
+  const last = out[out.length - 1]!;
+  if (last.x > W - RIGHT) {
+    // Pushed past the end: shift the tail back, keeping the spacing.
+    last.x = W - RIGHT;
+    for (let k = out.length - 2; k >= 0; k--) out[k]!.x = Math.min(out[k]!.x, out[k + 1]!.x - CELL);
+  }
+  return { cells: out, x, daysPerCell: span / n };
+}
+
+function cellLabel(cell: Cell, lane: (typeof LANES)[number], mark: Mark): string {
+  const ts = cell.tests;
+  const name = lane.label.toLowerCase();
+  const word = mark === "explained" ? "positive" : mark;
+  if (ts.length === 1) return `${ts[0]!.date}: ${name} ${word}`;
+  const pos = ts.filter((t) => laneMark(t, lane.id) === "positive").length;
+  return `${ts[0]!.date} to ${ts[ts.length - 1]!.date} (${ts.length} test days): ${name} ${word}${pos ? ` on ${pos} of ${ts.length}` : ""}`;
+}
+
+type Layout = ReturnType<typeof cells>;
+
+function Chart({ tests, layout }: { tests: UdsTest[]; layout: Layout }) {
   const first = tests[0]!.date;
   const last = tests[tests.length - 1]!.date;
-  const d0 = dayNumber(first);
-  const span = Math.max(dayNumber(last) - d0, 1);
-  const x = (date: string) => (tests.length === 1 ? (LEFT + W - RIGHT) / 2 : LEFT + ((dayNumber(date) - d0) / span) * (W - LEFT - RIGHT));
+  const { cells: grid, x } = layout;
   const height = TOP + LANES.length * LANE_H + 30;
   const positives = tests.filter((t) => t.opioid === "positive").length;
   const negatives = tests.filter((t) => t.opioid === "negative").length;
-  const ticks = tests.length === 1 ? [first] : [first, last];
+  const span = daysBetween(first, last);
+  // Dates along the axis: the first and the last test, and up to three in between when there is room.
+  const inner = tests.length === 1 || span < 28 ? [] : [1, 2, 3].map((k) => addDays(first, Math.round((span * k) / 4)));
+  const ticks = tests.length === 1 ? [first] : [first, ...inner, last];
   return (
     <svg viewBox={`0 0 ${W} ${height}`} className="uds-chart" role="img" aria-labelledby="uds-chart-title uds-chart-desc">
       <title id="uds-chart-title">Urine drug screens over time</title>
@@ -97,17 +167,22 @@ function Chart({ tests }: { tests: UdsTest[] }) {
             <text x={8} y={y + 4} className="lane-label">
               {lane.label}
             </text>
-            {tests.map((t) => {
-              const mark = laneMark(t, lane.id);
-              return mark ? <Marker key={t.date} x={x(t.date)} y={y} mark={mark} label={`${t.date}: ${lane.label.toLowerCase()} ${mark}`} /> : null;
+            {grid.map((cell) => {
+              const marks = cell.tests.map((t) => drawnMark(t, lane.id)).filter((m): m is Mark => m !== null);
+              if (marks.length === 0) return null;
+              const mark = marks.reduce((a, b) => (RANK[b] > RANK[a] ? b : a));
+              return <Marker key={cell.tests[0]!.date} x={cell.x} y={y} mark={mark} label={cellLabel(cell, lane, mark)} />;
             })}
           </g>
         );
       })}
       {ticks.map((d, i) => (
-        <text key={d} x={x(d)} y={height - 8} textAnchor={tests.length === 1 ? "middle" : i === 0 ? "start" : "end"} className="tick">
-          {d}
-        </text>
+        <g key={d}>
+          {tests.length > 1 && <line x1={x(d)} x2={x(d)} y1={height - 26} y2={height - 21} className="tick-line" />}
+          <text x={x(d)} y={height - 8} textAnchor={tests.length === 1 ? "middle" : i === 0 ? "start" : i === ticks.length - 1 ? "end" : "middle"} className="tick">
+            {d}
+          </text>
+        </g>
       ))}
     </svg>
   );
@@ -119,15 +194,22 @@ export function UdsTimeline({ tests, record }: { tests: UdsTest[]; record: Patie
   const latestFirst = [...sorted].reverse();
   const rowIds = new Set<string>();
   const readings = latestFirst.reduce((n, t) => n + t.analytes.length, 0);
+  const layout = cells(sorted);
   return (
     <div className="uds">
-      <Chart tests={sorted} />
+      <Chart tests={sorted} layout={layout} />
       <p className="legend" aria-hidden="true">
         <span className="legend-item">
           <svg width="18" height="18" viewBox="0 0 18 18" className="mark mark-positive">
             <circle cx="9" cy="9" r="8" />
           </svg>{" "}
           positive
+        </span>
+        <span className="legend-item">
+          <svg width="18" height="18" viewBox="0 0 18 18" className="mark mark-explained">
+            <circle cx="9" cy="9" r="8" />
+          </svg>{" "}
+          present, explained by a prescription
         </span>
         <span className="legend-item">
           <svg width="18" height="18" viewBox="0 0 18 18" className="mark mark-negative">
@@ -142,6 +224,12 @@ export function UdsTimeline({ tests, record }: { tests: UdsTest[]; record: Patie
           indeterminate
         </span>
       </p>
+      {layout.cells.length < sorted.length && (
+        <p className="help">
+          Tests close together share one mark (about {Math.max(1, Math.round(layout.daysPerCell))} days each); a mark is positive
+          when any test in it was. The table lists every test.
+        </p>
+      )}
       <details className="uds-table-details">
         <summary>Table of all results ({readings} readings on {tests.length} days)</summary>
         <div className="table-wrap">
