@@ -1,7 +1,8 @@
-// Derives the project's own terminology from the CDC Opioid CDS value sets (../shared/vocabulary/cdc-opioid-cds-r4)
-// and the verified facts of ../shared/reference/fhir-vocabulary.md (hard-coded below, section cited):
+// Derives the project's own terminology from the CDC Opioid CDS value sets (third_party/vocabulary/cdc-opioid-cds-r4,
+// copied unchanged from ../shared by scripts/copy-third-party.ts) and the verified facts of
+// ../shared/reference/fhir-vocabulary.md (hard-coded below, section cited):
 //   fhir-resources/CodeSystem-stage-of-change.json, fhir-resources/ValueSet-*.json, src/clinical/vocabulary.generated.json
-// Run: npm run vocab  (node scripts/derive-vocabulary.ts [sharedDir]). Output is deterministic; a unit test checks
+// Run: npm run vocab  (node scripts/derive-vocabulary.ts [dir holding vocabulary/cdc-opioid-cds-r4], default third_party). Output is deterministic; a unit test checks
 // that the committed files equal deriveVocabulary(sharedDir).
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -259,7 +260,7 @@ export function deriveVocabulary(sharedDir: string): Map<string, string> {
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const shared = path.resolve(process.argv[2] ?? path.join(repoRoot, "..", "shared"));
+  const shared = path.resolve(process.argv[2] ?? path.join(repoRoot, "third_party"));
   const files = deriveVocabulary(shared);
   for (const [rel, text] of files) {
     mkdirSync(path.dirname(path.join(repoRoot, rel)), { recursive: true });

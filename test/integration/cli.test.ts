@@ -23,7 +23,7 @@ import {
 const exec = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, "../..");
 const MAIN = join(ROOT, "src/cli/main.ts");
-const FIXTURES = resolve(ROOT, "../shared/fixtures/hl7-cdc-opioid-cpg");
+const FIXTURES = resolve(ROOT, "third_party/fixtures/hl7-cdc-opioid-cpg");
 const NOW = "2026-11-23";
 const dir = mkdtempSync(join(tmpdir(), "stagewise-cli-"));
 

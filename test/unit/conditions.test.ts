@@ -7,7 +7,7 @@ import { readConditions } from "../../src/clinical/conditions.ts";
 import { recordFromBundle } from "../../src/clinical/record.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const FIXTURES = path.resolve(here, "../../../shared/fixtures/hl7-cdc-opioid-cpg");
+const FIXTURES = path.resolve(here, "../../third_party/fixtures/hl7-cdc-opioid-cpg");
 const NOW = "2025-06-15";
 const CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical";
 const VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status";

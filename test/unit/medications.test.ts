@@ -13,7 +13,7 @@ import { recordFromBundle } from "../../src/clinical/record.ts";
 import type { MedicationFact } from "../../src/clinical/types.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const FIXTURES = path.resolve(here, "../../../shared/fixtures/hl7-cdc-opioid-cpg");
+const FIXTURES = path.resolve(here, "../../third_party/fixtures/hl7-cdc-opioid-cpg");
 
 const PATIENT = { resourceType: "Patient", id: "p1" };
 const rx = (code: string, display: string) => ({ coding: [{ system: RXNORM, code, display }] });

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { Observation } from "fhir/r4.js";
 import { describe, expect, it } from "vitest";
 import { recordFromBundle, type PatientRecord } from "../../src/clinical/record.ts";
@@ -349,7 +350,7 @@ describe("malformed input: skipped with a warning, never a throw", () => {
 });
 
 describe("HL7 CDC Opioid CPG example Observations", () => {
-  const DIR = "/work/shared/fixtures/hl7-cdc-opioid-cpg";
+  const DIR = fileURLToPath(new URL("../../third_party/fixtures/hl7-cdc-opioid-cpg", import.meta.url));
   const load = (f: string) => JSON.parse(readFileSync(`${DIR}/${f}`, "utf8")) as unknown;
   const patient = load("Patient-opioid-review-indicated.json");
   it.each([
