@@ -8,8 +8,11 @@ import { fileURLToPath } from "node:url";
 import { AxeBuilder } from "@axe-core/playwright";
 import sparticuz from "@sparticuz/chromium";
 import type { Frame, Page } from "playwright-core";
-import { build, preview, type InlineConfig, type PreviewServer } from "vite";
+import { preview, type InlineConfig, type PreviewServer } from "vite";
 import type { Sandbox } from "../../../launch/server.ts";
+import { productionBuild } from "./build.ts";
+
+export { productionBuild };
 
 export const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
@@ -56,7 +59,7 @@ export interface BuiltApp {
 /** `vite build` into a temp folder and `vite preview` of it on a free port of 127.0.0.1. */
 export async function buildAndPreview(extra: { before?: (outDir: string) => Promise<void>; config?: InlineConfig } = {}): Promise<BuiltApp> {
   const outDir = mkdtempSync(join(tmpdir(), "stagewise-dist-"));
-  await build({ root: ROOT, logLevel: "silent", ...extra.config, build: { outDir, emptyOutDir: true, sourcemap: false, ...extra.config?.build } });
+  await productionBuild({ root: ROOT, logLevel: "silent", ...extra.config, build: { outDir, emptyOutDir: true, sourcemap: false, ...extra.config?.build } });
   await extra.before?.(outDir);
   const server = await preview({ root: ROOT, logLevel: "silent", build: { outDir }, preview: { host: "127.0.0.1", port: 0, strictPort: false } });
   const origin = (server.resolvedUrls?.local[0] ?? "").replace(/\/$/, "");
