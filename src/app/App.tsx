@@ -1,14 +1,28 @@
 // The app page once launched: read the record (progress, errors, partial failures), then the workspace
 // (lazy-loaded: the engine and the screens are not needed for the first, loading screen).
-import { lazy, Suspense } from "react";
+import { lazy, Suspense, useState, type ComponentProps } from "react";
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
 import { PatientBanner } from "./components/PatientBanner.tsx";
 import type { ReadProgress, SearchFailure } from "./read-record.ts";
 import type { SmartSession } from "./session.ts";
 import { useRecord } from "./useRecord.ts";
 
-export const loadWorkspace = () => import("./Workspace.tsx");
-const Workspace = lazy(loadWorkspace);
+type WorkspaceModule = typeof import("./Workspace.tsx");
+let workspaceModule: WorkspaceModule | null = null;
+/** Fetches the workspace chunk (main.tsx starts this while the record is read) and keeps the module once loaded. */
+export const loadWorkspace = (): Promise<WorkspaceModule> => import("./Workspace.tsx").then((m) => (workspaceModule = m));
+const LazyWorkspace = lazy(loadWorkspace);
+
+/**
+ * The workspace, rendered directly when its chunk has already arrived (the usual case: it loads while the record is
+ * read). React.lazy would suspend once even then, and React holds a revealed Suspense boundary back for up to
+ * 300 ms after its fallback appeared — a pause the clinician would wait through for nothing. The component type is
+ * chosen once per mount, so a later re-render never swaps it (which would reset the workspace's state).
+ */
+function WorkspaceSlot(props: ComponentProps<WorkspaceModule["default"]>) {
+  const [Workspace] = useState(() => workspaceModule?.default ?? LazyWorkspace);
+  return <Workspace {...props} />;
+}
 
 export interface AppProps {
   session: SmartSession;
@@ -82,7 +96,7 @@ export function App({ session, now }: AppProps) {
           <>
             {state.failures.length > 0 && <Incomplete failures={state.failures} />}
             <Suspense fallback={<p role="status">Preparing the summary…</p>}>
-              <Workspace session={session} record={state.record} now={now} onWritten={addResource} />
+              <WorkspaceSlot session={session} record={state.record} now={now} onWritten={addResource} />
             </Suspense>
           </>
         )}

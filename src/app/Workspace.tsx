@@ -2,7 +2,7 @@
 // urine tests, contingency management, recommendations with the clinician context, and the plan.
 // All state here lives in React: context toggles, schedule, CM start and the plan draft survive every
 // re-evaluation and re-render.
-import { lazy, Suspense, useReducer, useState } from "react";
+import { lazy, Suspense, useReducer, useState, type ComponentProps } from "react";
 import type { FhirResource } from "fhir/r4.js";
 import type { PatientRecord } from "../clinical/record.ts";
 import { DEFAULT_CONTEXT, type ClinicianContext, type CmScheduleKind } from "../clinical/types.ts";
@@ -19,7 +19,18 @@ import { draftReducer, newDraft } from "./plan-draft.ts";
 import type { SmartSession } from "./session.ts";
 import { useEvaluation } from "./useEvaluation.ts";
 
-const PlanEditor = lazy(() => import("./components/PlanEditor.tsx"));
+// The plan editor is its own chunk, fetched as soon as this module runs (it is on the same page) and rendered
+// directly once it is there (see WorkspaceSlot in App.tsx: React.lazy would hold the screen back).
+type PlanEditorModule = typeof import("./components/PlanEditor.tsx");
+let planEditorModule: PlanEditorModule | null = null;
+const loadPlanEditor = (): Promise<PlanEditorModule> => import("./components/PlanEditor.tsx").then((m) => (planEditorModule = m));
+const LazyPlanEditor = lazy(loadPlanEditor);
+void loadPlanEditor().catch(() => undefined);
+
+function PlanEditor(props: ComponentProps<PlanEditorModule["default"]>) {
+  const [Editor] = useState(() => planEditorModule?.default ?? LazyPlanEditor);
+  return <Editor {...props} />;
+}
 
 export interface WorkspaceProps {
   session: SmartSession;

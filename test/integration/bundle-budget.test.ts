@@ -69,7 +69,8 @@ const eagerWorkspace: Plugin = {
   enforce: "pre",
   transform(code, id) {
     if (!id.replaceAll("\\", "/").endsWith("/src/app/App.tsx")) return null;
-    const lazyImport = /import\(\s*["']\.\/Workspace\.tsx["']\s*\)/;
+    // Dynamic imports of the workspace (not `typeof import(…)` type queries).
+    const lazyImport = /(?<!typeof\s+)import\(\s*["']\.\/Workspace\.tsx["']\s*\)/g;
     if (!lazyImport.test(code)) throw new Error('src/app/App.tsx no longer holds import("./Workspace.tsx"): update this test');
     return `import * as __eagerWorkspace from "./Workspace.tsx";\n${code.replace(lazyImport, "Promise.resolve(__eagerWorkspace)")}`;
   },
