@@ -129,6 +129,14 @@ try {
       const p = await launched(patient, w);
       const short = patient.replace(/^pw-/, "").split("-")[0];
       await shot(p, `${w.name}-${short}-top`);
+      if (patient === PATIENTS[0]) {
+        // A jump from the sticky section nav (the nav must not cover the section's heading).
+        await p.addStyleTag({ content: ".section-nav { position: sticky !important; }" });
+        await p.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Contingency management" }).click();
+        await p.waitForTimeout(200);
+        await shot(p, `${w.name}-${short}-nav-jump-cm`);
+        await p.addStyleTag({ content: ".section-nav { position: static !important; }" });
+      }
       for (const s of SECTIONS) await shot(p, `${w.name}-${short}-section-${s.slice(1)}`, { selector: s });
       await p.close();
     }
@@ -150,8 +158,8 @@ try {
       await p.route((u) => u.href === `${sandbox.fhirBase}` || u.href === `${sandbox.fhirBase}/`, (route) => (route.request().method() === "POST" ? route.abort("connectionreset") : route.continue()), { times: 1 });
       await p.getByRole("button", { name: "Save plan" }).click();
       await p.getByText("The plan was not saved").waitFor();
-      await shot(p, `${w.name}-save-failed`, { selector: "#plan .button-row:last-of-type" });
-      await shot(p, `${w.name}-save-failed-page`);
+      await p.locator(".plan-editor .error-message").scrollIntoViewIfNeeded();
+      await shot(p, `${w.name}-save-failed`);
       await p.getByRole("button", { name: "Save plan" }).click();
       await p.locator(".save-result").waitFor();
       await shot(p, `${w.name}-save-result`, { selector: ".save-result" });
@@ -162,7 +170,8 @@ try {
       await sandbox.store.updateResource({ ...plan, title: "Changed elsewhere" });
       await p.getByRole("button", { name: "Save changes" }).click();
       await p.locator(".conflict").waitFor();
-      await shot(p, `${w.name}-save-conflict`, { selector: "#plan" });
+      await p.locator(".conflict").scrollIntoViewIfNeeded();
+      await shot(p, `${w.name}-save-conflict`);
       await p.close();
     }
   }

@@ -37,6 +37,11 @@ export interface CmPanelProps {
 
 export function CmPanel({ cm, record, schedule, onSchedule, cmStart, onCmStart }: CmPanelProps) {
   const lines = describeSchedule(cm.params);
+  const startHelp = cmStart
+    ? "Entered here: a preview until the plan is saved."
+    : cm.enrolled && cm.startDate
+      ? `Empty: the saved plan's start date (${cm.startDate}) is used.`
+      : null;
   return (
     <div className="cm">
       <div className="cm-enrolment">
@@ -71,14 +76,12 @@ export function CmPanel({ cm, record, schedule, onSchedule, cmStart, onCmStart }
         </fieldset>
         <div className="field">
           <label htmlFor="cm-start">CM start date (first day of week 1)</label>
-          <input id="cm-start" type="date" value={cmStart} onChange={(e) => onCmStart(e.target.value)} aria-describedby="cm-start-help" />
-          <p id="cm-start-help" className="help">
-            {cmStart
-              ? "Entered here: a preview until the plan is saved."
-              : cm.enrolled && cm.startDate
-                ? `Empty: the saved plan's start date (${cm.startDate}) is used.`
-                : "Empty: not enrolled."}
-          </p>
+          <input id="cm-start" type="date" value={cmStart} onChange={(e) => onCmStart(e.target.value)} aria-describedby={startHelp ? "cm-start-help" : undefined} />
+          {startHelp && (
+            <p id="cm-start-help" className="help">
+              {startHelp}
+            </p>
+          )}
           {cmStart && (
             <button type="button" className="link-button" onClick={() => onCmStart("")}>
               Clear the start date

@@ -53,7 +53,8 @@ function StoredPlan({ plan }: { plan: CarePlan }) {
     <div className="stored-plan">
       <p>
         Stored version {plan.meta?.versionId ?? "?"}
-        {plan.meta?.lastUpdated && `, changed ${plan.meta.lastUpdated}`}, status {plan.status}:
+        {plan.meta?.lastUpdated && `, changed ${plan.meta.lastUpdated}`}
+        {plan.title && `, title “${plan.title}”`}, status {plan.status}:
       </p>
       <ul>
         {(plan.activity ?? []).map((a, i) => (

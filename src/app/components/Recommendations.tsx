@@ -32,7 +32,7 @@ function RecommendationItem({ rec, record }: { rec: Recommendation; record: Pati
               <span className="refs">
                 {" "}
                 Based on:{" "}
-                {r.refs.map((ref, j) => (
+                {[...new Set(r.refs)].map((ref, j) => (
                   <span key={`${j}-${ref}`}>
                     {j > 0 && ", "}
                     <RefLink value={ref} record={record} />

@@ -8,11 +8,12 @@ export const SAFETY_CODES = new Set(["overdose-risk-lost-tolerance", "return-to-
 
 function Refs({ warning, record }: { warning: EngineWarning; record: PatientRecord }) {
   if (!warning.refs?.length) return null;
+  const refs = [...new Set(warning.refs)];
   return (
     <span className="refs">
       {" "}
       Based on:{" "}
-      {warning.refs.map((r, i) => (
+      {refs.map((r, i) => (
         <span key={`${i}-${r}`}>
           {i > 0 && ", "}
           <RefLink value={r} record={record} />
@@ -28,15 +29,20 @@ export function SafetyWarnings({ warnings, record }: { warnings: EngineWarning[]
   return (
     <section className="safety" aria-labelledby="safety-title">
       <h2 id="safety-title">Safety</h2>
-      {safety.map((w, i) => (
-        <div key={`${w.code}-${i}`} className={`safety-warning warning-${w.code}`} role={w.code === "overdose-risk-lost-tolerance" ? "alert" : undefined}>
-          <p>
-            <strong>{w.code === "overdose-risk-lost-tolerance" ? "Overdose risk: " : w.code === "return-to-use" ? "Return to use: " : "Contingency management: "}</strong>
-            {w.message}
-            <Refs warning={w} record={record} />
-          </p>
-        </div>
-      ))}
+      {safety.map((w, i) => {
+        const label = w.code === "overdose-risk-lost-tolerance" ? "Overdose risk" : w.code === "return-to-use" ? "Return to use" : "Contingency management";
+        // The label once, also when the message starts with it.
+        const message = w.message.toLowerCase().startsWith(`${label.toLowerCase()}:`) ? w.message.slice(label.length + 1).trimStart() : w.message;
+        return (
+          <div key={`${w.code}-${i}`} className={`safety-warning warning-${w.code}`} role={w.code === "overdose-risk-lost-tolerance" ? "alert" : undefined}>
+            <p>
+              <strong>{label}: </strong>
+              {message}
+              <Refs warning={w} record={record} />
+            </p>
+          </div>
+        );
+      })}
     </section>
   );
 }
