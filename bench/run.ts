@@ -1,6 +1,7 @@
 // `npm run bench`: the speed figures the issues ask for. The machine is shared and noisy (2 cores): each figure
 // comes with its budget, and the engine also as a ratio to a baseline measured in the same run.
 import { benchEngine } from "./engine.ts";
+import { benchAppLaunch } from "./app-launch.ts";
 import { benchSandbox } from "./sandbox.ts";
 
 const fmt = (n: number) => n.toFixed(1);
@@ -17,3 +18,9 @@ console.log(
   `  patient-scoped searches over HTTP (${s.patientObservations.toLocaleString("en-US")}-Observation patient, ${s.searches} searches): ` +
     `median ${fmt(s.medianSearchMs)} ms, p95 ${fmt(s.p95SearchMs)} ms (budget: p95 under 100 ms)`,
 );
+
+for (const patient of ["pw-andre-cm-escalating", "pw-helen-five-year-history"]) {
+  const a = await benchAppLaunch({ patient });
+  console.log(`app: token response → recommendations on screen, built bundle in headless Chromium (${a.patient}, median of ${a.runs})`);
+  console.log(`  Stagewise ${fmt(a.appMs)} ms; minimal SMART app (ready + one Patient read) ${fmt(a.minimalMs)} ms; ratio ${a.ratio.toFixed(1)}×`);
+}

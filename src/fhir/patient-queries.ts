@@ -7,8 +7,8 @@ export interface PatientQuery {
   params: Record<string, string>;
 }
 
-/** Page size asked of the server; servers may return fewer. */
-export const PAGE_SIZE = 200;
+/** Page size asked of the server (fewer sequential page round trips for long histories); servers may return fewer. */
+export const PAGE_SIZE = 1000;
 
 export function patientQueries(patientId: string): PatientQuery[] {
   const patient = patientId;
