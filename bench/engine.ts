@@ -18,9 +18,9 @@ function stats(samples: number[]): { median: number; p95: number } {
   return { median: s[Math.floor(s.length / 2)]!, p95: s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]! };
 }
 
-export function benchEngine(runs = 30): EngineBench {
+export function benchEngine(runs = 30, years = 20): EngineBench {
   const now = "2026-11-23";
-  const bundle = weeklyHistory(20, now);
+  const bundle = weeklyHistory(years, now);
   const text = JSON.stringify(bundle);
   const observations = bundle.entry!.filter((e) => e.resource?.resourceType === "Observation").length;
   const engine: number[] = [];

@@ -10,6 +10,11 @@ const e = benchEngine();
 console.log(`engine: evaluate ${e.observations.toLocaleString("en-US")} Observations (20 years weekly)`);
 console.log(`  median ${fmt(e.medianMs)} ms, p95 ${fmt(e.p95Ms)} ms (budget: well under 100 ms)`);
 console.log(`  ratio to JSON.parse of the same record (${fmt(e.parseMedianMs)} ms): ${e.ratioToParse.toFixed(2)}×`);
+const half = benchEngine(30, 10);
+console.log(
+  `  linear: 10 years (${half.observations.toLocaleString("en-US")} Observations) median ${fmt(half.medianMs)} ms; ` +
+    `20 years / 10 years = ${(e.medianMs / half.medianMs).toFixed(2)}× the time for ${(e.observations / half.observations).toFixed(2)}× the data`,
+);
 
 const s = await benchSandbox();
 console.log(`sandbox: ${s.observations.toLocaleString("en-US")} Observations loaded (all synthetic patients)`);
