@@ -60,14 +60,14 @@ export default function Workspace({ session, record, now, onWritten }: Workspace
         <a href="#recommendations">Recommendations</a>
         <a href="#plan">Plan</a>
       </nav>
-      <SafetyWarnings warnings={evaluation.warnings} record={record} />
+      <SafetyWarnings warnings={evaluation.warnings} evaluation={evaluation} record={record} />
 
       <section id="summary" aria-labelledby="summary-title">
         <h2 id="summary-title">Summary</h2>
         <div className="card-grid">
         <div className="card" role="group" aria-labelledby="stage-title">
           <h3 id="stage-title">Stage of change</h3>
-          <StageSummary stage={evaluation.stage} record={record} now={now} />
+          <StageSummary stage={evaluation.stage} evaluation={evaluation} record={record} now={now} />
           <RecordStage api={session.api} patient={record.patientRef} author={session.fhirUser} onRecorded={onWritten} />
         </div>
         <div className="card" role="group" aria-labelledby="moud-title">
@@ -79,18 +79,18 @@ export default function Workspace({ session, record, now, onWritten }: Workspace
 
       <section id="urine-tests" aria-labelledby="uds-title">
         <h2 id="uds-title">Urine drug screens</h2>
-        <UdsTimeline tests={evaluation.uds.tests} record={record} />
+        <UdsTimeline tests={evaluation.uds.tests} evaluation={evaluation} record={record} />
       </section>
 
       <section id="cm" aria-labelledby="cm-title">
         <h2 id="cm-title">Contingency management</h2>
-        <CmPanel cm={cm} record={record} schedule={cm.schedule} onSchedule={setSchedule} cmStart={cmStart} onCmStart={setCmStart} />
+        <CmPanel cm={cm} evaluation={evaluation} record={record} schedule={cm.schedule} onSchedule={setSchedule} cmStart={cmStart} onCmStart={setCmStart} />
       </section>
 
       <section id="recommendations" aria-labelledby="recs-title">
         <h2 id="recs-title">Recommendations</h2>
         <ContextToggles context={context} onChange={setContext} />
-        <Recommendations recommendations={evaluation.recommendations} record={record} />
+        <Recommendations recommendations={evaluation.recommendations} evaluation={evaluation} record={record} />
       </section>
 
       <section id="plan" aria-labelledby="plan-title">
@@ -108,7 +108,7 @@ export default function Workspace({ session, record, now, onWritten }: Workspace
           />
         </Suspense>
       </section>
-      <DataNotices warnings={evaluation.warnings} record={record} />
+      <DataNotices warnings={evaluation.warnings} evaluation={evaluation} record={record} />
     </div>
   );
 }

@@ -63,7 +63,8 @@ describe("EHR launch in a window", () => {
     expect(url.origin + url.pathname).toBe(`${appOrigin}/`);
     expect(url.search).toBe("");
     await expect(page.getByRole("region", { name: "Patient" }).innerText()).resolves.toMatch(/Andr[eé]/);
-    await expect(page.locator("#cm").innerText()).resolves.toMatch(/Enrolled from \d{4}-\d{2}-\d{2} \(plan CarePlan\//);
+    await expect(page.locator("#cm").innerText()).resolves.toMatch(/Enrolled from \d{4}-\d{2}-\d{2} — recorded in Contingency management \(care plan from \d{4}-\d{2}-\d{2}\)/);
+    expect(await page.locator(".cm-enrolment button").getAttribute("title")).toMatch(/^CarePlan\//);
     expect(errors).toEqual([]);
   });
 

@@ -58,7 +58,9 @@ describe("reasons and their resources", () => {
     await openApp();
     const details = document.querySelector<HTMLDetailsElement>(".uds-table-details")!;
     expect(details.open).toBe(false);
-    const link = [...document.querySelectorAll<HTMLButtonElement>(".recommendation button")].find((b) => b.textContent === `Observation/${fentanyl.id}`)!;
+    // Labelled with what it is; the raw reference stays in its title.
+    const link = [...document.querySelectorAll<HTMLButtonElement>(".recommendation button")].find((b) => b.title === `Observation/${fentanyl.id}`)!;
+    expect(link.textContent).toBe("urine test 2026-11-16: fentanyl positive");
     await click(link);
     expect(details.open).toBe(true);
     const row = document.activeElement as HTMLElement;
@@ -71,7 +73,8 @@ describe("reasons and their resources", () => {
     fake.resources.push(stage("<img src=x onerror=alert(1)>contemplation", "2026-11-01", "stage-x"));
     (fake.resources[1] as { valueCodeableConcept?: unknown }).valueCodeableConcept = { text: "<b>Contemplation</b>" };
     await openApp();
-    const button = [...document.querySelectorAll<HTMLButtonElement>(".stage-summary button")].find((b) => b.textContent === "Observation/stage-x")!;
+    const button = [...document.querySelectorAll<HTMLButtonElement>(".stage-summary button")].find((b) => b.title === "Observation/stage-x")!;
+    expect(button.textContent).toBe("stage assessment 2026-11-01 (contemplation)");
     await click(button);
     expect(button.getAttribute("aria-expanded")).toBe("true");
     const note = document.querySelector(".stage-summary .ref-detail")!;
@@ -96,7 +99,8 @@ describe("contingency management", () => {
   it("shows the enrolment from our CarePlan, the weeks grid, streaks, earnings, cap and next reward", async () => {
     await openApp();
     const cm = document.getElementById("cm")!;
-    expect(text(cm)).toContain("Enrolled from 2026-10-05 (plan CarePlan/cp-cm); week 8 of 12.");
+    expect(text(cm)).toContain("Enrolled from 2026-10-05 — recorded in care plan from 2026-10-05; week 8 of 12.");
+    expect(cm.querySelector<HTMLButtonElement>(".cm-enrolment button")?.title).toBe("CarePlan/cp-cm");
     const rows = [...cm.querySelectorAll("tbody tr")].map((tr) => text(tr));
     expect(rows).toHaveLength(8);
     expect(rows.map((r) => /Negative|Positive|Missed|Pending/.exec(r)?.[0])).toEqual([

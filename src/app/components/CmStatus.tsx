@@ -2,7 +2,7 @@
 // unverified), the weeks grid, streaks, earnings against the yearly cap, and the next reward.
 import { describeSchedule } from "../../clinical/cm-schedules.ts";
 import type { PatientRecord } from "../../clinical/record.ts";
-import type { CmScheduleKind, CmStatus, WeekOutcome } from "../../clinical/types.ts";
+import type { CmScheduleKind, CmStatus, Evaluation, WeekOutcome } from "../../clinical/types.ts";
 import { RefLink } from "./RefLink.tsx";
 
 export const SCHEDULE_NAMES: Record<CmScheduleKind, string> = {
@@ -28,6 +28,7 @@ export function reward(cm: CmStatus, amount: number): string {
 
 export interface CmPanelProps {
   cm: CmStatus;
+  evaluation: Evaluation;
   record: PatientRecord;
   schedule: CmScheduleKind;
   onSchedule(schedule: CmScheduleKind): void;
@@ -35,7 +36,7 @@ export interface CmPanelProps {
   onCmStart(date: string): void;
 }
 
-export function CmPanel({ cm, record, schedule, onSchedule, cmStart, onCmStart }: CmPanelProps) {
+export function CmPanel({ cm, evaluation, record, schedule, onSchedule, cmStart, onCmStart }: CmPanelProps) {
   const lines = describeSchedule(cm.params);
   const startHelp = cmStart
     ? "Entered here: a preview until the plan is saved."
@@ -50,7 +51,7 @@ export function CmPanel({ cm, record, schedule, onSchedule, cmStart, onCmStart }
             <strong>Enrolled</strong> from {cm.startDate}{" "}
             {cm.source && cm.source !== "input:cm-start" ? (
               <>
-                (plan <RefLink value={cm.source} record={record} />)
+                — recorded in <RefLink value={cm.source} evaluation={evaluation} record={record} />
               </>
             ) : (
               "(start date entered here)"

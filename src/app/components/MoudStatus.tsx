@@ -28,7 +28,7 @@ export function MoudStatus({ evaluation, record }: { evaluation: Evaluation; rec
         <ul className="plain">
           {moud.active.map((a) => (
             <li key={a.request}>
-              {MED_NAMES[a.medication]}: active (<RefLink value={a.request} record={record} />)
+              {MED_NAMES[a.medication]}: active — <RefLink value={a.request} evaluation={evaluation} record={record} />
             </li>
           ))}
         </ul>
@@ -37,7 +37,7 @@ export function MoudStatus({ evaluation, record }: { evaluation: Evaluation; rec
         <ul className="plain">
           {moud.onHold.map((a) => (
             <li key={a.request}>
-              {MED_NAMES[a.medication]}: <strong>on hold</strong> (<RefLink value={a.request} record={record} />)
+              {MED_NAMES[a.medication]}: <strong>on hold</strong> — <RefLink value={a.request} evaluation={evaluation} record={record} />
             </li>
           ))}
         </ul>
@@ -49,10 +49,19 @@ export function MoudStatus({ evaluation, record }: { evaluation: Evaluation; rec
             {moud.flags.map((f, i) => (
               <li key={`${f.code}-${f.date ?? ""}-${i}`} className={FLAG_CLASS[f.code]}>
                 <span className="flag-label">{FLAG_LABEL[f.code]}</span>
-                {f.date && <span className="muted"> {f.date}</span>}: {f.message}{" "}
-                {[...new Set(f.refs)].map((r) => (
-                  <RefLink key={r} value={r} record={record} />
-                ))}
+                {f.date && <span className="muted"> {f.date}</span>}: {f.message}
+                {f.refs.length > 0 && (
+                  <span className="refs">
+                    {" "}
+                    Based on:{" "}
+                    {[...new Set(f.refs)].map((r, i) => (
+                      <span key={r}>
+                        {i > 0 && ", "}
+                        <RefLink value={r} evaluation={evaluation} record={record} />
+                      </span>
+                    ))}
+                  </span>
+                )}
               </li>
             ))}
           </ul>
@@ -64,10 +73,9 @@ export function MoudStatus({ evaluation, record }: { evaluation: Evaluation; rec
           <ul className="plain">
             {others.map((m) => (
               <li key={m.request}>
-                {m.display ?? m.rxnorm ?? "Medication"} ({m.status})
+                <RefLink value={m.request} evaluation={evaluation} record={record} />
                 {m.buprenorphineForPain && " — buprenorphine for pain, not MOUD"}
-                {m.explains.length > 0 && ` — explains a positive ${m.explains.join(", ")} test`}{" "}
-                <RefLink value={m.request} record={record} />
+                {m.explains.length > 0 && ` — explains a positive ${m.explains.join(", ")} test`}
               </li>
             ))}
           </ul>
@@ -75,7 +83,7 @@ export function MoudStatus({ evaluation, record }: { evaluation: Evaluation; rec
       )}
       <p>
         Naloxone rescue kit in the last 12 months:{" "}
-        {evaluation.recentNaloxoneKit ? <RefLink value={evaluation.recentNaloxoneKit} record={record} /> : <strong>none found</strong>}
+        {evaluation.recentNaloxoneKit ? <RefLink value={evaluation.recentNaloxoneKit} evaluation={evaluation} record={record} /> : <strong>none found</strong>}
       </p>
     </div>
   );

@@ -2,7 +2,7 @@
 // them) and its evidence (figures and the review's reference numbers) in an expandable section.
 import type { PatientRecord } from "../../clinical/record.ts";
 import { formatRefs } from "../../clinical/references.ts";
-import type { EvidenceLine, Recommendation } from "../../clinical/types.ts";
+import type { Evaluation, EvidenceLine, Recommendation } from "../../clinical/types.ts";
 import { RefLink } from "./RefLink.tsx";
 
 function refsText(e: EvidenceLine): string {
@@ -12,7 +12,7 @@ function refsText(e: EvidenceLine): string {
   return parts.join("; ");
 }
 
-function RecommendationItem({ rec, record }: { rec: Recommendation; record: PatientRecord }) {
+function RecommendationItem({ rec, evaluation, record }: { rec: Recommendation; evaluation: Evaluation; record: PatientRecord }) {
   const headingId = `rec-${rec.id}`;
   return (
     <li className={`recommendation tier-${rec.tier}`}>
@@ -35,7 +35,7 @@ function RecommendationItem({ rec, record }: { rec: Recommendation; record: Pati
                 {[...new Set(r.refs)].map((ref, j) => (
                   <span key={`${j}-${ref}`}>
                     {j > 0 && ", "}
-                    <RefLink value={ref} record={record} />
+                    <RefLink value={ref} evaluation={evaluation} record={record} />
                   </span>
                 ))}
               </span>
@@ -60,7 +60,7 @@ function RecommendationItem({ rec, record }: { rec: Recommendation; record: Pati
   );
 }
 
-export function Recommendations({ recommendations, record }: { recommendations: Recommendation[]; record: PatientRecord }) {
+export function Recommendations({ recommendations, evaluation, record }: { recommendations: Recommendation[]; evaluation: Evaluation; record: PatientRecord }) {
   const primary = recommendations.filter((r) => r.tier === "primary");
   const consider = recommendations.filter((r) => r.tier === "consider");
   return (
@@ -70,7 +70,7 @@ export function Recommendations({ recommendations, record }: { recommendations: 
         {primary.length ? (
           <ul className="rec-list">
             {primary.map((r) => (
-              <RecommendationItem key={r.id} rec={r} record={record} />
+              <RecommendationItem key={r.id} rec={r} evaluation={evaluation} record={record} />
             ))}
           </ul>
         ) : (
@@ -82,7 +82,7 @@ export function Recommendations({ recommendations, record }: { recommendations: 
         {consider.length ? (
           <ul className="rec-list">
             {consider.map((r) => (
-              <RecommendationItem key={r.id} rec={r} record={record} />
+              <RecommendationItem key={r.id} rec={r} evaluation={evaluation} record={record} />
             ))}
           </ul>
         ) : (

@@ -1,16 +1,11 @@
-// A reference behind a fact ("Observation/x", "input:family"): a button that scrolls to the item in the urine-test
+// A reference behind a fact ("Observation/x", "input:family"): a button labelled with what it is (refLabel: "urine
+// test 2026-11-05: fentanyl positive"), the raw reference in its title, that scrolls to the item in the urine-test
 // table when it is there, and otherwise shows what the resource is. Server text is rendered as text only.
 import { useState } from "react";
 import type { CodeableConcept, FhirResource } from "fhir/r4.js";
 import type { PatientRecord } from "../../clinical/record.ts";
-
-const INPUTS: Record<string, string> = {
-  "input:family": "clinician input: family or partner involved",
-  "input:prefers-no-medication": "clinician input: patient prefers no medication",
-  "input:no-cm": "clinician input: this setting cannot deliver CM",
-  "input:otp": "clinician input: opioid treatment program",
-  "input:cm-start": "clinician input: CM start date",
-};
+import type { Evaluation } from "../../clinical/types.ts";
+import { refLabel } from "../ref-labels.ts";
 
 /** The DOM id of the table row (or item) that shows a resource. */
 export function refId(ref: string): string {
@@ -58,11 +53,17 @@ export function describeResource(r: FhirResource): string {
   return parts.filter(Boolean).join(", ");
 }
 
-export function RefLink({ value, record, showOnly = false }: { value: string; record: PatientRecord; showOnly?: boolean }) {
+export interface RefLinkProps {
+  value: string;
+  evaluation: Evaluation;
+  record: PatientRecord;
+  showOnly?: boolean;
+}
+
+export function RefLink({ value, evaluation, record, showOnly = false }: RefLinkProps) {
   const [open, setOpen] = useState(false);
-  const input = INPUTS[value];
-  if (input) return <span className="ref ref-input">{input}</span>;
-  if (value.startsWith("input:")) return <span className="ref ref-input">clinician input</span>;
+  const label = refLabel(value, evaluation, record);
+  if (value.startsWith("input:")) return <span className="ref ref-input" title={value}>{label}</span>;
   const resource = record.index.get(value);
 
   const onClick = () => {
@@ -78,12 +79,12 @@ export function RefLink({ value, record, showOnly = false }: { value: string; re
   };
   return (
     <span className="ref">
-      <button type="button" className="link-button" onClick={onClick} aria-expanded={open}>
-        {value}
+      <button type="button" className="link-button" onClick={onClick} aria-expanded={open} title={value} data-ref={value}>
+        {label}
       </button>
       {open && (
         <span className="ref-detail" role="note">
-          {resource ? describeResource(resource) : "not in the record that was read"}
+          {value}: {resource ? describeResource(resource) : "not in the record that was read"}
         </span>
       )}
     </span>

@@ -1,7 +1,7 @@
 // Stage of change: value, date, how it was recorded, the source, and a stale flag.
 import type { PatientRecord } from "../../clinical/record.ts";
 import { datePart, daysBetween } from "../../clinical/dates.ts";
-import type { StageFact } from "../../clinical/types.ts";
+import type { Evaluation, StageFact } from "../../clinical/types.ts";
 import { RefLink } from "./RefLink.tsx";
 
 const METHOD: Record<string, string> = {
@@ -21,7 +21,7 @@ function assessed(observedAt: string | null, now: string): string {
   return `${date} (${days === 0 ? "today" : days === 1 ? "1 day ago" : `${days} days ago`})`;
 }
 
-export function StageSummary({ stage, record, now }: { stage: StageFact; record: PatientRecord; now: string }) {
+export function StageSummary({ stage, evaluation, record, now }: { stage: StageFact; evaluation: Evaluation; record: PatientRecord; now: string }) {
   return (
     <div className="stage-summary">
       <p className="big-value" data-testid="stage-value">
@@ -40,7 +40,7 @@ export function StageSummary({ stage, record, now }: { stage: StageFact; record:
             {stage.rulerScore !== undefined && ` (score ${stage.rulerScore} of 10)`}
           </dd>
           <dt>Source</dt>
-          <dd>{stage.source ? <RefLink value={stage.source} record={record} /> : "unknown"}</dd>
+          <dd>{stage.source ? <RefLink value={stage.source} evaluation={evaluation} record={record} /> : "unknown"}</dd>
         </dl>
       )}
     </div>

@@ -3,7 +3,7 @@
 // as the accessible alternative (each row reachable from the reasons that cite it).
 import { addDays, dayNumber, daysBetween } from "../../clinical/dates.ts";
 import type { PatientRecord } from "../../clinical/record.ts";
-import { ILLICIT_OPIOID_ANALYTES, MOUD_ANALYTES, type AnalyteReading, type UdsTest } from "../../clinical/types.ts";
+import { ILLICIT_OPIOID_ANALYTES, MOUD_ANALYTES, type AnalyteReading, type Evaluation, type UdsTest } from "../../clinical/types.ts";
 import { RefLink, refId } from "./RefLink.tsx";
 
 type Mark = "positive" | "negative" | "indeterminate" | "explained";
@@ -188,7 +188,7 @@ function Chart({ tests, layout }: { tests: UdsTest[]; layout: Layout }) {
   );
 }
 
-export function UdsTimeline({ tests, record }: { tests: UdsTest[]; record: PatientRecord }) {
+export function UdsTimeline({ tests, evaluation, record }: { tests: UdsTest[]; evaluation: Evaluation; record: PatientRecord }) {
   if (tests.length === 0) return <p>No urine drug screen results were found.</p>;
   const sorted = [...tests].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const latestFirst = [...sorted].reverse();
@@ -263,7 +263,7 @@ export function UdsTimeline({ tests, record }: { tests: UdsTest[]; record: Patie
                       </td>
                       <td>{r.counted ? "yes" : `no (${r.status})`}</td>
                       <td>
-                        <RefLink value={r.source} record={record} showOnly />
+                        <RefLink value={r.source} evaluation={evaluation} record={record} showOnly />
                       </td>
                     </tr>
                   );

@@ -1,12 +1,12 @@
 // Engine warnings. Safety warnings come first and stand out: overdose risk after lost tolerance is an alert
 // (announced at once); data notices (skipped malformed resources and the like) are listed quietly at the end.
 import type { PatientRecord } from "../../clinical/record.ts";
-import type { EngineWarning } from "../../clinical/types.ts";
+import type { EngineWarning, Evaluation } from "../../clinical/types.ts";
 import { RefLink } from "./RefLink.tsx";
 
 export const SAFETY_CODES = new Set(["overdose-risk-lost-tolerance", "return-to-use", "cm-cap-reached"]);
 
-function Refs({ warning, record }: { warning: EngineWarning; record: PatientRecord }) {
+function Refs({ warning, evaluation, record }: { warning: EngineWarning; evaluation: Evaluation; record: PatientRecord }) {
   if (!warning.refs?.length) return null;
   const refs = [...new Set(warning.refs)];
   return (
@@ -16,14 +16,14 @@ function Refs({ warning, record }: { warning: EngineWarning; record: PatientReco
       {refs.map((r, i) => (
         <span key={`${i}-${r}`}>
           {i > 0 && ", "}
-          <RefLink value={r} record={record} />
+          <RefLink value={r} evaluation={evaluation} record={record} />
         </span>
       ))}
     </span>
   );
 }
 
-export function SafetyWarnings({ warnings, record }: { warnings: EngineWarning[]; record: PatientRecord }) {
+export function SafetyWarnings({ warnings, evaluation, record }: { warnings: EngineWarning[]; evaluation: Evaluation; record: PatientRecord }) {
   const safety = warnings.filter((w) => SAFETY_CODES.has(w.code));
   if (!safety.length) return null;
   return (
@@ -38,7 +38,7 @@ export function SafetyWarnings({ warnings, record }: { warnings: EngineWarning[]
             <p>
               <strong>{label}: </strong>
               {message}
-              <Refs warning={w} record={record} />
+              <Refs warning={w} evaluation={evaluation} record={record} />
             </p>
           </div>
         );
@@ -47,7 +47,7 @@ export function SafetyWarnings({ warnings, record }: { warnings: EngineWarning[]
   );
 }
 
-export function DataNotices({ warnings, record }: { warnings: EngineWarning[]; record: PatientRecord }) {
+export function DataNotices({ warnings, evaluation, record }: { warnings: EngineWarning[]; evaluation: Evaluation; record: PatientRecord }) {
   const notices = warnings.filter((w) => !SAFETY_CODES.has(w.code));
   if (!notices.length) return null;
   return (
@@ -57,7 +57,7 @@ export function DataNotices({ warnings, record }: { warnings: EngineWarning[]; r
         {notices.map((w, i) => (
           <li key={i}>
             {w.message}
-            <Refs warning={w} record={record} />
+            <Refs warning={w} evaluation={evaluation} record={record} />
           </li>
         ))}
       </ul>
