@@ -320,14 +320,11 @@ export class FhirStore extends FhirRepository {
   }
 
   readReference<T extends Resource>(reference: Reference<T>): Promise<WithId<T>> {
-    const key = localKey(reference.reference ?? "", this.baseUrl);
-    if (!key) return Promise.reject(fhirError(400, `Not a local reference: ${reference.reference ?? "(empty)"}`));
-    const [type, id] = key.split("/") as [string, string];
-    return this.readResource<T>(type, id);
+    return readLocalReference(this, reference, this.baseUrl);
   }
 
   readReferences<T extends Resource>(references: readonly Reference<T>[]): Promise<(T | Error)[]> {
-    return Promise.all(references.map((r) => this.readReference(r).catch((err: unknown) => err as Error)));
+    return readEachReference(this, references);
   }
 
   async readHistory<T extends Resource>(resourceType: string, id: string, options?: ReadHistoryOptions): Promise<Bundle<WithId<T>>> {
@@ -411,3 +408,23 @@ export class FhirStore extends FhirRepository {
   }
 }
 
+
+/** Reads "Type/id" (relative, or absolute on this server) through whichever repository is given. */
+export function readLocalReference<T extends Resource>(
+  repo: { readResource<R extends Resource>(type: string, id: string): Promise<WithId<R>> },
+  reference: Reference<T>,
+  baseUrl: string,
+): Promise<WithId<T>> {
+  const key = localKey(reference.reference ?? "", baseUrl);
+  if (!key) return Promise.reject(fhirError(400, `Not a local reference: ${reference.reference ?? "(empty)"}`));
+  const [type, id] = key.split("/") as [string, string];
+  return repo.readResource<T>(type, id);
+}
+
+/** FhirRepository.readReferences: each reference read, a failure in place of its resource. */
+export function readEachReference<T extends Resource>(
+  repo: { readReference<R extends Resource>(reference: Reference<R>): Promise<WithId<R>> },
+  references: readonly Reference<T>[],
+): Promise<(T | Error)[]> {
+  return Promise.all(references.map((r) => repo.readReference(r).catch((err: unknown) => err as Error)));
+}

@@ -5,7 +5,8 @@ import type { Operation, SearchRequest, WithId } from "@medplum/core";
 import { FhirRepository } from "@medplum/fhir-router";
 import type { CreateResourceOptions, DeleteResourceOptions, ReadHistoryOptions, SearchOptions, UpdateResourceOptions } from "@medplum/fhir-router";
 import type { Bundle, Parameters, Reference, Resource } from "@medplum/fhirtypes";
-import { isCompartmentType, localKey } from "./compartment.ts";
+import { isCompartmentType } from "./compartment.ts";
+import { readEachReference, readLocalReference } from "./fhir-store.ts";
 import type { FhirStore } from "./fhir-store.ts";
 import { searchEachReference } from "./fhir-search.ts";
 import { fhirError } from "./outcomes.ts";
@@ -69,14 +70,11 @@ export class GuardedRepository extends FhirRepository {
   }
 
   readReference<T extends Resource>(reference: Reference<T>): Promise<WithId<T>> {
-    const key = localKey(reference.reference ?? "", this.store.baseUrl);
-    if (!key) return Promise.reject(fhirError(400, `Not a local reference: ${reference.reference ?? "(empty)"}`));
-    const [type, id] = key.split("/") as [string, string];
-    return this.readResource<T>(type, id);
+    return readLocalReference(this, reference, this.store.baseUrl);
   }
 
   readReferences<T extends Resource>(references: readonly Reference<T>[]): Promise<(T | Error)[]> {
-    return Promise.all(references.map((r) => this.readReference(r).catch((err: unknown) => err as Error)));
+    return readEachReference(this, references);
   }
 
   async readHistory<T extends Resource>(resourceType: string, id: string, options?: ReadHistoryOptions): Promise<Bundle<WithId<T>>> {
