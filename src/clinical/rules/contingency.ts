@@ -1,0 +1,80 @@
+// Contingency management rules (clinical-spec.md §3, §4; seed CONTINGENCY MANAGEMENT) and the behaviour CM
+// should reinforce.
+import type { ClinicianContext, Facts } from "../types.ts";
+import { capitalise, describeStage, INPUT_NO_CM, inStage, onMoud, reason, stageRefs } from "./shared.ts";
+import type { Rule } from "./shared.ts";
+
+export const CM_RULES: readonly Rule[] = [
+  // ---- contingency-management [18,19,2,10–17,62]; seed CONTINGENCY MANAGEMENT
+  {
+    id: "contingency-management",
+    tier: "primary",
+    when: (f, c) =>
+      f.ongoingOpioidUse && c.canDeliverCm
+        ? reason(
+            "Ongoing opioid use (an illicit-opioid-positive test in the last 30 days): CM gives a defined target to " +
+              "reinforce [18,19].",
+            f.ongoingOpioidUseRefs,
+          )
+        : null,
+  },
+  {
+    id: "contingency-management",
+    tier: "primary",
+    when: (f, c) =>
+      f.stimulantUse && c.canDeliverCm
+        ? reason(
+            "Stimulant use (a cocaine or amphetamine positive test in the last 30 days): CM reduces use of other " +
+              "substances such as stimulants [2,10–17].",
+            f.stimulantUseRefs,
+          )
+        : null,
+  },
+  {
+    id: "contingency-management",
+    tier: "consider",
+    when: (f, c) =>
+      (f.ongoingOpioidUse || f.stimulantUse) && !c.canDeliverCm
+        ? reason(
+            `${f.ongoingOpioidUse ? "Ongoing opioid use" : "Stimulant use"} would call for CM, but this setting ` +
+              "cannot deliver it: refer to a program that can (seed CONTINGENCY MANAGEMENT: not available everywhere, " +
+              "regulated) [18].",
+            [...f.ongoingOpioidUseRefs, ...f.stimulantUseRefs, INPUT_NO_CM],
+          )
+        : null,
+  },
+  {
+    id: "contingency-management",
+    tier: "consider",
+    when: (f, c) =>
+      inStage(f, "precontemplation", "contemplation")
+        ? reason(
+            `${capitalise(describeStage(f))}: CM can serve as a bridge to change when motivation is low (seed ` +
+              `SELECTING PSYCHOTHERAPY)${c.canDeliverCm ? "" : "; this setting cannot deliver CM, so refer"}.`,
+            c.canDeliverCm ? stageRefs(f) : [...stageRefs(f), INPUT_NO_CM],
+          )
+        : null,
+  },
+  {
+    id: "contingency-management",
+    tier: "primary",
+    when: (_f, _c, cm) => {
+      if (!cm.enrolled || cm.completed) return null;
+      const where = cm.currentWeek !== null ? `week ${cm.currentWeek} of ${cm.programWeeks}` : `starts ${cm.startDate}`;
+      return reason(`Enrolled in CM since ${cm.startDate}: continue (${where}).`, cm.source ? [cm.source] : []);
+    },
+  },
+];
+
+/** The behaviour CM should reinforce (clinical-spec §3; seed CONTINGENCY MANAGEMENT, [62]). */
+export function cmTarget(f: Facts, c: ClinicianContext): string {
+  const parts: string[] = [];
+  if (onMoud(f)) parts.push("abstinence from illicit opioids (opioid-negative urine tests)");
+  else if (c.prefersNoMedication)
+    // Seed [62]: CM works in patients treated without medication; rewarding MOUD initiation would go against the
+    // patient's stated choice, so the target is opioid abstinence and attendance (the MOUD offer stays open).
+    parts.push("abstinence from illicit opioids and attendance at the program");
+  else parts.push("starting MOUD, taking it as prescribed, and attending visits");
+  if (f.stimulantUse) parts.push("abstinence from stimulants (cocaine, amphetamine)");
+  return parts.join("; plus ");
+}
