@@ -14,6 +14,9 @@
 // someone else changed it); the Provenance then targets "CarePlan/{id}" directly. New Goals stay conditional
 // creates: a Goal whose identifier already exists is kept as stored (the server answers 200 to the conditional
 // create and does not change it).
+//
+// Files: plan-types.ts (draft and context shapes), plan-ids.ts (deterministic urn:uuids), plan-validate.ts (checks
+// before building); this file builds the Bundle and re-exports the rest.
 import type {
   Bundle,
   BundleEntry,
@@ -36,148 +39,24 @@ import {
   SECURITY_LABELS,
   STAGEWISE_BASE,
 } from "./codes.ts";
-import { addDays, isValidDate, isValidDateOrDateTime } from "./dates.ts";
+import { addDays } from "./dates.ts";
+import { planFullUrls } from "./plan-ids.ts";
 import { planNarrative } from "./plan-narrative.ts";
-import type { CmScheduleKind, RecommendationId } from "./types.ts";
+import { CM_ACTIVITY_ID } from "./plan-types.ts";
+import type { PlanContext, PlanDraft } from "./plan-types.ts";
+import { personAuthor } from "./plan-validate.ts";
 
-export interface PlanActivityDraft {
-  id: RecommendationId;
-  title: string;
-  /** Clinician-edited activity text (CarePlan.activity.detail.description). */
-  text: string;
-}
+export type { PlanActivityDraft, PlanCmDraft, PlanContext, PlanDraft, PlanGoalDraft } from "./plan-types.ts";
+export { CM_ACTIVITY_ID } from "./plan-types.ts";
+export { deterministicUuid, planFullUrls } from "./plan-ids.ts";
+export { validatePlanContext, validatePlanDraft } from "./plan-validate.ts";
 
-export interface PlanGoalDraft {
-  /** Stable within the plan (letters, digits, ".", "_", "-"); the Goal identifier is `${planId}/${key}`. */
-  key: string;
-  description: string;
-  /** YYYY-MM-DD. */
-  startDate: string;
-  /** YYYY-MM-DD, not before startDate. */
-  dueDate?: string;
-  /** Activities this goal belongs to (activity.detail.goal). */
-  activityIds?: RecommendationId[];
-}
-
-export interface PlanCmDraft {
-  schedule: CmScheduleKind;
-  /** YYYY-MM-DD, first day of week 1. */
-  startDate: string;
-  /** Program length in weeks (1–52). */
-  weeks: number;
-  /** Plain-language lines describing the schedule, shown in the narrative. */
-  description: string[];
-}
-
-export interface PlanDraft {
-  /** Business identifier value; stable across retries of one save (letters, digits, ".", "_", "-"; ≤ 64). */
-  planId: string;
-  status: "draft" | "active";
-  title?: string;
-  /** YYYY-MM-DD or ISO date-time. */
-  period: { start: string; end?: string };
-  activities: PlanActivityDraft[];
-  goals: PlanGoalDraft[];
-  /** Required exactly when the contingency-management activity is chosen. */
-  cm?: PlanCmDraft;
-}
-
-export interface PlanContext {
-  /** "Patient/ID". */
-  patient: string;
-  /** "Condition/ID" → CarePlan.addresses. */
-  oudCondition?: string;
-  /** The signed-in user from fhirUser, e.g. "Practitioner/dr-1"; null when unknown. */
-  author: string | null;
-  /** ISO date-time of the save, with seconds and zone (CarePlan.created, Provenance.recorded). */
-  now: string;
-  app: { name: string; version: string };
-  /**
-   * Update an existing CarePlan (PUT with If-Match). `created` is the stored CarePlan.created, kept on update
-   * (a PUT replaces the resource); without it `now` is written.
-   */
-  existing?: { id: string; versionId: string; created?: string };
-}
-
-export const CM_ACTIVITY_ID: RecommendationId = "contingency-management";
 export const PROVENANCE_PARTICIPANT_TYPE = "http://terminology.hl7.org/CodeSystem/provenance-participant-type";
 export const SOFTWARE_ID_SYSTEM = `${STAGEWISE_BASE}/software`;
 const DATA_OPERATION = "http://terminology.hl7.org/CodeSystem/v3-DataOperation";
 const ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
 
-/** Every recommendation id (a Record so the compiler notices a new id). */
-const KNOWN_IDS: Record<RecommendationId, true> = {
-  moud: true,
-  "stage-assessment": true,
-  "motivational-interviewing": true,
-  "contingency-management": true,
-  cbt: true,
-  "wraparound-services": true,
-  "community-reinforcement": true,
-  "mutual-help": true,
-  "peer-support": true,
-  "family-therapy": true,
-  craft: true,
-  "network-therapy": true,
-  naloxone: true,
-  "addiction-counseling": true,
-  "nonmedication-program": true,
-};
-const SCHEDULES: readonly CmScheduleKind[] = ["escalating", "prize", "fixed"];
-const SAFE_KEY = /^[A-Za-z0-9._-]{1,64}$/;
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-const REFERENCE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9.-]{1,64}$/;
-/** Types fhirUser may name that CarePlan.author, Goal.expressedBy and Provenance.agent.who all accept. */
-const PERSON_TYPES = ["Practitioner", "PractitionerRole", "Patient", "RelatedPerson"];
-
-// ---------------------------------------------------------------- deterministic UUIDs
-
-/** FNV-1a, 32 bits, over the UTF-8 bytes of `text`, starting from `seed`. */
-function fnv1a(text: string, seed: number): number {
-  let h = seed >>> 0;
-  for (const byte of new TextEncoder().encode(text)) {
-    h ^= byte;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
-/**
- * A UUID derived from `name` alone: 128 bits from four FNV-1a passes (the pass number prefixed to the input),
- * laid out as RFC 4122 / RFC 9562 with version 8 ("custom": not random, not SHA-1) and the RFC variant bits.
- * Not a security function: it only has to be stable and to keep the handful of names in one Bundle apart.
- */
-export function deterministicUuid(name: string): string {
-  const hex = [0, 1, 2, 3].map((i) => fnv1a(`${i}:${name}`, 0x811c9dc5).toString(16).padStart(8, "0")).join("");
-  const chars = hex.split("");
-  chars[12] = "8"; // version
-  chars[16] = ((parseInt(chars[16] ?? "0", 16) & 0x3) | 0x8).toString(16); // variant 10xx
-  const h = chars.join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
-/** The urn:uuid fullUrls of one save. */
-export function planFullUrls(draft: PlanDraft, ctx: Pick<PlanContext, "existing">) {
-  const p = draft.planId;
-  return {
-    carePlan: `urn:uuid:${deterministicUuid(`${p}|careplan`)}`,
-    goal: (key: string) => `urn:uuid:${deterministicUuid(`${p}|goal|${key}`)}`,
-    provenance: `urn:uuid:${deterministicUuid(
-      ctx.existing ? `${p}|provenance|${ctx.existing.versionId}` : `${p}|provenance`,
-    )}`,
-  };
-}
-
 // ---------------------------------------------------------------- building
-
-function typeOf(ref: string | null): string | null {
-  return ref && REFERENCE.test(ref) ? ref.slice(0, ref.indexOf("/")) : null;
-}
-
-function personAuthor(author: string | null): string | null {
-  const t = typeOf(author);
-  return t && PERSON_TYPES.includes(t) ? author : null;
-}
 
 function meta(planId: string, extraTag?: string): Meta {
   const tag: Coding[] = [{ system: SAVE_TAG_SYSTEM, code: planId }];
@@ -335,105 +214,4 @@ export function buildPlanBundle(draft: PlanDraft, ctx: PlanContext): Bundle {
   };
 
   return { resourceType: "Bundle", type: "transaction", entry: [carePlanEntry, ...goalEntries, provenanceEntry] };
-}
-
-// ---------------------------------------------------------------- validation
-
-function quoted(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
-}
-
-function isText(value: unknown): value is string {
-  return typeof value === "string" && value.trim().length > 0;
-}
-
-/** Problems with a draft, one clear message each naming the field; empty when the draft can be saved. */
-export function validatePlanDraft(draft: PlanDraft): string[] {
-  const problems: string[] = [];
-  if (!SAFE_KEY.test(String(draft.planId ?? "")))
-    problems.push(`Plan id ${quoted(draft.planId)} must be 1–64 letters, digits, ".", "_" or "-"`);
-  if (draft.status !== "draft" && draft.status !== "active")
-    problems.push(`Plan status ${quoted(draft.status)} must be "draft" or "active"`);
-  if (draft.title !== undefined && typeof draft.title !== "string") problems.push("Plan title is not text");
-
-  const start = draft.period?.start;
-  const end = draft.period?.end;
-  const startOk = typeof start === "string" && isValidDateOrDateTime(start);
-  if (!startOk) problems.push(`Plan start ${quoted(start)} is not a date`);
-  if (end !== undefined) {
-    if (typeof end !== "string" || !isValidDateOrDateTime(end)) problems.push(`Plan end ${quoted(end)} is not a date`);
-    else if (startOk && end.slice(0, 10) < (start as string).slice(0, 10))
-      problems.push(`Plan end "${end}" is before the start "${start}"`);
-  }
-
-  const activities = Array.isArray(draft.activities) ? draft.activities : [];
-  if (activities.length === 0) problems.push("Choose at least one activity");
-  const seen = new Set<string>();
-  activities.forEach((a, i) => {
-    const label = `Activity ${i + 1}`;
-    if (!Object.hasOwn(KNOWN_IDS, a.id)) problems.push(`${label}: unknown recommendation ${quoted(a.id)}`);
-    else if (seen.has(a.id)) problems.push(`${label}: "${a.id}" is chosen twice`);
-    seen.add(a.id);
-    if (!isText(a.title)) problems.push(`${label} (${a.id}): title is empty`);
-    if (typeof a.text !== "string") problems.push(`${label} (${a.id}): text is not text`);
-  });
-
-  const goals = Array.isArray(draft.goals) ? draft.goals : [];
-  const keys = new Set<string>();
-  goals.forEach((g, i) => {
-    const label = `Goal ${i + 1}`;
-    if (!SAFE_KEY.test(String(g.key ?? ""))) problems.push(`${label}: key ${quoted(g.key)} must be 1–64 letters, digits, ".", "_" or "-"`);
-    else if (keys.has(g.key)) problems.push(`${label}: key "${g.key}" is used twice`);
-    keys.add(g.key);
-    if (!isText(g.description)) problems.push(`${label}: description is empty`);
-    const goalStartOk = typeof g.startDate === "string" && isValidDate(g.startDate);
-    if (!goalStartOk) problems.push(`${label}: start date ${quoted(g.startDate)} is not a date`);
-    if (g.dueDate !== undefined) {
-      if (typeof g.dueDate !== "string" || !isValidDate(g.dueDate))
-        problems.push(`${label}: due date ${quoted(g.dueDate)} is not a date`);
-      else if (goalStartOk && g.dueDate < g.startDate)
-        problems.push(`${label}: due date "${g.dueDate}" is before the start date "${g.startDate}"`);
-    }
-    for (const id of g.activityIds ?? [])
-      if (!seen.has(id)) problems.push(`${label}: linked activity ${quoted(id)} is not in the plan`);
-  });
-
-  const cmChosen = seen.has(CM_ACTIVITY_ID);
-  if (cmChosen && !draft.cm) problems.push("Contingency management is chosen but has no schedule");
-  if (!cmChosen && draft.cm) problems.push("A contingency-management schedule is given but the activity is not chosen");
-  if (draft.cm) {
-    const cm = draft.cm;
-    if (!SCHEDULES.includes(cm.schedule))
-      problems.push(`Contingency management: schedule ${quoted(cm.schedule)} must be escalating, prize or fixed`);
-    if (typeof cm.startDate !== "string" || !isValidDate(cm.startDate))
-      problems.push(`Contingency management: start date ${quoted(cm.startDate)} is not a date`);
-    if (!Number.isInteger(cm.weeks) || cm.weeks < 1 || cm.weeks > 52)
-      problems.push(`Contingency management: weeks ${quoted(cm.weeks)} must be a whole number from 1 to 52`);
-    if (!Array.isArray(cm.description) || cm.description.some((l) => typeof l !== "string"))
-      problems.push("Contingency management: description must be a list of lines");
-  }
-  return problems;
-}
-
-/** Problems with the save context (who, when, which patient); empty when fine. */
-export function validatePlanContext(ctx: PlanContext): string[] {
-  const problems: string[] = [];
-  if (typeOf(ctx.patient) !== "Patient") problems.push(`Patient ${quoted(ctx.patient)} is not a "Patient/ID" reference`);
-  if (ctx.oudCondition !== undefined && typeOf(ctx.oudCondition) !== "Condition")
-    problems.push(`OUD condition ${quoted(ctx.oudCondition)} is not a "Condition/ID" reference`);
-  if (ctx.author !== null && !personAuthor(ctx.author))
-    problems.push(
-      `Author ${quoted(ctx.author)} is not a Practitioner, PractitionerRole, Patient or RelatedPerson reference; the app alone will be recorded`,
-    );
-  if (typeof ctx.now !== "string" || !INSTANT.test(ctx.now) || !isValidDate(ctx.now.slice(0, 10)))
-    problems.push(`Save time ${quoted(ctx.now)} is not a date-time with seconds and a time zone`);
-  if (!isText(ctx.app?.name) || !isText(ctx.app?.version)) problems.push("App name and version are required");
-  if (ctx.existing) {
-    if (!/^[A-Za-z0-9.-]{1,64}$/.test(ctx.existing.id)) problems.push(`CarePlan id ${quoted(ctx.existing.id)} is not a FHIR id`);
-    if (!isText(ctx.existing.versionId) || /["\s]/.test(ctx.existing.versionId))
-      problems.push(`CarePlan version ${quoted(ctx.existing.versionId)} cannot be sent in If-Match`);
-    if (ctx.existing.created !== undefined && !isValidDateOrDateTime(ctx.existing.created))
-      problems.push(`CarePlan created ${quoted(ctx.existing.created)} is not a date-time`);
-  }
-  return problems;
 }
