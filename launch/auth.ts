@@ -2,15 +2,18 @@
 // /auth/authorize, /auth/token (authorization_code, refresh_token), /auth/jwks, and on the FHIR base
 // /.well-known/smart-configuration and /.well-known/openid-configuration. Access tokens are RS256 JWTs with
 // aud = the FHIR base, checked on every FHIR request by authenticate(). Tokens are never logged.
+//
+// Files: auth-authorize.ts (the /auth/authorize checks), auth-keys.ts (signing key, JWT signing and verifying),
+// auth-discovery.ts (the .well-known documents); this file keeps the launches, codes, sessions and tokens.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { errors, exportJWK, generateKeyPair, jwtVerify, SignJWT } from "jose";
-import type { CryptoKey, JWK } from "jose";
-import { errorPage, pickerPage } from "./auth-pages.ts";
+import { authorizeRequest, PKCE_RE, withParams } from "./auth-authorize.ts";
+import { openidConfiguration, smartConfiguration } from "./auth-discovery.ts";
+import { SigningKeys } from "./auth-keys.ts";
 import type { PickerOption } from "./auth-pages.ts";
-import { BodyError, formFields, readBody, redirect, sendHtml, sendJson } from "./http-util.ts";
+import { BodyError, formFields, readBody, redirect, sendJson } from "./http-util.ts";
 import { fhirError } from "./outcomes.ts";
-import { grantedScope, parseScopes } from "./scopes.ts";
+import { parseScopes } from "./scopes.ts";
 import type { AccessContext } from "./scopes.ts";
 
 export interface ClientRegistration {
@@ -48,7 +51,8 @@ export interface SessionInfo {
   hasRefreshToken: boolean;
 }
 
-interface Session {
+/** One authorization: made by an approved /auth/authorize, kept when its code is exchanged. */
+export interface Session {
   id: string;
   clientId: string;
   scope: string;
@@ -92,7 +96,6 @@ export interface AuthOptions {
 
 const CODE_TTL_MS = 60_000;
 const LAUNCH_TTL_MS = 12 * 3600_000;
-const PKCE_RE = /^[A-Za-z0-9\-._~]{43,128}$/;
 
 class AuthError extends Error {
   readonly code: string;
@@ -106,18 +109,9 @@ function b64url(buf: Buffer): string {
   return buf.toString("base64url");
 }
 
-function withParams(uri: string, params: Record<string, string | undefined>): string {
-  const u = new URL(uri);
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) u.searchParams.set(k, v);
-  return u.toString();
-}
-
 export class SmartAuth {
   readonly opts: AuthOptions;
-  private privateKey: CryptoKey | undefined;
-  private publicJwk: JWK | undefined;
-  private publicKey: CryptoKey | undefined;
-  private readonly kid = randomUUID();
+  private readonly keys = new SigningKeys();
   private readonly launches = new Map<string, LaunchContext>();
   private readonly codes = new Map<string, PendingCode>();
   private readonly sessions = new Map<string, Session>();
@@ -130,10 +124,7 @@ export class SmartAuth {
   }
 
   async init(): Promise<void> {
-    const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
-    this.privateKey = privateKey;
-    this.publicKey = publicKey;
-    this.publicJwk = { ...(await exportJWK(publicKey)), kid: this.kid, alg: "RS256", use: "sig" };
+    await this.keys.init();
   }
 
   get authorizeUrl(): string {
@@ -145,41 +136,11 @@ export class SmartAuth {
   }
 
   smartConfiguration(): Record<string, unknown> {
-    return {
-      issuer: this.opts.fhirBase,
-      jwks_uri: `${this.opts.origin}/auth/jwks`,
-      authorization_endpoint: this.authorizeUrl,
-      token_endpoint: this.tokenUrl,
-      grant_types_supported: ["authorization_code", "refresh_token"],
-      token_endpoint_auth_methods_supported: ["none"],
-      scopes_supported: [
-        "openid", "fhirUser", "profile", "launch", "launch/patient", "offline_access", "online_access",
-        "patient/*.read", "patient/*.write", "patient/*.*", "user/*.read", "user/*.write", "user/*.*",
-        "patient/*.cruds", "patient/*.rs", "user/*.cruds", "user/*.rs",
-      ],
-      response_types_supported: ["code"],
-      code_challenge_methods_supported: ["S256"],
-      capabilities: [
-        "launch-ehr", "launch-standalone", "client-public", "context-banner", "context-style",
-        "context-ehr-patient", "context-standalone-patient", "permission-offline", "permission-online",
-        "permission-patient", "permission-user", "permission-v1", "permission-v2", "sso-openid-connect",
-        "authorize-post",
-      ],
-    };
+    return smartConfiguration(this.opts.origin, this.opts.fhirBase);
   }
 
   openidConfiguration(): Record<string, unknown> {
-    return {
-      issuer: this.opts.fhirBase,
-      authorization_endpoint: this.authorizeUrl,
-      token_endpoint: this.tokenUrl,
-      jwks_uri: `${this.opts.origin}/auth/jwks`,
-      response_types_supported: ["code"],
-      subject_types_supported: ["public"],
-      id_token_signing_alg_values_supported: ["RS256"],
-      scopes_supported: ["openid", "fhirUser", "profile"],
-      claims_supported: ["sub", "fhirUser", "name"],
-    };
+    return openidConfiguration(this.opts.origin, this.opts.fhirBase);
   }
 
   // ---- launch contexts (created by the EHR simulator) ---------------------------------------------------------
@@ -252,7 +213,7 @@ export class SmartAuth {
       return true;
     }
     if (req.method === "GET" && path === "/auth/jwks") {
-      sendJson(res, 200, { keys: [this.publicJwk] }, { "Access-Control-Allow-Origin": "*" });
+      sendJson(res, 200, { keys: [this.keys.jwk] }, { "Access-Control-Allow-Origin": "*" });
       return true;
     }
     if (path === "/auth/authorize" && (req.method === "GET" || req.method === "POST")) {
@@ -289,80 +250,17 @@ export class SmartAuth {
   }
 
   private authorize(p: Record<string, string>, submitted: boolean, res: ServerResponse): void {
-    const client = this.opts.clients.find((c) => c.client_id === p.client_id);
-    if (!client) {
-      sendHtml(res, 400, errorPage("Authorization error", `Unknown client_id "${p.client_id ?? ""}". Registered clients are in launch/clients.json.`));
-      return;
-    }
-    const redirectUri = p.redirect_uri ?? "";
-    if (!client.redirect_uris.includes(redirectUri)) {
-      sendHtml(res, 400, errorPage("Authorization error", `redirect_uri "${redirectUri}" is not registered for client "${client.client_id}" (launch/clients.json).`));
-      return;
-    }
-    const fail = (error: string, description: string): void =>
-      redirect(res, withParams(redirectUri, { error, error_description: description, state: p.state }));
-    if (p.response_type !== "code") return fail("unsupported_response_type", "response_type must be code");
-    if (!p.state) return fail("invalid_request", "state is required");
-    if ((p.aud ?? "").replace(/\/$/, "") !== this.opts.fhirBase) {
-      return fail("invalid_request", `aud must be the FHIR base URL ${this.opts.fhirBase} (got "${p.aud ?? ""}")`);
-    }
-    if (p.code_challenge_method !== "S256") return fail("invalid_request", "PKCE is required: code_challenge_method must be S256");
-    if (!p.code_challenge || !PKCE_RE.test(p.code_challenge)) return fail("invalid_request", "PKCE is required: code_challenge is missing or malformed");
-    const scope = grantedScope(p.scope);
-    const parsed = parseScopes(scope);
-    if (!scope) return fail("invalid_scope", "No scope the sandbox knows was asked for");
-
-    let patient: string | undefined;
-    let user: string;
-    let launchId: string | undefined;
-    let needPatientBanner = true;
-    if (p.launch) {
-      const launch = this.getLaunch(p.launch);
-      if (!launch) return fail("invalid_request", "Unknown or expired launch parameter");
-      if (!parsed.launch) return fail("invalid_scope", "An EHR launch needs the launch scope");
-      patient = launch.patient;
-      user = launch.user;
-      launchId = launch.id;
-      needPatientBanner = launch.needPatientBanner;
-    } else {
-      if (parsed.launch) return fail("invalid_request", "The launch scope needs a launch parameter (EHR launch)");
-      if (!submitted || !p.decision) {
-        const { decision: _d, sandbox_user: _u, sandbox_patient: _p, ...original } = p;
-        sendHtml(res, 200, pickerPage({
-          clientName: client.name,
-          params: original,
-          scopes: scope.split(" "),
-          users: this.opts.users.map((u) => ({ value: u.id, label: u.label })),
-          patients: parsed.launchPatient ? this.opts.patients() : undefined,
-        }));
-        return;
-      }
-      if (p.decision !== "approve") return fail("access_denied", "The user denied access");
-      const chosenUser = this.opts.users.find((u) => u.id === p.sandbox_user);
-      if (!chosenUser) return fail("access_denied", "No known user was chosen");
-      user = chosenUser.id;
-      if (parsed.launchPatient) {
-        if (!p.sandbox_patient || !this.opts.patientExists(p.sandbox_patient)) return fail("access_denied", "No known patient was chosen");
-        patient = p.sandbox_patient;
-      }
-    }
-    const session: Session = {
-      id: randomUUID(),
-      clientId: client.client_id,
-      scope,
-      ...(patient && (parsed.launch || parsed.launchPatient) ? { patient } : {}),
-      user,
-      ...(launchId ? { launchId } : {}),
-      ...(p.nonce ? { nonce: p.nonce } : {}),
-      needPatientBanner,
-      createdAt: Date.now(),
-      accessExpiresAt: 0,
-      accessTokensIssued: 0,
-      revoked: false,
-    };
+    const approved = authorizeRequest(p, submitted, res, { opts: this.opts, getLaunch: (id) => this.getLaunch(id) });
+    if (!approved) return;
     const code = b64url(randomBytes(32));
-    this.codes.set(code, { session, redirectUri, challenge: p.code_challenge, expiresAt: Date.now() + CODE_TTL_MS, used: false });
-    redirect(res, withParams(redirectUri, { code, state: p.state }));
+    this.codes.set(code, {
+      session: approved.session,
+      redirectUri: approved.redirectUri,
+      challenge: approved.challenge,
+      expiresAt: Date.now() + CODE_TTL_MS,
+      used: false,
+    });
+    redirect(res, withParams(approved.redirectUri, { code, state: approved.state }));
   }
 
   private async token(f: Record<string, string>): Promise<Record<string, unknown>> {
@@ -415,26 +313,19 @@ export class SmartAuth {
   }
 
   private async tokenResponse(session: Session, scope: string, first: boolean): Promise<Record<string, unknown>> {
-    const key = this.privateKey;
-    if (!key) throw new Error("SmartAuth.init() was not called");
     const now = Math.floor(Date.now() / 1000);
     const ttl = this.opts.tokenTtlSeconds;
     const jti = randomUUID();
     const fhirUser = this.fhirUserOf(session.user);
-    const accessToken = await new SignJWT({
-      scope,
-      client_id: session.clientId,
-      fhirUser: `${this.opts.fhirBase}/${fhirUser}`,
-      ...(session.patient ? { patient: session.patient } : {}),
-    })
-      .setProtectedHeader({ alg: "RS256", kid: this.kid, typ: "at+jwt" })
-      .setIssuer(this.opts.fhirBase)
-      .setAudience(this.opts.fhirBase)
-      .setSubject(session.user)
-      .setJti(jti)
-      .setIssuedAt(now)
-      .setExpirationTime(now + ttl)
-      .sign(key);
+    const accessToken = await this.keys.sign(
+      {
+        scope,
+        client_id: session.clientId,
+        fhirUser: `${this.opts.fhirBase}/${fhirUser}`,
+        ...(session.patient ? { patient: session.patient } : {}),
+      },
+      { typ: "at+jwt", issuer: this.opts.fhirBase, audience: this.opts.fhirBase, subject: session.user, jti, issuedAt: now, expiresAt: now + ttl },
+    );
     const expiresAt = Date.now() + ttl * 1000;
     this.accessTokens.set(jti, { sessionId: session.id, expiresAt });
     session.accessExpiresAt = expiresAt;
@@ -450,18 +341,14 @@ export class SmartAuth {
       ...(this.opts.smartStyleUrl ? { smart_style_url: this.opts.smartStyleUrl } : {}),
     };
     if (parsed.openid && (parsed.fhirUser || parsed.profile)) {
-      body.id_token = await new SignJWT({
-        fhirUser: `${this.opts.fhirBase}/${fhirUser}`,
-        name: this.opts.users.find((u) => u.id === session.user)?.label,
-        ...(first && session.nonce ? { nonce: session.nonce } : {}),
-      })
-        .setProtectedHeader({ alg: "RS256", kid: this.kid, typ: "JWT" })
-        .setIssuer(this.opts.fhirBase)
-        .setAudience(session.clientId)
-        .setSubject(session.user)
-        .setIssuedAt(now)
-        .setExpirationTime(now + ttl)
-        .sign(key);
+      body.id_token = await this.keys.sign(
+        {
+          fhirUser: `${this.opts.fhirBase}/${fhirUser}`,
+          name: this.opts.users.find((u) => u.id === session.user)?.label,
+          ...(first && session.nonce ? { nonce: session.nonce } : {}),
+        },
+        { typ: "JWT", issuer: this.opts.fhirBase, audience: session.clientId, subject: session.user, issuedAt: now, expiresAt: now + ttl },
+      );
     }
     if (session.refreshToken) body.refresh_token = session.refreshToken;
     return body;
@@ -471,14 +358,7 @@ export class SmartAuth {
   async authenticate(authorization: string | undefined): Promise<TokenInfo> {
     const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
     if (!m?.[1]) throw fhirError(401, "Missing bearer token: send Authorization: Bearer <access_token>");
-    if (!this.publicKey) throw new Error("SmartAuth.init() was not called");
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(m[1], this.publicKey, { issuer: this.opts.fhirBase, audience: this.opts.fhirBase }));
-    } catch (err) {
-      if (err instanceof errors.JWTExpired) throw fhirError(401, "The access token expired");
-      throw fhirError(401, `Invalid access token (${err instanceof Error ? err.message : "not verifiable"})`);
-    }
+    const payload = await this.keys.verifyAccessToken(m[1], this.opts.fhirBase);
     const record = typeof payload.jti === "string" ? this.accessTokens.get(payload.jti) : undefined;
     const session = record ? this.sessions.get(record.sessionId) : undefined;
     if (!record || !session) throw fhirError(401, "Unknown access token (issued before the sandbox restarted?)");
