@@ -238,15 +238,18 @@ export function describeSandbox(s: Sandbox): string {
   ].join("\n");
 }
 
-async function main(): Promise<void> {
-  let opts: SandboxOptions;
+/** The command line's options, or one "error: …" line and exit 2 (shared by `npm run sandbox` and `npm start`). */
+export function sandboxArgsOrExit(argv: string[]): SandboxOptions {
   try {
-    opts = parseSandboxArgs(process.argv.slice(2));
+    return parseSandboxArgs(argv);
   } catch (err) {
     console.error(`error: ${(err as Error).message}`);
     process.exit(2);
   }
-  const sandbox = await startSandbox(opts);
+}
+
+async function main(): Promise<void> {
+  const sandbox = await startSandbox(sandboxArgsOrExit(process.argv.slice(2)));
   console.log(describeSandbox(sandbox));
   const stop = (): void => {
     void sandbox.close().then(() => process.exit(0));

@@ -3,23 +3,14 @@
 // (toolchain-notes gotcha 11); the sandbox runs in this process.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { describeSandbox, parseSandboxArgs, startSandbox } from "./server.ts";
-import type { SandboxOptions } from "./server.ts";
+import { describeSandbox, sandboxArgsOrExit, startSandbox } from "./server.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const VITE = fileURLToPath(new URL("../node_modules/vite/bin/vite.js", import.meta.url));
 /** Vite's own banner: we print one URL instead. */
 const VITE_BANNER = /(➜|Local:|Network:|press h|VITE v\d|ready in)/;
 
-let opts: SandboxOptions;
-try {
-  opts = parseSandboxArgs(process.argv.slice(2));
-} catch (err) {
-  console.error(`error: ${(err as Error).message}`);
-  process.exit(2);
-}
-
-const sandbox = await startSandbox(opts);
+const sandbox = await startSandbox(sandboxArgsOrExit(process.argv.slice(2)));
 const vite = spawn(process.execPath, [VITE, "--clearScreen", "false"], {
   cwd: ROOT,
   stdio: ["ignore", "pipe", "pipe"],
