@@ -18,6 +18,11 @@ export function isCmTargetAnalyte(x: unknown): x is CmTargetAnalyte {
   return typeof x === "string" && (CM_TARGET_ANALYTES as readonly string[]).includes(x);
 }
 
+/** ["opioids"] or ["opioids", "stimulants"] (in any order): a target a user or a plan may give. */
+export function isValidCmTarget(x: unknown): x is CmTargetAnalyte[] {
+  return Array.isArray(x) && x.includes("opioids") && x.every(isCmTargetAnalyte);
+}
+
 /** Opioids always; stimulants when listed. The result is in canonical order, without repeats. */
 export function normaliseCmTarget(analytes: readonly CmTargetAnalyte[]): CmTargetAnalyte[] {
   return analytes.includes("stimulants") ? ["opioids", "stimulants"] : ["opioids"];

@@ -2,7 +2,7 @@
 // Pure: `now` is passed in, nothing is read from the clock, the network or the disk.
 import { cmEnrolmentFromCarePlans, cmStatus } from "./cm.ts";
 import { defaultCmParams } from "./cm-schedules.ts";
-import { isCmTargetAnalyte, resolveCmTarget } from "./cm-target.ts";
+import { isValidCmTarget, resolveCmTarget } from "./cm-target.ts";
 import { readConditions } from "./conditions.ts";
 import { datePart } from "./dates.ts";
 import { moudFromMedications, readMedications, recentNaloxoneKit } from "./medications.ts";
@@ -60,7 +60,7 @@ export function evaluate(record: PatientRecord, options: EvaluateOptions): Evalu
   if (!now) throw new EvaluateError(`"now" is not a date: ${JSON.stringify(options.now)}`);
   const cmStart = options.cmStart === undefined ? undefined : datePart(options.cmStart);
   if (cmStart === null) throw new EvaluateError(`CM start is not a date: ${JSON.stringify(options.cmStart)}`);
-  if (options.cmTarget !== undefined && (!Array.isArray(options.cmTarget) || !options.cmTarget.includes("opioids") || !options.cmTarget.every(isCmTargetAnalyte)))
+  if (options.cmTarget !== undefined && !isValidCmTarget(options.cmTarget))
     throw new EvaluateError(`CM target must be ["opioids"] or ["opioids", "stimulants"]: ${JSON.stringify(options.cmTarget)}`);
   const context: ClinicianContext = { ...DEFAULT_CONTEXT, ...options.context };
   const warnings: EngineWarning[] = [...record.warnings];
@@ -111,6 +111,6 @@ export function evaluate(record: PatientRecord, options: EvaluateOptions): Evalu
   warnings.push(...recs.warnings);
   if (cm.capReached && cm.capMessage) warnings.push({ code: "cm-cap-reached", message: cm.capMessage });
 
-  for (const w of warnings) w.severity ??= SEVERITY[w.code] ?? "data";
-  return { ...facts, context, contingencyManagement: cm, recommendations: recs.recommendations, warnings };
+  const shown = warnings.map((w) => (w.severity ? w : { ...w, severity: SEVERITY[w.code] ?? "data" }));
+  return { ...facts, context, contingencyManagement: cm, recommendations: recs.recommendations, warnings: shown };
 }

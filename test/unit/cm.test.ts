@@ -7,7 +7,10 @@ import { defaultCmParams } from "../../src/clinical/cm-schedules.ts";
 import { parseCmTarget, resolveCmTarget, type CmTargetInput } from "../../src/clinical/cm-target.ts";
 import { CM_SCHEDULE_EXTENSION, CM_TARGET_EXTENSION, RECOMMENDATION_SYSTEM } from "../../src/clinical/codes.ts";
 import { addDays } from "../../src/clinical/dates.ts";
-import type { Analyte, AnalyteReading, CmParams, CmScheduleKind, CmTarget, UdsTest, WeekOutcome } from "../../src/clinical/types.ts";
+import { evaluate } from "../../src/clinical/evaluate.ts";
+import { recordFromBundle } from "../../src/clinical/record.ts";
+import type { Analyte, AnalyteReading, CmParams, CmScheduleKind, CmTarget, CmTargetAnalyte, UdsTest, WeekOutcome } from "../../src/clinical/types.ts";
+import { collection, oudCondition, patient, udsDay } from "../helpers/resources.ts";
 
 const START = "2025-01-06";
 const day = (n: number) => addDays(START, n);
@@ -547,5 +550,22 @@ describe("round trip with the plan builder (src/clinical/plan.ts)", () => {
     expect(plans).toHaveLength(1);
     const e = cmEnrolmentFromCarePlans(plans);
     expect(e).toEqual(expected && { ...expected, source: "CarePlan/saved" });
+  });
+});
+
+describe("evaluate: the cmTarget option (what the app passes)", () => {
+  const record = () =>
+    recordFromBundle(collection(patient(), oudCondition(), ...udsDay("2025-01-08", { fentanyl: "neg", cocaine: "pos" })));
+  it.each([
+    [["opioids"], "negative"],
+    [["opioids", "stimulants"], "positive"],
+  ] as [CmTargetAnalyte[], WeekOutcome][])("cmTarget %j → source input, week 1 %s", (cmTarget, outcome) => {
+    const cm = evaluate(record(), { now: day(10), cmStart: START, cmTarget }).contingencyManagement;
+    expect(cm.target).toEqual({ analytes: cmTarget, source: "input", refs: [] });
+    expect(cm.weeks[0]!.outcome).toBe(outcome);
+  });
+
+  it.each([[["stimulants"]], [["opioids", "alcohol"]], [[]]])("cmTarget %j is refused, naming it", (cmTarget) => {
+    expect(() => evaluate(record(), { now: day(10), cmTarget: cmTarget as CmTargetAnalyte[] })).toThrow(/^CM target must be \["opioids"\] or \["opioids", "stimulants"\]/);
   });
 });
