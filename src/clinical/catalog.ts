@@ -583,8 +583,8 @@ const ENTRIES: EntryData[] = [
       "and leisure groups, and regular urine tests. Reinforcement-based treatment is one tested program.",
     activity:
       "Non-medication program after medically supervised withdrawal: addiction counseling, mutual help, a " +
-      "structured intervention (CBT, CM or MI), skills/job/recreation groups and regular urine testing (e.g. " +
-      "reinforcement-based treatment)",
+      "structured intervention (CBT, CM, MI or 12-step facilitation), skills/job/recreation groups and regular " +
+      "urine testing (e.g. reinforcement-based treatment)",
     evidence: [
       fromSource(
         "Psychosocial treatment alone",
