@@ -1,12 +1,6 @@
 // The JSON that `cli evaluate` prints: the field names of clinical-spec §6 (fixed), plus extra fields.
-import { formatRefs } from "../clinical/references.ts";
-import type { EvidenceLine, Evaluation } from "../clinical/types.ts";
-
-export function evidenceText(e: EvidenceLine): string {
-  const cite = e.refs.length ? ` ${formatRefs(e.refs)}` : "";
-  const section = e.section ? ` (seed: ${e.section})` : "";
-  return `${e.text}${cite}${section}`;
-}
+import { evidenceText } from "../clinical/references.ts";
+import type { Evaluation } from "../clinical/types.ts";
 
 export function toCliJson(ev: Evaluation): Record<string, unknown> {
   const cm = ev.contingencyManagement;

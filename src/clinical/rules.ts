@@ -2,10 +2,12 @@
 // fires (returning the reason, pointing at the resources or clinician inputs behind it). All rules fire; for each
 // recommendation the highest tier wins and every fired reason is kept, primary reasons first. Safety rules run
 // second, because they depend on what the first pass decided (e.g. "CM is primary").
-// The rule rows live in rules/, one file per theme; this file runs them. Reference numbers in brackets are the seed
-// review's (../shared/seeds/000); text and evidence come from catalog.ts.
+// The rule rows live in rules/, one file per theme; this file runs them. Reasons cite the source review ("Opioid use
+// disorder: psychosocial management") by section and reference number through cite() (references.ts); text and
+// evidence come from catalog.ts.
 import { CATALOG } from "./catalog.ts";
 import { rankRecommendations } from "./ranking.ts";
+import { cite, citeOther } from "./references.ts";
 import { cmAims, CM_RULES, cmTarget } from "./rules/contingency.ts";
 import { COUNSELING_RULES } from "./rules/counseling.ts";
 import { FAMILY_RULES } from "./rules/family.ts";
@@ -112,9 +114,10 @@ export function recommend(
       code: "overdose-risk-lost-tolerance",
       message:
         `No active MOUD while ${risk.because.join(" and ")}. After a period without opioids tolerance is lower, ` +
-        "so a return to use can cause a fatal overdose. Make sure the patient and family have naloxone and " +
-        "overdose education, and keep offering MOUD. This is a caution, not a block: CM also works alongside " +
-        "psychosocial treatment alone [62] (seed FAMILY INVOLVEMENT AND EDUCATION; SAMHSA 2025 caution).",
+        `so a return to use can cause a fatal overdose ${citeOther("samhsa-2025")}. Make sure the patient and family ` +
+        `have naloxone and overdose education ${cite("Family involvement and education")}, and keep offering MOUD. ` +
+        "This is a caution, not a block: CM also works alongside psychosocial treatment alone " +
+        `${cite("Psychosocial treatment alone", [62])}.`,
       refs: risk.refs,
     });
   }
@@ -123,7 +126,7 @@ export function recommend(
       code: "return-to-use",
       message:
         `${capitalise(returnToUseText(facts))}. Stage changes are common: review the stage and the plan together ` +
-        "with the patient (seed SELECTING PSYCHOTHERAPY).",
+        `with the patient ${cite("Selecting psychotherapy")}.`,
       refs: returnToUseRefs(facts),
     });
   }

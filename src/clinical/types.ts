@@ -2,6 +2,7 @@
 //   FHIR record → facts (UDS, stage, medications, conditions) → recommendations + CM status → plan → Bundle.
 // Everything here is plain data: no FHIR resource leaves the fact layer except as a "ref" string
 // ("Observation/123"), which the UI turns into a link and the CLI prints.
+import type { OtherSourceId, SourceSection } from "./references.ts";
 
 /** A reference to the resource (or clinician input) behind a fact, e.g. "Observation/abc" or "input:family". */
 export type Ref = string;
@@ -330,12 +331,19 @@ export interface Reason {
   refs: Ref[];
 }
 
+/**
+ * One claim with where it comes from: a section of the source review ("Opioid use disorder: psychosocial
+ * management") and the reference numbers it cites there, or, for a claim the review does not make, another source.
+ * Formatted by evidenceCitation() in references.ts.
+ */
 export interface EvidenceLine {
   text: string;
-  /** The seed's reference numbers (seeds/000), e.g. [13] or [44, 45, 46, 47, 48, 49]. */
+  /** The review's reference numbers for this claim, e.g. [13] or [44, 45, 46, 47, 48, 49]; empty when the review states it without one. */
   refs: number[];
-  /** Named section of the seed where no numbered reference applies (e.g. "SELECTING PSYCHOTHERAPY"). */
-  section?: string;
+  /** The review's section that states it, in sentence case (e.g. "Selecting psychotherapy"). */
+  section?: SourceSection;
+  /** A source other than the review, for a claim the review does not make. */
+  otherSource?: OtherSourceId;
 }
 
 export interface Recommendation {

@@ -38,11 +38,12 @@ describe("clinical cases, one per stage", () => {
     const fentanylTest = (out.uds.tests as Json[]).find((t) => t.date === "2026-11-16")!;
     expect(fentanylTest.opioid).toBe("positive");
     expect(fentanylTest.analytes).toContainEqual(expect.objectContaining({ analyte: "fentanyl", result: "positive", prescribed: false }));
-    // Every recommendation carries reasons and evidence citing the seed.
+    // Every recommendation carries reasons and evidence citing the source review by title.
     for (const r of out.recommendations as Json[]) {
       expect(r.reasons.length, r.id).toBeGreaterThan(0);
-      expect((r.evidence as string[]).some((e) => /\[\d|seed:/.test(e)), r.id).toBe(true);
+      expect((r.evidence as string[]).some((e) => e.includes("(Opioid use disorder: psychosocial management, ")), r.id).toBe(true);
     }
+    expect(JSON.stringify(out)).not.toMatch(/\bseed\b/i);
   });
 
   it("the same patient where the setting cannot deliver CM: CM drops to consider and says why", async () => {

@@ -1,16 +1,9 @@
 // Recommendations in two groups (do now / consider), each with its reasons (linked to the resources behind
 // them) and its evidence (figures and the review's reference numbers) in an expandable section.
 import type { PatientRecord } from "../../clinical/record.ts";
-import { formatRefs } from "../../clinical/references.ts";
-import type { Evaluation, EvidenceLine, Recommendation } from "../../clinical/types.ts";
+import { evidenceCitation, SOURCE_TITLE } from "../../clinical/references.ts";
+import type { Evaluation, Recommendation } from "../../clinical/types.ts";
 import { RefLink } from "./RefLink.tsx";
-
-function refsText(e: EvidenceLine): string {
-  const parts: string[] = [];
-  if (e.refs.length) parts.push(formatRefs(e.refs));
-  if (e.section) parts.push(`review section: ${e.section}`);
-  return parts.join("; ");
-}
 
 function RecommendationItem({ rec, evaluation, record }: { rec: Recommendation; evaluation: Evaluation; record: PatientRecord }) {
   const headingId = `rec-${rec.id}`;
@@ -49,11 +42,14 @@ function RecommendationItem({ rec, evaluation, record }: { rec: Recommendation; 
           <ul>
             {rec.evidence.map((e, i) => (
               <li key={i}>
-                {e.text} <span className="cite">{refsText(e)}</span>
+                {e.text} <span className="cite">({evidenceCitation(e, "short")})</span>
               </li>
             ))}
           </ul>
-          <p className="muted small">Numbers in brackets are the reference numbers of the source review of psychosocial care for OUD.</p>
+          <p className="muted small">
+            Source: the topic review <cite>{SOURCE_TITLE}</cite> (literature through Jan 2024), by section; numbers in
+            brackets are its reference numbers. Other sources are named where used.
+          </p>
         </details>
       )}
     </li>

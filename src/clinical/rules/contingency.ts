@@ -1,11 +1,12 @@
-// Contingency management rules (clinical-spec.md §3, §4; seed CONTINGENCY MANAGEMENT) and the behaviour CM
-// should reinforce.
+// Contingency management rules (clinical-spec.md §3, §4; source section Contingency management) and the behaviour
+// CM should reinforce.
+import { cite } from "../references.ts";
 import type { ClinicianContext, CmStatus, Facts } from "../types.ts";
 import { capitalise, describeStage, INPUT_NO_CM, inStage, onMoud, reason, stageRefs } from "./shared.ts";
 import type { Rule } from "./shared.ts";
 
 export const CM_RULES: readonly Rule[] = [
-  // ---- contingency-management [18,19,2,10–17,62]; seed CONTINGENCY MANAGEMENT
+  // ---- contingency-management: source sections Contingency management [2,10–19], Selecting psychotherapy
   {
     id: "contingency-management",
     tier: "primary",
@@ -13,7 +14,7 @@ export const CM_RULES: readonly Rule[] = [
       f.ongoingOpioidUse && c.canDeliverCm
         ? reason(
             "Ongoing opioid use (an illicit-opioid-positive test in the last 30 days): CM gives a defined target to " +
-              "reinforce [18,19].",
+              `reinforce ${cite("Contingency management", [18, 19])}.`,
             f.ongoingOpioidUseRefs,
           )
         : null,
@@ -24,8 +25,8 @@ export const CM_RULES: readonly Rule[] = [
     when: (f, c) =>
       f.stimulantUse && c.canDeliverCm
         ? reason(
-            "Stimulant use (a cocaine or amphetamine positive test in the last 30 days): CM reduces use of other " +
-              "substances such as stimulants [2,10–17].",
+            "Stimulant use (a cocaine or amphetamine positive test in the last 30 days): in people on MOUD, CM has " +
+              `reduced use of other substances such as stimulants ${cite("Contingency management", [2, 10, 11, 12, 13, 14, 15, 16, 17])}.`,
             f.stimulantUseRefs,
           )
         : null,
@@ -37,8 +38,8 @@ export const CM_RULES: readonly Rule[] = [
       (f.ongoingOpioidUse || f.stimulantUse) && !c.canDeliverCm
         ? reason(
             `${f.ongoingOpioidUse ? "Ongoing opioid use" : "Stimulant use"} would call for CM, but this setting ` +
-              "cannot deliver it: refer to a program that can (seed CONTINGENCY MANAGEMENT: not available everywhere, " +
-              "regulated) [18].",
+              "cannot deliver it: refer to a program that can. CM is not available everywhere and is subject to " +
+              `regulatory oversight ${cite("Contingency management")}.`,
             [...f.ongoingOpioidUseRefs, ...f.stimulantUseRefs, INPUT_NO_CM],
           )
         : null,
@@ -49,8 +50,8 @@ export const CM_RULES: readonly Rule[] = [
     when: (f, c) =>
       inStage(f, "precontemplation", "contemplation")
         ? reason(
-            `${capitalise(describeStage(f))}: CM can serve as a bridge to change when motivation is low (seed ` +
-              `SELECTING PSYCHOTHERAPY)${c.canDeliverCm ? "" : "; this setting cannot deliver CM, so refer"}.`,
+            `${capitalise(describeStage(f))}: CM can serve as a bridge to change when motivation is low ` +
+              `${cite("Selecting psychotherapy")}${c.canDeliverCm ? "" : "; this setting cannot deliver CM, so refer"}.`,
             c.canDeliverCm ? stageRefs(f) : [...stageRefs(f), INPUT_NO_CM],
           )
         : null,
@@ -80,7 +81,7 @@ export function cmTarget(cm: CmStatus): string {
 /**
  * Aims written in the plan, never scored from urine tests (clinical-spec §3, §7.6): MOUD initiation, adherence and
  * attendance when not on MOUD. When the patient prefers no medication, attendance only: CM works in patients treated
- * without medication [62], and rewarding MOUD initiation would go against the patient's stated choice (the MOUD
+ * without medication (source section Psychosocial treatment alone [62]), and rewarding MOUD initiation would go against the patient's stated choice (the MOUD
  * offer stays open).
  */
 export function cmAims(f: Facts, c: ClinicianContext): string[] {

@@ -3,14 +3,12 @@
 // OUD diagnosis on record (§7.7). Bracketed numbers are reference numbers of the topic review "Opioid use disorder:
 // psychosocial management"; the FDA label and the ASAM guideline are named where they are the source.
 import { daysBetween } from "../dates.ts";
+import { cite, citeOther } from "../references.ts";
 import type { EngineWarning, Facts, Ref } from "../types.ts";
 import { listMeds, onMoud, reason, returnToUseRefs, returnToUseText } from "./shared.ts";
 import type { Rule } from "./shared.ts";
 
-const REVIEW = "Opioid use disorder: psychosocial management";
-const FAMILY_SECTION = `${REVIEW}, Family involvement and education`;
-const FDA_NALTREXONE = "FDA label for extended-release naltrexone";
-const ASAM = "ASAM National Practice Guideline, 2020";
+const NALOXONE_CITE = cite("Family involvement and education", [65]);
 
 /** The requests of the active MOUD when every active MOUD is naltrexone (it leaves no opioid tolerance), else null. */
 export function naltrexoneOnly(f: Facts): Ref[] | null {
@@ -42,7 +40,7 @@ export const RISK_RULES: readonly Rule[] = [
       return od
         ? reason(
             `Opioid overdose on ${dateAndDaysAgo(od.date, f.now)}: give naloxone and overdose education now, whatever ` +
-              `kits are on record, since the last kit may have been used (${FAMILY_SECTION}) [65].`,
+              `kits are on record, since the last kit may have been used ${NALOXONE_CITE}.`,
             [od.ref],
           )
         : null;
@@ -58,7 +56,7 @@ export const RISK_RULES: readonly Rule[] = [
         ? reason(
             `The only active MOUD is naltrexone (${listMeds(f.moud.active)}), which leaves no opioid tolerance: ` +
               "overdose risk is highest after a missed dose or when the medication wears off. Give naloxone and " +
-              `overdose education to the patient and family (${FDA_NALTREXONE}; ${FAMILY_SECTION}) [65].`,
+              `overdose education to the patient and family ${citeOther("fda-naltrexone-xr")} ${NALOXONE_CITE}.`,
             requests,
           )
         : null;
@@ -72,7 +70,7 @@ export const RISK_RULES: readonly Rule[] = [
       f.preliminaryOpioidPositives.length
         ? reason(
             `Awaiting confirmation: a preliminary positive urine test (${preliminaryText(f)}), not counted until it is ` +
-              `confirmed. Talk about overdose risk and check the patient and family have naloxone now (${FAMILY_SECTION}) [65].`,
+              `confirmed. Talk about overdose risk and check the patient and family have naloxone now ${NALOXONE_CITE}.`,
             preliminaryRefs(f),
           )
         : null,
@@ -84,7 +82,7 @@ export const RISK_RULES: readonly Rule[] = [
       f.preliminaryOpioidPositives.length
         ? reason(
             `Awaiting confirmation: a preliminary positive urine test (${preliminaryText(f)}), not counted until it is ` +
-              "confirmed. If it is confirmed, reassess readiness to change together with the patient [1].",
+              `confirmed. If it is confirmed, reassess readiness to change together with the patient ${cite("Selecting psychotherapy", [1])}.`,
             preliminaryRefs(f),
           )
         : null,
@@ -101,7 +99,7 @@ export const RISK_RULES: readonly Rule[] = [
       return reason(
         `Illicit opioid use while on MOUD (${listMeds(f.moud.active)}), ${what}: continue the medication and review ` +
           "the dose, adherence and formulation with the patient, optimising the medication before adding intensity " +
-          `elsewhere (${ASAM}).`,
+          `elsewhere ${citeOther("asam-2020")}.`,
         [...f.moud.active.map((m) => m.request), ...f.ongoingOpioidUseRefs, ...(f.returnToUse ? returnToUseRefs(f) : [])],
       );
     },
@@ -123,8 +121,9 @@ export function riskWarnings(f: Facts): EngineWarning[] {
       message:
         `Opioid overdose on ${dateAndDaysAgo(od.date, f.now)}, within the last 6 months. Give naloxone and overdose ` +
         "education now, whatever kits are on record (the last kit may have been used)" +
-        `${onMoud(f) ? "" : ", and offer MOUD"}; peer recovery support after an overdose raised MOUD enrolment and ` +
-        `lowered overdoses [56] (${REVIEW}).`,
+        `${onMoud(f) ? "" : ", and offer MOUD"} ${NALOXONE_CITE}. In a randomized pilot of 80 people with an overdose in ` +
+        "the past 6 months and recent opioid-positive tests, peer recovery support raised MOUD enrolment and lowered " +
+        `overdoses ${cite("Peer support strategies", [56])}.`,
       refs: [od.ref],
     });
   }
@@ -136,7 +135,7 @@ export function riskWarnings(f: Facts): EngineWarning[] {
       message:
         `The only active MOUD is naltrexone (${listMeds(f.moud.active)}): it leaves no opioid tolerance, so opioid ` +
         "use after a missed dose or when the medication wears off can cause a fatal overdose. Make sure the patient " +
-        `and family have naloxone and overdose education (${FDA_NALTREXONE}; ${FAMILY_SECTION}).`,
+        `and family have naloxone and overdose education ${citeOther("fda-naltrexone-xr")} ${NALOXONE_CITE}.`,
       refs: naltrexone,
     });
   }
