@@ -5,6 +5,7 @@
 // same order give the same faults. The simulator's /ehr/api/faults changes the settings at run time.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { OperationOutcome, OperationOutcomeIssue } from "@medplum/fhirtypes";
+import { prng } from "../scripts/patients/builders.ts";
 import { corsHeaders } from "./http-util.ts";
 
 export const FAULT_KINDS = ["500", "503", "429", "timeout", "drop-before", "drop-after", "401", "non-json", "multi-issue"] as const;
@@ -46,18 +47,6 @@ export interface FaultRecord {
 
 const MAX_RECORDS = 10_000;
 const MAX_HANG_MS = 120_000;
-
-/** mulberry32: a small, fast, seedable PRNG (plenty for picking faults). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function isFaultKind(k: unknown): k is FaultKind {
   return typeof k === "string" && (FAULT_KINDS as readonly string[]).includes(k);
@@ -105,7 +94,7 @@ export class FaultInjector {
 
   constructor(settings: Partial<FaultSettings> = {}) {
     this.current = { rate: 0, kinds: [...FAULT_KINDS], seed: Date.now() % 2 ** 31, hangMs: 15_000, ...checkFaultSettings(settings) };
-    this.random = prng(this.current.seed);
+    this.random = prng(`faults:${this.current.seed}`);
   }
 
   settings(): FaultSettings {
@@ -117,7 +106,7 @@ export class FaultInjector {
     const checked = checkFaultSettings(settings);
     this.current = { ...this.current, ...checked };
     if (checked.seed !== undefined || checked.rate !== undefined || checked.kinds !== undefined) {
-      this.random = prng(this.current.seed);
+      this.random = prng(`faults:${this.current.seed}`);
       this.count = 0;
     }
     return this.settings();

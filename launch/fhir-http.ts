@@ -15,6 +15,7 @@ import { jsonDepthExceeds, RequestBudget } from "./limits.ts";
 import type { Limits } from "./limits.ts";
 import { outcome, statusOf } from "./outcomes.ts";
 import { noteRequest } from "./request-log.ts";
+import { validateAhead } from "./validate.ts";
 
 export interface FhirHttpDeps {
   store: FhirStore;
@@ -116,6 +117,8 @@ export async function handleFhir(req: IncomingMessage, res: ServerResponse, url:
     if (ifMatch) headers["if-match"] = ifMatch;
     else delete headers["if-match"];
     delete headers.authorization;
+    const ahead = new RequestBudget(deps.limits);
+    await validateAhead(body, method, () => ahead.step());
     let budget: RequestBudget | undefined;
     const run = () => {
       budget = new RequestBudget(deps.limits);

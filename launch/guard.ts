@@ -38,7 +38,7 @@ export class GuardedRepository extends FhirRepository {
     this.budget = budget;
   }
 
-  /** Before each operation: let other requests run, and stop when the request's time is spent. */
+  /** Before each operation: let other requests run (not inside a transaction), and stop when the time is spent. */
   private async step(): Promise<void> {
     await this.budget?.step();
   }
@@ -214,7 +214,7 @@ export class GuardedRepository extends FhirRepository {
 
   /** A transaction: at its end, every resource it wrote is checked again with its references resolved. */
   withTransaction<TResult>(callback: (repo: this) => Promise<TResult>): Promise<TResult> {
-    return this.store.withTransaction(async () => {
+    const run = async (): Promise<TResult> => {
       const result = await callback(this);
       for (const key of this.store.writtenInTransaction()) {
         const [type, id] = key.split("/") as [string, string];
@@ -222,7 +222,8 @@ export class GuardedRepository extends FhirRepository {
         if (written) this.checkLinks(written);
       }
       return result;
-    });
+    };
+    return this.store.withTransaction(() => (this.budget ? this.budget.transaction(run) : run()));
   }
 }
 

@@ -5,13 +5,17 @@
 // - at most MAX entries per batch/transaction, _include/_revinclude parameters and included resources;
 // - request bodies: size (413) and JSON nesting depth (400).
 // The work of a request is cut into small steps (each read, each search, every few hundred candidates of a search)
-// and RequestBudget.step() yields to the event loop between them, so other requests are served meanwhile.
+// and RequestBudget.step() yields to the event loop between them, so other requests are served meanwhile, except
+// inside a write transaction: there nothing yields (another request would see writes that may still roll back),
+// and a transaction gets a shorter time budget of its own, so it holds the others up for at most that long.
 import type { OperationOutcomeError } from "@medplum/core";
 import { fhirError } from "./outcomes.ts";
 
 export interface Limits {
   /** Time budget of one FHIR request, in ms. */
   requestTimeoutMs: number;
+  /** Time budget of one write transaction (during which other requests wait), in ms. */
+  transactionTimeoutMs: number;
   /** JSON bytes of resources one request may gather. */
   maxResultBytes: number;
   /** Resources _include/_revinclude may add to one search page. */
@@ -26,10 +30,11 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Readonly<Limits> = {
   requestTimeoutMs: 10_000,
+  transactionTimeoutMs: 500,
   maxResultBytes: 16 * 1024 * 1024,
   maxIncluded: 1000,
   maxIncludeParams: 10,
-  maxBundleEntries: 500,
+  maxBundleEntries: 100,
   maxJsonDepth: 64,
 };
 
@@ -47,6 +52,8 @@ export class RequestBudget {
   readonly limits: Readonly<Limits>;
   private readonly deadline: number;
   private bytes = 0;
+  /** Set while a write transaction runs. */
+  private transactionDeadline: number | undefined;
   /**
    * The first time the budget ran out. Batches and GraphQL turn an error into a part of their answer and go on; the
    * HTTP layer answers the whole request with this instead (a spent budget is never a partial success).
@@ -67,12 +74,26 @@ export class RequestBudget {
     if (this.spent) {
       throw (this.failure ??= fhirError(503, `The request took longer than the sandbox allows (${this.limits.requestTimeoutMs} ms) and was stopped: ask for less (a smaller _count, fewer entries)`, undefined, "timeout"));
     }
+    if (this.transactionDeadline !== undefined && performance.now() > this.transactionDeadline) {
+      throw (this.failure ??= fhirError(503, `The transaction took longer than the sandbox allows (${this.limits.transactionTimeoutMs} ms) and was rolled back: send fewer entries`, undefined, "timeout"));
+    }
   }
 
-  /** Lets other requests run, then checks the time. Called between the small steps of a request's work. */
+  /** Lets other requests run (unless a write transaction is running), then checks the time. */
   async step(): Promise<void> {
-    await yieldToOthers();
+    if (this.transactionDeadline === undefined) await yieldToOthers();
     this.checkTime();
+  }
+
+  /** Runs a write transaction: no yielding to other requests, and its own shorter time budget. */
+  async transaction<T>(run: () => Promise<T>): Promise<T> {
+    if (this.transactionDeadline !== undefined) return run();
+    this.transactionDeadline = performance.now() + this.limits.transactionTimeoutMs;
+    try {
+      return await run();
+    } finally {
+      this.transactionDeadline = undefined;
+    }
   }
 
   /** Counts `n` bytes of results; throws 400 too-costly past the budget. */

@@ -109,3 +109,26 @@ export function assertValid(resource: Resource): void {
   const outcome: OperationOutcome = { resourceType: "OperationOutcome", issue: problems };
   throw new OperationOutcomeError(outcome);
 }
+
+/**
+ * Validates what a write will store before it waits for its turn to write: a transaction then spends its short
+ * time inside the write lock (limits.ts) on writing, not on validation, whose first run for a resource type is slow
+ * (@medplum compiles the type's constraints). Yields to other requests between resources. A transaction or a single
+ * resource with problems is refused here (400, as the store would); a batch's entries only warm up, each answered
+ * in the batch.
+ */
+export async function validateAhead(body: unknown, method: string, step: () => Promise<void>): Promise<void> {
+  if ((method !== "POST" && method !== "PUT") || typeof body !== "object" || body === null) return;
+  const resource = body as Resource;
+  if (typeof resource.resourceType !== "string") return;
+  const bundle = resource.resourceType === "Bundle" ? (resource as Bundle) : undefined;
+  const batch = bundle && (bundle.type === "batch" || bundle.type === "transaction");
+  const resources = batch
+    ? (bundle.entry ?? []).filter((e) => (e.request?.method === "POST" || e.request?.method === "PUT") && e.resource).map((e) => e.resource as Resource)
+    : [resource];
+  for (const r of resources) {
+    await step();
+    const problems = problemsWith(r);
+    if (problems.length > 0 && bundle?.type !== "batch") throw new OperationOutcomeError({ resourceType: "OperationOutcome", issue: problems });
+  }
+}
