@@ -13,6 +13,7 @@ import { SigningKeys } from "./auth-keys.ts";
 import type { PickerOption } from "./auth-pages.ts";
 import { BodyError, formFields, readBody, redirect, sendJson } from "./http-util.ts";
 import { fhirError } from "./outcomes.ts";
+import { noteRequest } from "./request-log.ts";
 import { parseScopes } from "./scopes.ts";
 import type { AccessContext } from "./scopes.ts";
 
@@ -237,7 +238,9 @@ export class SmartAuth {
         if (!type.startsWith("application/x-www-form-urlencoded")) {
           throw new AuthError("invalid_request", "The token request must be application/x-www-form-urlencoded");
         }
-        const body = await this.token(formFields(await readBody(req)));
+        const fields = formFields(await readBody(req));
+        if (fields.client_id) noteRequest(req, { clientId: fields.client_id });
+        const body = await this.token(fields);
         sendJson(res, 200, body, { ...cors, Pragma: "no-cache" });
       } catch (err) {
         if (err instanceof AuthError) sendJson(res, err.code === "invalid_client" ? 401 : 400, { error: err.code, error_description: err.message }, cors);
