@@ -10,11 +10,17 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FhirRouter } from "@medplum/fhir-router";
 import type { HumanName, Patient, Resource } from "@medplum/fhirtypes";
+import { ehrJwtVerifier, parseEhrClients } from "../src/cds/ehr-auth.ts";
+import ehrClientsJson from "../src/cds/ehr-clients.json" with { type: "json" };
+import { createCdsHandler } from "../src/cds/http.ts";
+import type { CdsHandler } from "../src/cds/http.ts";
+import { SERVICE_ID } from "../src/cds/service.ts";
 import { SmartAuth } from "./auth.ts";
 import type { ClientRegistration, SandboxUser } from "./auth.ts";
 import clientsJson from "./clients.json" with { type: "json" };
 import usersJson from "./users.json" with { type: "json" };
 import { ensureDefinitions } from "./definitions.ts";
+import { createEhrCdsRoutes } from "./ehr/cds-client.ts";
 import { createEhrRoutes } from "./ehr/routes.ts";
 import { handleFhir } from "./fhir-http.ts";
 import { FhirStore } from "./fhir-store.ts";
@@ -52,6 +58,8 @@ export interface Sandbox {
   ehrUrl: string;
   store: FhirStore;
   auth: SmartAuth;
+  /** The CDS Hooks service at {origin}/cds-services (EHR JWTs from src/cds/ehr-clients.json). */
+  cds: CdsHandler;
   /** Resources loaded at start (seed + users). */
   loaded: number;
   dataFiles: string[];
@@ -147,11 +155,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   await auth.init();
   const router = new FhirRouter();
+  const appLaunchUrl = options.appLaunchUrl ?? appClient?.launch_url ?? "http://127.0.0.1:5173/launch.html";
+  // CDS Hooks: the service at this origin, trusting the EHRs registered in src/cds/ehr-clients.json ({sandbox} = us),
+  // and the simulator's calls to it.
+  const cds = createCdsHandler({
+    baseUrl: origin,
+    appLaunchUrl,
+    authenticate: ehrJwtVerifier(parseEhrClients(ehrClientsJson, { sandbox: origin })),
+  });
+  const ehrCds = createEhrCdsRoutes({ auth, fhirBase, serviceUrl: `${origin}/cds-services/${SERVICE_ID}`, patientExists });
   const ehr = createEhrRoutes({
     auth,
     fhirBase,
     clientId: appClient?.client_id ?? "",
-    defaultLaunchUrl: options.appLaunchUrl ?? appClient?.launch_url ?? "http://127.0.0.1:5173/launch.html",
+    defaultLaunchUrl: appLaunchUrl,
     patients,
     patientExists,
     reset: () =>
@@ -166,6 +183,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const url = new URL(req.url ?? "/", origin);
     if (await auth.handle(req, res, url)) return;
     if (url.pathname === "/fhir" || url.pathname.startsWith("/fhir/")) return handleFhir(req, res, url, { store, auth, router, fhirBase, serialize });
+    if (await cds.handle(req, res, url)) return;
+    if (await ehrCds(req, res, url)) return;
     if (await ehr(req, res, url)) return;
     sendJson(res, 404, { error: `Nothing at ${url.pathname}. Try /ehr/ or /fhir/metadata` });
   };
@@ -186,6 +205,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ehrUrl: `${origin}/ehr/`,
     store,
     auth,
+    cds,
     loaded: seedResources.length,
     dataFiles: seed.files,
     warnings,
@@ -234,6 +254,7 @@ export function describeSandbox(s: Sandbox): string {
     `  FHIR base:           ${s.fhirBase}`,
     `  SMART configuration: ${s.smartConfigurationUrl}`,
     `  EHR simulator:       ${s.ehrUrl}`,
+    `  CDS Hooks discovery: ${s.origin}/cds-services`,
     `  loaded ${s.loaded} resources (${s.store.count("Patient")} patients, ${obs} observations) from ${s.dataFiles.length} files in ${Math.round(s.startMs)} ms`,
   ].join("\n");
 }
