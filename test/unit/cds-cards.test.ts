@@ -9,6 +9,7 @@ import { isSafetyWarning, opioidContext, patientViewCards, topRecommendation } f
 import { evaluate } from "../../src/clinical/evaluate.ts";
 import { recordFromBundle } from "../../src/clinical/record.ts";
 import type { Evaluation, Recommendation } from "../../src/clinical/types.ts";
+import { EXPECTED_CARDS } from "../helpers/cds-expected.ts";
 import { checkCard } from "../helpers/cds-hooks-shapes.ts";
 import {
   cmCarePlan,
@@ -36,29 +37,12 @@ function evaluationOf(file: string): Evaluation {
 const evaluationOfResources = (...resources: FhirResource[]): Evaluation =>
   evaluate(recordFromBundle(collection(patient(), ...resources)), { now: NOW });
 
-/** Each synthetic patient as fhir-resources/patients/README.md describes them (no clinician input: a CDS call has none). */
-const EXPECTED: [file: string, stage: string, moud: string, cm: string][] = [
-  ["pw-maria-precontemplation.json", "precontemplation", "none active", "CM: not enrolled"],
-  ["pw-james-contemplation.json", "contemplation", "buprenorphine", "CM: not enrolled"],
-  ["pw-aisha-preparation-naltrexone.json", "preparation", "naltrexone", "CM: not enrolled"],
-  ["pw-robert-action-methadone-otp.json", "action", "methadone", "CM: not enrolled"],
-  ["pw-linda-maintenance-sublocade.json", "maintenance", "buprenorphine", "CM: not enrolled"],
-  ["pw-derek-return-to-use.json", "action", "buprenorphine", "CM: not enrolled"],
-  ["pw-tomas-unknown-stage-overdose.json", "unknown", "none active", "CM: not enrolled"],
-  ["pw-grace-stale-stage-pain-patch.json", "preparation (stale)", "none active", "CM: not enrolled"],
-  ["pw-kevin-free-text-no-medication.json", "contemplation", "none active", "CM: not enrolled"],
-  ["pw-sofia-readiness-ruler-cm-prize.json", "contemplation", "none active", "CM week 7/12: negative"],
-  ["pw-andre-cm-escalating.json", "preparation", "buprenorphine", "CM week 7/12: pending"],
-  ["pw-marcus-cm-fixed-stimulants.json", "action", "buprenorphine", "CM week 6/12: pending"],
-  ["pw-helen-five-year-history.json", "maintenance", "buprenorphine", "CM: not enrolled"],
-];
-
 describe("the card for every synthetic patient", () => {
   it("covers every patient file", () => {
-    expect(EXPECTED.map((e) => e[0]).sort()).toEqual(readdirSync(PATIENTS).filter((f) => f.startsWith("pw-")).sort());
+    expect(EXPECTED_CARDS.map((e) => e[0]).sort()).toEqual(readdirSync(PATIENTS).filter((f) => f.startsWith("pw-")).sort());
   });
 
-  it.each(EXPECTED)("%s: stage %s, MOUD %s, %s", (file, stageText, moud, cm) => {
+  it.each(EXPECTED_CARDS)("%s: stage %s, MOUD %s, %s", (file, stageText, moud, cm) => {
     const e = evaluationOf(file);
     const cards = patientViewCards(e, OPTIONS);
     expect(cards).toHaveLength(1);
