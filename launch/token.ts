@@ -78,9 +78,13 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((e: unknown) => {
   const message = e instanceof Error ? e.message : String(e);
-  const refused = (e as { cause?: { code?: string } }).cause?.code === "ECONNREFUSED";
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  const unreachable = e instanceof TypeError && message === "fetch failed";
   const badOption = String((e as { code?: unknown }).code ?? "").startsWith("ERR_PARSE_ARGS");
-  const hint = refused ? " (no sandbox answers there: start it with npm start or npm run sandbox)" : badOption ? " (see npm run token -- --help)" : "";
-  process.stderr.write(`error: ${message}${hint}\n`);
+  process.stderr.write(
+    unreachable
+      ? `error: could not reach the sandbox (${cause?.code ?? cause?.message ?? message}): start it with npm start or npm run sandbox\n`
+      : `error: ${message}${badOption ? " (see npm run token -- --help)" : ""}\n`,
+  );
   process.exitCode = 2;
 });
