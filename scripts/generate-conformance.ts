@@ -4,8 +4,8 @@
 //        src/app/launch-config.ts, the requests buildPlanBundle and recordStage make), each with why;
 //   fhir-resources/StructureDefinition-stagewise-careplan.json / -goal.json / -stage-observation.json: profiles of
 //        what it writes, on US Core where US Core has one (see profiles below);
-//   fhir-resources/StructureDefinition-cm-schedule.json (+ CodeSystem/ValueSet-cm-schedule.json): every extension
-//        the app writes.
+//   fhir-resources/StructureDefinition-cm-schedule.json and -cm-target.json (+ their CodeSystem and ValueSet): every
+//        extension the app writes.
 // Run: npm run conformance. Deterministic (no clock). test/unit/conformance.test.ts checks that the committed files
 // equal the generator's output, that each is valid R4, and that what the app writes meets the profiles.
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -50,6 +50,13 @@ export const sdUrl = (id: string): string => `${STAGEWISE_BASE}/StructureDefinit
 export const PROFILE_IDS = { CarePlan: "stagewise-careplan", Goal: "stagewise-goal", Observation: "stagewise-stage-observation" } as const;
 export const CM_SCHEDULE_CODESYSTEM = `${STAGEWISE_BASE}/CodeSystem/cm-schedule`;
 export const CM_SCHEDULE_VALUESET = `${STAGEWISE_BASE}/ValueSet/cm-schedule`;
+/**
+ * What contingency management scores (clinical-spec §7.6): the plan writes one extension per analyte class on the CM
+ * activity, valueCode "opioids" (always) and "stimulants" (when chosen); the engine reads it back as the target.
+ */
+export const CM_TARGET_EXTENSION = `${STAGEWISE_BASE}/StructureDefinition/cm-target`;
+export const CM_TARGET_CODESYSTEM = `${STAGEWISE_BASE}/CodeSystem/cm-target`;
+export const CM_TARGET_VALUESET = `${STAGEWISE_BASE}/ValueSet/cm-target`;
 
 function narrative(...paragraphs: string[]): { status: "generated"; div: string } {
   const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -66,7 +73,8 @@ export async function sampleWrites(): Promise<{ planNew: Bundle; planUpdate: Bun
     period: { start: "2026-01-05" },
     activities: [{ id: "contingency-management", title: "Contingency management", text: "Weekly" }],
     goals: [{ key: "g1", description: "Negative urine tests", startDate: "2026-01-05", dueDate: "2026-03-29", activityIds: ["contingency-management"] }],
-    cm: { schedule: "escalating", startDate: "2026-01-05", weeks: 12, description: ["Escalating vouchers"] },
+    // target: what CM scores (§7.6); buildPlanBundle writes it as cm-target extensions where it supports it.
+    cm: { schedule: "escalating", startDate: "2026-01-05", weeks: 12, description: ["Escalating vouchers"], target: ["opioids", "stimulants"] } as PlanDraft["cm"],
   };
   const ctx: PlanContext = { patient: "Patient/p", oudCondition: "Condition/c", author: "Practitioner/d", now: "2026-01-05T10:00:00Z", app: { name: "Stagewise", version: VERSION } };
   let stage: { url: string; method: string; headers: Record<string, string>; body: Observation } | undefined;
@@ -276,7 +284,7 @@ function carePlanProfile(): StructureDefinition {
     base: `${US_CORE}/us-core-careplan`,
     title: "Stagewise psychosocial care plan",
     description:
-      "The plan the Stagewise app writes: US Core CarePlan (category assess-plan) with the 42 CFR Part 2 labels, the app's business identifier, a narrative, the OUD Condition it addresses, one activity per chosen recommendation coded with the Stagewise recommendation code (and a verified standard code where one exists), and the contingency-management reward schedule on the CM activity.",
+      "The plan the Stagewise app writes: US Core CarePlan (category assess-plan) with the 42 CFR Part 2 labels, the app's business identifier, a narrative, the OUD Condition it addresses, one activity per chosen recommendation coded with the Stagewise recommendation code (and a verified standard code where one exists), and the contingency-management reward schedule and target on the CM activity.",
     elements: [
       ...securityLabels("CarePlan"),
       ...businessIdentifier("CarePlan", CAREPLAN_ID_SYSTEM),
@@ -297,6 +305,14 @@ function carePlanProfile(): StructureDefinition {
         min: 0,
         max: "1",
         type: [{ code: "Extension", profile: [sdUrl("cm-schedule")] }],
+        mustSupport: true,
+      }),
+      el("CarePlan.activity.detail.extension:cmTarget", {
+        sliceName: "cmTarget",
+        short: "What contingency management scores, one per analyte class (on the CM activity)",
+        min: 0,
+        max: "2",
+        type: [{ code: "Extension", profile: [CM_TARGET_EXTENSION] }],
         mustSupport: true,
       }),
       el("CarePlan.activity.detail.code", {
@@ -368,7 +384,20 @@ function stageObservationProfile(): StructureDefinition {
   });
 }
 
-// ---------------------------------------------------------------- the extension and its codes
+// ---------------------------------------------------------------- the extensions and their codes
+
+interface CodedExtension {
+  id: string;
+  url: string;
+  codeSystem: string;
+  valueSet: string;
+  name: string;
+  title: string;
+  description: string;
+  /** How many the CM activity may carry. */
+  max: "1" | "*";
+  concepts: [code: string, display: string, definition: string][];
+}
 
 const SCHEDULE_DEFINITIONS: Record<CmScheduleKind, [display: string, definition: string]> = {
   escalating: ["Escalating vouchers", "Each negative week earns a voucher; consecutive negative weeks earn more, and a positive or missed week resets the value."],
@@ -376,57 +405,86 @@ const SCHEDULE_DEFINITIONS: Record<CmScheduleKind, [display: string, definition:
   fixed: ["Fixed reward", "Each negative week earns the same reward."],
 };
 
-function cmScheduleCodeSystem(): CodeSystem {
-  return {
-    resourceType: "CodeSystem",
+export const CODED_EXTENSIONS: CodedExtension[] = [
+  {
     id: "cm-schedule",
-    text: narrative("Contingency-management reward schedules."),
-    url: CM_SCHEDULE_CODESYSTEM,
-    version: VERSION,
-    name: "StagewiseCmSchedule",
-    title: "Contingency-management reward schedule",
-    status: "active",
-    experimental: false,
-    publisher: PUBLISHER,
-    description: "The reward schedules of a Stagewise contingency-management program (the cm-schedule extension's value).",
-    caseSensitive: true,
-    content: "complete",
-    count: CM_SCHEDULE_KINDS.length,
-    concept: CM_SCHEDULE_KINDS.map((k) => ({ code: k, display: SCHEDULE_DEFINITIONS[k][0], definition: SCHEDULE_DEFINITIONS[k][1] })),
-  };
-}
-
-function cmScheduleValueSet(): ValueSet {
-  return {
-    resourceType: "ValueSet",
-    id: "cm-schedule",
-    text: narrative("Every contingency-management reward schedule."),
-    url: CM_SCHEDULE_VALUESET,
-    version: VERSION,
-    name: "StagewiseCmSchedule",
-    title: "Contingency-management reward schedules",
-    status: "active",
-    experimental: false,
-    publisher: PUBLISHER,
-    description: "All codes of the Stagewise contingency-management reward schedule CodeSystem.",
-    compose: { include: [{ system: CM_SCHEDULE_CODESYSTEM }] },
-  };
-}
-
-function cmScheduleExtension(): StructureDefinition {
-  return {
-    resourceType: "StructureDefinition",
-    id: "cm-schedule",
-    text: narrative("The reward schedule of a contingency-management activity in a Stagewise plan."),
     url: CM_SCHEDULE_EXTENSION,
-    version: VERSION,
+    codeSystem: CM_SCHEDULE_CODESYSTEM,
+    valueSet: CM_SCHEDULE_VALUESET,
     name: "CmSchedule",
     title: "Contingency-management reward schedule",
+    description:
+      "On the contingency-management activity of a CarePlan the Stagewise app writes: which reward schedule the program uses (escalating, prize or fixed). The program's start is the activity's scheduledTiming.repeat.boundsPeriod.start. The app reads both back to track the program.",
+    max: "1",
+    concepts: CM_SCHEDULE_KINDS.map((k) => [k, ...SCHEDULE_DEFINITIONS[k]]),
+  },
+  {
+    id: "cm-target",
+    url: CM_TARGET_EXTENSION,
+    codeSystem: CM_TARGET_CODESYSTEM,
+    valueSet: CM_TARGET_VALUESET,
+    name: "CmTarget",
+    title: "Contingency-management target",
+    description:
+      "On the contingency-management activity of a CarePlan the Stagewise app writes, one per analyte class: what the program's weeks are scored on from urine tests (illicit opioids always, stimulants when chosen). The app reads it back as the program's target.",
+    max: "*",
+    concepts: [
+      ["opioids", "Illicit opioids", "Scored on illicit-opioid results: a week is negative when every illicit-opioid result that week is negative."],
+      ["stimulants", "Stimulants", "Also scored on stimulant results (cocaine, amphetamine): a week is negative only when those are negative too."],
+    ],
+  },
+];
+
+function extensionCodeSystem(x: CodedExtension): CodeSystem {
+  return {
+    resourceType: "CodeSystem",
+    id: x.id,
+    text: narrative(`${x.title}: the values of the ${x.id} extension.`),
+    url: x.codeSystem,
+    version: VERSION,
+    name: `Stagewise${x.name}`,
+    title: x.title,
     status: "active",
     experimental: false,
     publisher: PUBLISHER,
-    description:
-      "On the contingency-management activity of a CarePlan the Stagewise app writes: which reward schedule the program uses (escalating, prize or fixed). The program's start is the activity's scheduledTiming.repeat.boundsPeriod.start. The app reads both back to track the program.",
+    description: `The values of the Stagewise ${x.id} extension.`,
+    caseSensitive: true,
+    content: "complete",
+    count: x.concepts.length,
+    concept: x.concepts.map(([code, display, definition]) => ({ code, display, definition })),
+  };
+}
+
+function extensionValueSet(x: CodedExtension): ValueSet {
+  return {
+    resourceType: "ValueSet",
+    id: x.id,
+    text: narrative(`Every code of the ${x.title} CodeSystem.`),
+    url: x.valueSet,
+    version: VERSION,
+    name: `Stagewise${x.name}`,
+    title: x.title,
+    status: "active",
+    experimental: false,
+    publisher: PUBLISHER,
+    description: `All codes of the Stagewise ${x.id} CodeSystem.`,
+    compose: { include: [{ system: x.codeSystem }] },
+  };
+}
+
+function extensionDefinition(x: CodedExtension): StructureDefinition {
+  return {
+    resourceType: "StructureDefinition",
+    id: x.id,
+    text: narrative(x.description),
+    url: x.url,
+    version: VERSION,
+    name: x.name,
+    title: x.title,
+    status: "active",
+    experimental: false,
+    publisher: PUBLISHER,
+    description: x.description,
     fhirVersion: "4.0.1",
     kind: "complex-type",
     abstract: false,
@@ -436,14 +494,10 @@ function cmScheduleExtension(): StructureDefinition {
     derivation: "constraint",
     differential: {
       element: [
-        el("Extension", { short: "Contingency-management reward schedule", definition: "The reward schedule of this contingency-management program.", min: 0, max: "1" }),
+        el("Extension", { short: x.title, definition: x.description, min: 0, max: x.max }),
         el("Extension.extension", { max: "0" }),
-        el("Extension.url", { fixedUri: CM_SCHEDULE_EXTENSION }),
-        el("Extension.value[x]", {
-          min: 1,
-          type: [{ code: "code" }],
-          binding: { strength: "required", valueSet: CM_SCHEDULE_VALUESET, description: "The reward schedules" },
-        }),
+        el("Extension.url", { fixedUri: x.url }),
+        el("Extension.value[x]", { min: 1, type: [{ code: "code" }], binding: { strength: "required", valueSet: x.valueSet, description: x.title } }),
       ],
     },
   };
@@ -457,9 +511,12 @@ const json = (r: object): string => `${JSON.stringify(r, null, 2)}\n`;
 export async function generateConformanceResources(): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   files.set(`${OUT_DIR}/CapabilityStatement-stagewise-app.json`, json(await capabilityStatement()));
-  for (const sd of [carePlanProfile(), goalProfile(), stageObservationProfile(), cmScheduleExtension()]) files.set(`${OUT_DIR}/StructureDefinition-${sd.id}.json`, json(sd));
-  files.set(`${OUT_DIR}/CodeSystem-cm-schedule.json`, json(cmScheduleCodeSystem()));
-  files.set(`${OUT_DIR}/ValueSet-cm-schedule.json`, json(cmScheduleValueSet()));
+  for (const sd of [carePlanProfile(), goalProfile(), stageObservationProfile()]) files.set(`${OUT_DIR}/StructureDefinition-${sd.id}.json`, json(sd));
+  for (const x of CODED_EXTENSIONS) {
+    files.set(`${OUT_DIR}/StructureDefinition-${x.id}.json`, json(extensionDefinition(x)));
+    files.set(`${OUT_DIR}/CodeSystem-${x.id}.json`, json(extensionCodeSystem(x)));
+    files.set(`${OUT_DIR}/ValueSet-${x.id}.json`, json(extensionValueSet(x)));
+  }
   return files;
 }
 

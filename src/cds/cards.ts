@@ -12,8 +12,11 @@ import { citeSections, mdEscape, shorten, SUMMARY_MAX } from "./card-text.ts";
 import { CARD_SOURCE } from "./service.ts";
 import type { CdsCard } from "./types.ts";
 
-/** Warnings about the patient's safety when the engine does not say (EngineWarning.severity, when present, decides). */
-export const SAFETY_WARNING_CODES: ReadonlySet<string> = new Set(["overdose-risk-lost-tolerance", "recent-overdose"]);
+/**
+ * The engine's safety warnings, for warnings that carry no severity: overdose risk after lost tolerance, a recent
+ * overdose, no OUD diagnosis on record, return to use. EngineWarning.severity, when present, decides.
+ */
+export const SAFETY_WARNING_CODES: ReadonlySet<string> = new Set(["overdose-risk-lost-tolerance", "recent-overdose", "no-oud-diagnosis", "return-to-use"]);
 
 type MaybeSeverity = EngineWarning & { severity?: string };
 

@@ -61,10 +61,11 @@ describe("the card for every synthetic patient", () => {
     expect(JSON.stringify(card)).not.toMatch(/\bseed/i);
   });
 
-  it("warns for Sofia (no MOUD while in CM: the lost-tolerance overdose warning) and not for André (on buprenorphine)", () => {
+  it("warns for Sofia (no MOUD while in CM: the lost-tolerance overdose warning) and Derek (return to use), not for André", () => {
     const sofia = patientViewCards(evaluationOf("pw-sofia-readiness-ruler-cm-prize.json"), OPTIONS)[0]!;
     expect(sofia.indicator).toBe("warning");
     expect(sofia.detail).toMatch(/\*\*Safety:\*\* No active MOUD while contingency management/);
+    expect(patientViewCards(evaluationOf("pw-derek-return-to-use.json"), OPTIONS)[0]!.indicator).toBe("warning");
     expect(patientViewCards(evaluationOf("pw-andre-cm-escalating.json"), OPTIONS)[0]!.indicator).toBe("info");
   });
 
@@ -170,7 +171,10 @@ describe("what the card picks", () => {
   it.each([
     [{ code: "overdose-risk-lost-tolerance", message: "" }, true],
     [{ code: "recent-overdose", message: "" }, true],
+    [{ code: "return-to-use", message: "" }, true],
+    [{ code: "no-oud-diagnosis", message: "" }, true],
     [{ code: "malformed-resource", message: "" }, false],
+    [{ code: "cm-cap-reached", message: "" }, false],
     [{ code: "anything", message: "", severity: "safety" }, true],
     [{ code: "recent-overdose", message: "", severity: "data" }, false],
   ])("safety warning %o → %s", (w, safety) => {

@@ -50,11 +50,14 @@ describe("published files", () => {
     expect([...generated.keys()].sort()).toEqual([
       `${OUT_DIR}/CapabilityStatement-stagewise-app.json`,
       `${OUT_DIR}/CodeSystem-cm-schedule.json`,
+      `${OUT_DIR}/CodeSystem-cm-target.json`,
       `${OUT_DIR}/StructureDefinition-cm-schedule.json`,
+      `${OUT_DIR}/StructureDefinition-cm-target.json`,
       `${OUT_DIR}/StructureDefinition-stagewise-careplan.json`,
       `${OUT_DIR}/StructureDefinition-stagewise-goal.json`,
       `${OUT_DIR}/StructureDefinition-stagewise-stage-observation.json`,
       `${OUT_DIR}/ValueSet-cm-schedule.json`,
+      `${OUT_DIR}/ValueSet-cm-target.json`,
     ]);
   });
 
@@ -223,6 +226,8 @@ const PLANS: [string, Bundle][] = [
   ["an update of a stored plan", buildPlanBundle(draft(), context({ existing: { id: "cp-7", versionId: "3", created: "2026-10-01T09:00:00Z" } }))],
   ["each schedule: escalating", buildPlanBundle(draft({ cm: { schedule: "escalating", startDate: "2026-11-23", weeks: 12, description: [] } }), context())],
   ["each schedule: fixed", buildPlanBundle(draft({ cm: { schedule: "fixed", startDate: "2026-11-23", weeks: 8, description: [] } }), context())],
+  // What CM scores (clinical-spec §7.6), written as cm-target extensions by the plan that supports it.
+  ["a CM target of opioids and stimulants", buildPlanBundle(draft({ cm: { schedule: "fixed", startDate: "2026-11-23", weeks: 12, description: [], target: ["opioids", "stimulants"] } as PlanDraft["cm"] }), context())],
 ];
 
 describe("what the app writes meets the profiles", () => {
@@ -231,7 +236,11 @@ describe("what the app writes meets the profiles", () => {
     expect(checkProfile(carePlan as unknown as Record<string, unknown>, sd("stagewise-careplan"), ctx)).toEqual([]);
     expect(checkProfile(carePlan as unknown as Record<string, unknown>, US_CORE_CAREPLAN, ctx)).toEqual([]);
     for (const a of carePlan!.activity ?? [])
-      for (const ext of a.detail?.extension ?? []) expect(checkProfile(ext as unknown as Record<string, unknown>, sd("cm-schedule"), ctx)).toEqual([]);
+      for (const ext of a.detail?.extension ?? []) {
+        const definition = [...generated.values()].map((c) => JSON.parse(c) as StructureDefinition).find((r) => r.url === ext.url);
+        expect(definition, ext.url).toBeDefined();
+        expect(checkProfile(ext as unknown as Record<string, unknown>, definition!, ctx)).toEqual([]);
+      }
   });
 
   it.each(PLANS.filter(([, b]) => resourcesOf(b, "Goal").length > 0))("%s: each Goal meets stagewise-goal and US Core Goal", (_what, bundle) => {
