@@ -38,6 +38,7 @@ import { buildPlanBundle } from "../src/clinical/plan.ts";
 import type { PlanContext, PlanDraft } from "../src/clinical/plan.ts";
 import type { CmScheduleKind } from "../src/clinical/types.ts";
 import { patientQueries } from "../src/fhir/patient-queries.ts";
+import type { PatientQuery } from "../src/fhir/patient-queries.ts";
 
 export const OUT_DIR = "fhir-resources";
 const VERSION: string = pkg.version;
@@ -94,6 +95,13 @@ export async function sampleWrites(): Promise<{ planNew: Bundle; planUpdate: Bun
   };
 }
 
+/** Every search the app makes (src/fhir/patient-queries.ts), for a patient id: list each query builder it uses here. */
+export function appSearches(patient: string): PatientQuery[] {
+  return patientQueries(patient);
+}
+
+const valuesOf = (v: string | string[] | undefined): string[] => (v === undefined ? [] : ([] as string[]).concat(v));
+
 type Interaction = CapabilityStatementRestResource["interaction"] extends (infer I)[] | undefined ? I : never;
 type Code = Interaction["code"];
 
@@ -115,12 +123,16 @@ const WHY: Record<string, string> = {
 };
 
 /** The search parameters each type is searched or conditionally created with, from the code's own queries. */
-function searchParams(type: string, writes: Awaited<ReturnType<typeof sampleWrites>>): { name: string; type: "reference" | "token"; documentation: string }[] {
-  const out = new Map<string, { name: string; type: "reference" | "token"; documentation: string }>();
-  for (const q of patientQueries("ID").filter((x) => x.resourceType === type)) {
+type SearchParam = { name: string; type: "reference" | "token" | "date"; documentation: string };
+
+function searchParams(type: string, writes: Awaited<ReturnType<typeof sampleWrites>>): SearchParam[] {
+  const out = new Map<string, SearchParam>();
+  const TYPES: Record<string, "reference" | "token" | "date"> = { patient: "reference", date: "date" };
+  for (const q of appSearches("ID").filter((x) => x.resourceType === type)) {
+    const query = Object.entries(q.params).flatMap(([n, v]) => valuesOf(v).map((x) => `${n}=${x === "ID" ? "{id}" : x}`)).join("&");
     for (const name of Object.keys(q.params)) {
-      if (name.startsWith("_") && name !== "_tag") continue; // _count, _include: result parameters
-      out.set(name, { name, type: name === "patient" ? "reference" : "token", documentation: `Read: ${type}?${decodeURIComponent(new URLSearchParams(q.params).toString()).replace("patient=ID", "patient={id}")}` });
+      if (name.startsWith("_") && name !== "_id") continue; // _count, _include: result parameters
+      if (!out.has(name)) out.set(name, { name, type: TYPES[name] ?? "token", documentation: `Read: ${type}?${query}` });
     }
   }
   const conditional = [
@@ -145,7 +157,7 @@ function restResource(type: string, letters: string, writes: Awaited<ReturnType<
   const entries = [writes.planNew, writes.planUpdate].flatMap((b) => b.entry ?? []).filter((e) => e.resource?.resourceType === type);
   const conditionalCreate = entries.some((e) => e.request?.ifNoneExist) || (type === "Observation" && "if-none-exist" in writes.stage.headers);
   const versionedUpdate = entries.some((e) => e.request?.method === "PUT" && e.request.ifMatch);
-  const includes = patientQueries("ID").filter((q) => q.resourceType === type).map((q) => q.params._include).filter((x): x is string => !!x);
+  const includes = [...new Set(appSearches("ID").filter((q) => q.resourceType === type).flatMap((q) => valuesOf(q.params._include)))];
   const params = searchParams(type, writes);
   const profile = (PROFILE_IDS as Record<string, string>)[type];
   return {

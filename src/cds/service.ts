@@ -1,6 +1,7 @@
 // The Stagewise `patient-view` CDS service as discovery describes it: its prefetch templates are the app's own reads
 // (src/fhir/patient-queries.ts), so prefetched data and the FHIR fallback give the engine the same record.
 import { patientQueries } from "../fhir/patient-queries.ts";
+import type { PatientQuery } from "../fhir/patient-queries.ts";
 import type { CdsServiceDescription, CdsSource } from "./types.ts";
 
 export const SERVICE_ID = "stagewise-patient-view";
@@ -21,6 +22,18 @@ const SEARCH_KEYS: Record<string, string> = {
   Goal: "goals",
 };
 
+/** The searches of one patient's whole record (the CLI's reads): what prefetch asks for and the fallback reads. */
+export function recordSearches(patient: string): PatientQuery[] {
+  return patientQueries(patient);
+}
+
+/** A search's query string, each value encoded as on a URL except `keep` (a prefetch token stays as written). */
+export function queryString(q: PatientQuery, keep?: string): string {
+  return Object.entries(q.params)
+    .flatMap(([name, value]) => ([] as string[]).concat(value).map((v) => `${name}=${v === keep ? v : encodeURIComponent(v).replace(/%2C/g, ",").replace(/%3A/g, ":")}`))
+    .join("&");
+}
+
 export interface PrefetchTemplate {
   key: string;
   /** "Patient/{{context.patientId}}" or "Observation?patient={{context.patientId}}&…". */
@@ -30,14 +43,11 @@ export interface PrefetchTemplate {
 
 /** The patient read and every search of the record, as CDS Hooks prefetch templates. */
 export function prefetchTemplates(): PrefetchTemplate[] {
-  const searches = patientQueries(PATIENT_TOKEN).map((q): PrefetchTemplate => {
+  const searches = recordSearches(PATIENT_TOKEN).map((q): PrefetchTemplate => {
     const key = SEARCH_KEYS[q.resourceType];
     if (!key) throw new Error(`No prefetch key for ${q.resourceType}: add it to SEARCH_KEYS`);
-    // The token stays unencoded ({{ }} are placeholders the EHR fills in); the other values are encoded as on a URL.
-    const query = Object.entries(q.params)
-      .map(([name, value]) => `${name}=${value === PATIENT_TOKEN ? value : encodeURIComponent(value).replace(/%2C/g, ",").replace(/%3A/g, ":")}`)
-      .join("&");
-    return { key, template: `${q.resourceType}?${query}`, kind: "search" };
+    // The token stays unencoded ({{ }} are placeholders the EHR fills in).
+    return { key, template: `${q.resourceType}?${queryString(q, PATIENT_TOKEN)}`, kind: "search" };
   });
   return [{ key: "patient", template: `Patient/${PATIENT_TOKEN}`, kind: "read" }, ...searches];
 }
@@ -47,7 +57,7 @@ export function prefetchTemplates(): PrefetchTemplate[] {
  * read and search each searched type, plus read Medication (the MedicationRequest search _includes it). Read-only.
  */
 export function serviceScopes(): string[] {
-  const searched = patientQueries(PATIENT_TOKEN).map((q) => `patient/${q.resourceType}.rs`);
+  const searched = [...new Set(recordSearches(PATIENT_TOKEN).map((q) => `patient/${q.resourceType}.rs`))];
   return ["patient/Patient.r", ...searched, "patient/Medication.r"];
 }
 

@@ -4,10 +4,9 @@ import { describe, expect, it } from "vitest";
 import { parseFeedback } from "../../src/cds/feedback.ts";
 import { readPrefetch } from "../../src/cds/prefetch.ts";
 import { parseCdsRequest } from "../../src/cds/request.ts";
-import { prefetchTemplates, serviceDescription, serviceScopes, SERVICE_ID } from "../../src/cds/service.ts";
+import { prefetchTemplates, queryString, recordSearches, serviceDescription, serviceScopes, SERVICE_ID } from "../../src/cds/service.ts";
 import { CdsError } from "../../src/cds/types.ts";
 import type { CdsRequest } from "../../src/cds/types.ts";
-import { patientQueries } from "../../src/fhir/patient-queries.ts";
 import { checkCard, checkDiscovery, checkFeedback, checkRequest } from "../helpers/cds-hooks-shapes.ts";
 
 const request = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -65,12 +64,13 @@ describe("discovery", () => {
     const prefetch = d.services[0]!.prefetch!;
     expect(prefetch.patient).toBe("Patient/{{context.patientId}}");
     const searches = Object.entries(prefetch).filter(([k]) => k !== "patient").map(([, v]) => v);
-    expect(searches).toHaveLength(patientQueries("x").length);
-    for (const q of patientQueries("{{context.patientId}}")) {
+    expect(searches).toHaveLength(recordSearches("x").length);
+    for (const q of recordSearches("{{context.patientId}}")) {
       const template = searches.find((s) => s.startsWith(`${q.resourceType}?`));
       expect(template, q.resourceType).toBeDefined();
       const params = new URLSearchParams(template!.slice(template!.indexOf("?") + 1));
       expect(Object.fromEntries(params)).toEqual(q.params);
+      expect(template).toBe(`${q.resourceType}?${queryString(q, "{{context.patientId}}")}`);
     }
   });
 

