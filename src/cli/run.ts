@@ -36,6 +36,7 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
       now: args.now ?? localToday(),
       ...(args.schedule ? { schedule: args.schedule } : {}),
       ...(args.cmStart ? { cmStart: args.cmStart } : {}),
+      ...(args.cmTarget ? { cmTarget: args.cmTarget } : {}),
       context: {
         familyInvolved: args.family,
         prefersNoMedication: args.prefersNoMedication,

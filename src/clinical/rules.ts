@@ -5,11 +5,13 @@
 // The rule rows live in rules/, one file per theme; this file runs them. Reference numbers in brackets are the seed
 // review's (../shared/seeds/000); text and evidence come from catalog.ts.
 import { CATALOG } from "./catalog.ts";
-import { CM_RULES, cmTarget } from "./rules/contingency.ts";
+import { rankRecommendations } from "./ranking.ts";
+import { cmAims, CM_RULES, cmTarget } from "./rules/contingency.ts";
 import { COUNSELING_RULES } from "./rules/counseling.ts";
 import { FAMILY_RULES } from "./rules/family.ts";
 import { lostToleranceRisk, MEDICATION_RULES, SAFETY_RULES } from "./rules/medication.ts";
 import { PSYCHOSOCIAL_RULES } from "./rules/psychosocial.ts";
+import { RISK_RULES, riskWarnings } from "./rules/risk.ts";
 import { capitalise, returnToUseRefs, returnToUseText } from "./rules/shared.ts";
 import type { Rule } from "./rules/shared.ts";
 import type {
@@ -23,7 +25,7 @@ import type {
   Tier,
 } from "./types.ts";
 
-export { cmTarget } from "./rules/contingency.ts";
+export { cmAims, cmTarget } from "./rules/contingency.ts";
 export { SAFETY_RULES } from "./rules/medication.ts";
 export { describeStage, INPUT_FAMILY, INPUT_NO_CM, INPUT_OTP, INPUT_PREFERS_NO_MEDICATION } from "./rules/shared.ts";
 export type { Rule, SafetyRule } from "./rules/shared.ts";
@@ -38,6 +40,7 @@ export const RULES: readonly Rule[] = [
   ...CM_RULES,
   ...FAMILY_RULES,
   ...COUNSELING_RULES,
+  ...RISK_RULES,
 ];
 
 // ---------------------------------------------------------------- evaluation
@@ -67,7 +70,8 @@ function topTier(list: Fired[]): Tier {
 
 /**
  * Run every rule, group by recommendation, keep the highest tier and all reasons (primary reasons first).
- * Output: primary recommendations first, then consider, each in catalog order.
+ * Output: ranked (ranking.ts, clinical-spec §7.8): primary safety items, stage assessment, the other primary ones in
+ * catalog order, then consider ones in catalog order; each with its rank.
  */
 export function recommend(
   facts: Facts,
@@ -80,12 +84,12 @@ export function recommend(
   const tiers = new Map<RecommendationId, Tier>([...fired].map(([id, list]) => [id, topTier(list)]));
   for (const rule of SAFETY_RULES) collect(fired, rule.id, rule.tier, rule.when(facts, context, cm, tiers));
 
-  const recommendations: Recommendation[] = [];
+  const recommendations: Omit<Recommendation, "rank">[] = [];
   for (const entry of CATALOG) {
     const list = fired.get(entry.id);
     if (!list?.length) continue;
     const ordered = [...list].sort((a, b) => TIER_RANK[a.tier] - TIER_RANK[b.tier]); // stable: table order kept
-    const rec: Recommendation = {
+    const rec: Omit<Recommendation, "rank"> = {
       id: entry.id,
       tier: topTier(list),
       title: entry.title,
@@ -93,12 +97,15 @@ export function recommend(
       reasons: ordered.map((x) => x.reason),
       evidence: entry.evidence.map((e) => ({ ...e, refs: [...e.refs] })),
     };
-    if (entry.id === "contingency-management") rec.target = cmTarget(facts, context);
+    if (entry.id === "contingency-management") {
+      rec.target = cmTarget(cm);
+      const aims = cmAims(facts, context);
+      if (aims.length) rec.aims = aims;
+    }
     recommendations.push(rec);
   }
-  recommendations.sort((a, b) => TIER_RANK[a.tier] - TIER_RANK[b.tier]); // stable: catalog order within a tier
 
-  const warnings: EngineWarning[] = [];
+  const warnings: EngineWarning[] = riskWarnings(facts);
   const risk = lostToleranceRisk(facts, context, cm, tiers);
   if (risk) {
     warnings.push({
@@ -120,5 +127,5 @@ export function recommend(
       refs: returnToUseRefs(facts),
     });
   }
-  return { recommendations, warnings };
+  return { recommendations: rankRecommendations(recommendations, warnings), warnings };
 }

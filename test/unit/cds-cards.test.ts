@@ -8,7 +8,7 @@ import { citeSections, mdEscape, shorten } from "../../src/cds/card-text.ts";
 import { isSafetyWarning, opioidContext, patientViewCards, topRecommendation } from "../../src/cds/cards.ts";
 import { evaluate } from "../../src/clinical/evaluate.ts";
 import { recordFromBundle } from "../../src/clinical/record.ts";
-import type { Evaluation, Recommendation } from "../../src/clinical/types.ts";
+import type { EngineWarning, Evaluation, Recommendation } from "../../src/clinical/types.ts";
 import { EXPECTED_CARDS } from "../helpers/cds-expected.ts";
 import { checkCard } from "../helpers/cds-hooks-shapes.ts";
 import {
@@ -177,7 +177,7 @@ describe("what the card picks", () => {
     [{ code: "cm-cap-reached", message: "" }, false],
     [{ code: "anything", message: "", severity: "safety" }, true],
     [{ code: "recent-overdose", message: "", severity: "data" }, false],
-  ])("safety warning %o → %s", (w, safety) => {
+  ] as [EngineWarning, boolean][])("safety warning %o → %s", (w, safety) => {
     expect(isSafetyWarning(w)).toBe(safety);
   });
 });

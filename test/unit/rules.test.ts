@@ -110,6 +110,19 @@ const ROWS: Row[] = [
   { name: "no MOUD + CM enrolled → naloxone primary", f: facts({ moud: [], naloxoneKit: true }), s: cm({ week: 3 }), id: "naloxone", tier: "primary", says: "under way", ref: REF.cmPlan },
   { name: "no MOUD + non-medication program → naloxone primary", f: facts({ moud: [], naloxoneKit: true }), c: { prefersNoMedication: true }, id: "naloxone", tier: "primary", says: "without medication", ref: "input:prefers-no-medication" },
   { name: "on-hold MOUD counts as none for safety", f: facts({ moud: [], onHold: ["buprenorphine"], stimulantUse: true, naloxoneKit: true }), id: "naloxone", tier: "primary", says: "tolerance" },
+
+  // clinical-spec §7.3: naltrexone leaves no opioid tolerance
+  { name: "naltrexone the only MOUD → naloxone primary despite a kit", f: facts({ moud: ["naltrexone"], naloxoneKit: true }), id: "naloxone", tier: "primary", says: "FDA label for extended-release naltrexone", ref: REF.med("naltrexone") },
+  // §7.4: a recent overdose, whatever kits are on record
+  { name: "overdose 61 days ago → naloxone primary despite a kit, date and days ago", f: facts({ overdoseDaysAgo: 61, naloxoneKit: true }), id: "naloxone", tier: "primary", says: "Opioid overdose on 2025-04-15 (61 days ago)", ref: REF.overdose },
+  // §7.2: a preliminary positive awaiting confirmation
+  { name: "preliminary fentanyl positive yesterday → naloxone: awaiting confirmation", f: facts({ preliminaryPositive: true }), id: "naloxone", tier: "consider", says: "Awaiting confirmation", ref: REF.preliminaryTest },
+  { name: "preliminary positive, no kit → naloxone stays primary and says awaiting confirmation", f: facts({ preliminaryPositive: true, naloxoneKit: false }), id: "naloxone", tier: "primary", says: "fentanyl on 2025-06-14", ref: REF.preliminaryTest },
+  { name: "preliminary fentanyl positive yesterday → stage assessment: awaiting confirmation", f: facts({ preliminaryPositive: true }), id: "stage-assessment", tier: "consider", says: "Awaiting confirmation", ref: REF.preliminaryTest },
+  // §7.5: illicit opioid use while MOUD is active
+  { name: "ongoing use on buprenorphine → moud primary: review the dose", f: facts({ ongoingOpioidUse: true }), id: "moud", tier: "primary", says: "review the dose, adherence and formulation", ref: REF.opioidTest },
+  { name: "ongoing use on buprenorphine → moud points at the medication", f: facts({ ongoingOpioidUse: true }), id: "moud", tier: "primary", says: "ASAM National Practice Guideline, 2020", ref: REF.med("buprenorphine") },
+  { name: "return to use on methadone → moud primary: review the dose", f: facts({ stage: "action", moud: ["methadone"], returnToUse: true }), id: "moud", tier: "primary", says: "review the dose, adherence and formulation", ref: REF.returnTest },
 ];
 
 describe("recommend: one row per rule of clinical-spec §3", () => {
@@ -140,6 +153,24 @@ describe("recommend: when rules do not fire", () => {
   ];
   it.each(ABSENT)("$name", ({ f, c, s, id }) => {
     expect(rec(run(f, context(c), s ?? cm()), id)).toBeUndefined();
+  });
+
+  it.each([
+    { name: "naltrexone with buprenorphine: tolerance kept, naloxone stays consider", f: facts({ moud: ["naltrexone", "buprenorphine"] }) },
+    { name: "buprenorphine alone, no overdose: naloxone stays consider", f: facts() },
+    { name: "no recent overdose, kit on record: naloxone stays consider", f: facts({ stage: "action" }) },
+  ])("$name", ({ f }) => {
+    expect(rec(run(f), "naloxone")?.tier).toBe("consider");
+  });
+
+  it("use with no MOUD active → moud is the offer to start it, never a dose review", () => {
+    const r = rec(run(facts({ moud: [], ongoingOpioidUse: true })), "moud");
+    expect(r?.reasons.some((x) => x.text.includes("review the dose"))).toBe(false);
+  });
+
+  it("no preliminary positive → no 'awaiting confirmation' anywhere", () => {
+    const out = run(facts({ stage: "unknown" }));
+    expect(out.recommendations.flatMap((r) => r.reasons).some((x) => x.text.includes("Awaiting confirmation"))).toBe(false);
   });
 
   it("does not suggest MOUD-friendly groups to a patient not on MOUD", () => {
@@ -198,16 +229,31 @@ describe("recommend: stage, tiers and ordering", () => {
   });
 });
 
-describe("recommend: CM target", () => {
+describe("recommend: CM target names exactly what is scored; MOUD aims are not scored (§7.6)", () => {
   it.each([
-    { name: "on MOUD → abstinence from illicit opioids", f: facts({ ongoingOpioidUse: true }), c: {}, want: /abstinence from illicit opioids/, not: /starting MOUD/ },
-    { name: "not on MOUD → MOUD initiation, adherence, attendance", f: facts({ moud: [], ongoingOpioidUse: true }), c: {}, want: /starting MOUD, taking it as prescribed, and attending/, not: /stimulants/ },
-    { name: "stimulants → plus stimulant abstinence", f: facts({ stimulantUse: true }), c: {}, want: /abstinence from illicit opioids.*stimulants/, not: /starting MOUD/ },
-    { name: "prefers no medication → opioid abstinence and attendance [62]", f: facts({ moud: [], ongoingOpioidUse: true }), c: { prefersNoMedication: true }, want: /abstinence from illicit opioids and attendance/, not: /starting MOUD/ },
-  ])("$name", ({ f, c, want, not }) => {
-    const t = rec(run(f, context(c)), "contingency-management")?.target ?? "";
-    expect(t).toMatch(want);
-    expect(t).not.toMatch(not);
+    { name: "target opioids, on MOUD → illicit opioids only, no aims", f: facts({ ongoingOpioidUse: true }), c: {}, s: cm(), want: /^abstinence from illicit opioids: .*illicit-opioid result/, aims: [] },
+    {
+      name: "target opioids, not on MOUD → illicit opioids; MOUD initiation, adherence, attendance as aims",
+      f: facts({ moud: [], ongoingOpioidUse: true }), c: {}, s: cm(), want: /^abstinence from illicit opioids: /,
+      aims: ["starting MOUD", "taking it as prescribed", "attending visits"],
+    },
+    { name: "target opioids and stimulants → names both", f: facts({ stimulantUse: true }), c: {}, s: cm({ stimulants: true }), want: /illicit opioids and stimulants \(cocaine, amphetamine\)/, aims: [] },
+    {
+      name: "stimulant use but a target of opioids → does not name stimulants",
+      f: facts({ stimulantUse: true }), c: {}, s: cm(), want: /^abstinence from illicit opioids: /, aims: [],
+    },
+    {
+      name: "prefers no medication → illicit opioids; attendance as the aim [62]",
+      f: facts({ moud: [], ongoingOpioidUse: true }), c: { prefersNoMedication: true }, s: cm(), want: /^abstinence from illicit opioids: /,
+      aims: ["attending the program"],
+    },
+  ])("$name", ({ f, c, s, want, aims }) => {
+    const r = rec(run(f, context(c), s), "contingency-management");
+    expect(r?.target).toMatch(want);
+    // The target text names only the analytes the weeks are scored on.
+    expect(r?.target).not.toMatch(/MOUD|attend/);
+    if (!s.target.analytes.includes("stimulants")) expect(r?.target).not.toMatch(/stimulant|cocaine|amphetamine/);
+    expect(r?.aims ?? []).toEqual(aims);
   });
 });
 
@@ -264,5 +310,98 @@ describe("recommend: safety warnings", () => {
 
   it("a quiet patient gets no warnings", () => {
     expect(run(facts()).warnings).toEqual([]);
+  });
+
+  // clinical-spec §7.3, §7.4, §7.7: each warning with its code, message, refs and severity "safety".
+  it.each([
+    {
+      name: "recent overdose → recent-overdose with the date and days ago",
+      f: facts({ overdoseDaysAgo: 61 }),
+      code: "recent-overdose",
+      says: /^Opioid overdose on 2025-04-15 \(61 days ago\), within the last 6 months\./,
+      refs: [REF.overdose],
+    },
+    { name: "overdose yesterday → 1 day ago", f: facts({ overdoseDaysAgo: 1 }), code: "recent-overdose", says: /^Opioid overdose on 2025-06-14 \(1 day ago\)/, refs: [REF.overdose] },
+    {
+      name: "naltrexone the only MOUD → overdose-risk-lost-tolerance citing the FDA label",
+      f: facts({ moud: ["naltrexone"] }),
+      code: "overdose-risk-lost-tolerance",
+      says: /naltrexone.*no opioid tolerance.*FDA label for extended-release naltrexone/,
+      refs: [REF.med("naltrexone")],
+    },
+    {
+      name: "no OUD diagnosis → no-oud-diagnosis, in the words of §7.7",
+      f: facts({ noOud: true }),
+      code: "no-oud-diagnosis",
+      says: /^No opioid use disorder diagnosis on record: recommendations assume OUD; confirm the diagnosis\.$/,
+      refs: undefined,
+    },
+  ])("$name", ({ f, code, says, refs }) => {
+    const w = run(f).warnings.filter((x) => x.code === code);
+    expect(w).toHaveLength(1);
+    expect(w[0]?.message).toMatch(says);
+    expect(w[0]?.refs).toEqual(refs);
+    expect(w[0]?.severity).toBe("safety");
+  });
+
+  it.each([
+    { name: "naltrexone with buprenorphine", f: facts({ moud: ["naltrexone", "buprenorphine"] }), code: "overdose-risk-lost-tolerance" },
+    { name: "no overdose on record", f: facts(), code: "recent-overdose" },
+    { name: "an OUD diagnosis on record", f: facts(), code: "no-oud-diagnosis" },
+  ])("no $code warning: $name", ({ f, code }) => {
+    expect(run(f).warnings.map((w) => w.code)).not.toContain(code);
+  });
+});
+
+describe("recommend: illicit opioid use on MOUD is a medication review, never a stop (§7.5)", () => {
+  it.each([
+    { name: "ongoing use on buprenorphine", f: facts({ ongoingOpioidUse: true }), rank: 1 },
+    { name: "return to use on methadone", f: facts({ stage: "maintenance", moud: ["methadone"], returnToUse: true, ongoingOpioidUse: true }), rank: 1 },
+    // naloxone with the lost-tolerance warning comes first
+    { name: "ongoing use on naltrexone", f: facts({ moud: ["naltrexone"], ongoingOpioidUse: true }), rank: 2 },
+    { name: "ongoing use with an adherence flag", f: facts({ ongoingOpioidUse: true, flags: [{ code: "absent-while-prescribed", medication: "buprenorphine", date: "2025-06-01", refs: ["Observation/u"], message: "" }] }), rank: 1 },
+  ])("$name: moud primary, ranked $rank, and none of its reasons says stop", ({ f, rank }) => {
+    const out = run(f);
+    const moud = rec(out, "moud");
+    expect(moud?.tier).toBe("primary");
+    expect(moud?.rank).toBe(rank);
+    expect(moud?.reasons[0]?.text).toContain("review the dose, adherence and formulation");
+    for (const x of moud?.reasons ?? []) expect(x.text).not.toMatch(/\bstop/i);
+  });
+});
+
+describe("recommend: ranked, what to do first (§7.8)", () => {
+  const order = (out: { recommendations: Recommendation[] }) => out.recommendations.map((r) => `${r.rank}.${r.tier}:${r.id}`);
+  it.each([
+    {
+      // By hand: primary moud (none active), stage-assessment and MI (unknown stage), CM (use), peer support
+      // (overdose; use without MOUD), naloxone (recent overdose: warning); consider addiction counseling.
+      name: "recent overdose, no MOUD, unknown stage: naloxone (warned), moud, stage assessment, then psychosocial",
+      f: facts({ stage: "unknown", moud: [], ongoingOpioidUse: true, overdoseDaysAgo: 61, naloxoneKit: true }),
+      want: [
+        "1.primary:naloxone", "2.primary:moud", "3.primary:stage-assessment", "4.primary:motivational-interviewing",
+        "5.primary:contingency-management", "6.primary:peer-support", "7.consider:addiction-counseling",
+      ],
+    },
+    {
+      // Return to use on buprenorphine, no kit: naloxone primary but with no overdose warning stays in catalog order.
+      name: "return to use on MOUD, no kit: moud first, stage assessment, psychosocial, naloxone last of the primary ones",
+      f: facts({ stage: "action", ongoingOpioidUse: true, returnToUse: true, naloxoneKit: false }),
+      want: [
+        "1.primary:moud", "2.primary:stage-assessment", "3.primary:motivational-interviewing", "4.primary:contingency-management",
+        "5.primary:cbt", "6.primary:wraparound-services", "7.primary:mutual-help", "8.primary:peer-support", "9.primary:naloxone",
+        "10.consider:community-reinforcement", "11.consider:addiction-counseling",
+      ],
+    },
+    {
+      name: "naltrexone only, preparation, a preliminary positive: naloxone (warned) first; stage assessment to consider",
+      f: facts({ moud: ["naltrexone"], preliminaryPositive: true, naloxoneKit: false }),
+      want: [
+        "1.primary:naloxone", "2.primary:cbt", "3.primary:wraparound-services", "4.consider:moud", "5.consider:stage-assessment",
+        "6.consider:motivational-interviewing", "7.consider:community-reinforcement", "8.consider:addiction-counseling",
+      ],
+    },
+  ])("$name", ({ f, want }) => {
+    expect(order(run(f))).toEqual(want);
   });
 });

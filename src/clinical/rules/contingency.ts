@@ -1,6 +1,6 @@
 // Contingency management rules (clinical-spec.md §3, §4; seed CONTINGENCY MANAGEMENT) and the behaviour CM
 // should reinforce.
-import type { ClinicianContext, Facts } from "../types.ts";
+import type { ClinicianContext, CmStatus, Facts } from "../types.ts";
 import { capitalise, describeStage, INPUT_NO_CM, inStage, onMoud, reason, stageRefs } from "./shared.ts";
 import type { Rule } from "./shared.ts";
 
@@ -66,15 +66,25 @@ export const CM_RULES: readonly Rule[] = [
   },
 ];
 
-/** The behaviour CM should reinforce (clinical-spec §3; seed CONTINGENCY MANAGEMENT, [62]). */
-export function cmTarget(f: Facts, c: ClinicianContext): string {
-  const parts: string[] = [];
-  if (onMoud(f)) parts.push("abstinence from illicit opioids (opioid-negative urine tests)");
-  else if (c.prefersNoMedication)
-    // Seed [62]: CM works in patients treated without medication; rewarding MOUD initiation would go against the
-    // patient's stated choice, so the target is opioid abstinence and attendance (the MOUD offer stays open).
-    parts.push("abstinence from illicit opioids and attendance at the program");
-  else parts.push("starting MOUD, taking it as prescribed, and attending visits");
-  if (f.stimulantUse) parts.push("abstinence from stimulants (cocaine, amphetamine)");
-  return parts.join("; plus ");
+/**
+ * What CM scores, naming exactly the analytes the weeks are scored on (clinical-spec §7.6; cm-target.ts): illicit
+ * opioids, plus stimulants when the target includes them.
+ */
+export function cmTarget(cm: CmStatus): string {
+  return cm.target.analytes.includes("stimulants")
+    ? "abstinence from illicit opioids and stimulants (cocaine, amphetamine): a week counts as negative when every " +
+        "opioid and stimulant result that week is negative"
+    : "abstinence from illicit opioids: a week counts as negative when every illicit-opioid result that week is negative";
+}
+
+/**
+ * Aims written in the plan, never scored from urine tests (clinical-spec §3, §7.6): MOUD initiation, adherence and
+ * attendance when not on MOUD. When the patient prefers no medication, attendance only: CM works in patients treated
+ * without medication [62], and rewarding MOUD initiation would go against the patient's stated choice (the MOUD
+ * offer stays open).
+ */
+export function cmAims(f: Facts, c: ClinicianContext): string[] {
+  if (onMoud(f)) return [];
+  if (c.prefersNoMedication) return ["attending the program"];
+  return ["starting MOUD", "taking it as prescribed", "attending visits"];
 }
