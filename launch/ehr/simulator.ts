@@ -193,6 +193,11 @@ async function launchApp(launchUrl: string): Promise<void> {
 // ---- CDS Hooks: the EHR calls the patient-view service when a patient is selected (the sandbox makes the call,
 // with a fresh token for the service and its own signed JWT) and shows the cards, one line each, as text.
 
+/** The card's Markdown read as plain text (bold marks and backslash escapes dropped); it is still put on the page as text. */
+function plainText(markdown: string): string {
+  return markdown.replace(/\*\*/g, "").replace(/\\([\\`*_<>|~&\]()[])/g, "$1");
+}
+
 function cardItem(card: CdsCard): HTMLLIElement {
   const li = document.createElement("li");
   const indicator = card.indicator === "warning" || card.indicator === "critical" ? card.indicator : "info";
@@ -200,8 +205,12 @@ function cardItem(card: CdsCard): HTMLLIElement {
   const label = document.createElement("span");
   label.className = "cds-indicator";
   label.textContent = indicator;
+  // One line per card: a long summary is cut with an ellipsis on screen (the whole text stays in the page for
+  // screen readers, in the tooltip and at the top of the details).
   const summary = document.createElement("span");
+  summary.className = "cds-summary";
   summary.textContent = card.summary;
+  summary.title = card.summary;
   li.append(label, summary);
   for (const link of card.links ?? []) {
     if (!/^https?:\/\//.test(link.url)) continue;
@@ -220,7 +229,7 @@ function cardItem(card: CdsCard): HTMLLIElement {
     const more = document.createElement("summary");
     more.textContent = "Details";
     const text = document.createElement("pre");
-    text.textContent = `${card.detail}\n\nSource: ${card.source.label}`;
+    text.textContent = `${card.summary}\n\n${plainText(card.detail)}\n\nSource: ${card.source.label}`;
     details.append(more, text);
     li.append(details);
   }

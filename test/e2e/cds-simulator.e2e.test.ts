@@ -48,10 +48,16 @@ describe("CDS Hooks cards in the EHR simulator", () => {
     await expect(card.getByRole("button", { name: "Open Stagewise" }).isVisible()).resolves.toBe(true);
     await expect(card.locator("pre").isVisible()).resolves.toBe(false);
     await card.getByText("Details").click();
-    await expect(card.locator("pre").innerText()).resolves.toMatch(/\*\*Contingency management:\*\* week 7 of 12[\s\S]*Source: Opioid use disorder: psychosocial management/);
-    // The card area stays small: one card is one line plus its folded details.
+    const details = await card.locator("pre").innerText();
+    expect(details).toMatch(/^Stage: preparation; [\s\S]*- Contingency management: week 7 of 12[\s\S]*Source: Opioid use disorder: psychosocial management/);
+    expect(details).not.toContain("**");
+    // The card area stays small: with its details folded a card is one line (indicator, summary, link, "Details").
     await card.getByText("Details").click();
-    expect((await page.getByRole("region", { name: /Decision support/ }).boundingBox())!.height).toBeLessThan(120);
+    const line = (await card.locator(".cds-summary").boundingBox())!;
+    const box = (await card.boundingBox())!;
+    expect(box.height).toBeLessThan(2 * line.height);
+    expect((await page.getByRole("region", { name: /Decision support/ }).boundingBox())!.height).toBeLessThan(110);
+    await expect(card.locator(".cds-summary").getAttribute("title")).resolves.toMatch(/^Stage: preparation; /);
   }, 40_000);
 
   it("marks a card with a safety warning (Sofia: no MOUD while in CM) and has no axe violations", async () => {
