@@ -10,11 +10,17 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { HumanName, Patient, Resource } from "@medplum/fhirtypes";
+import { ehrJwtVerifier, parseEhrClients } from "../src/cds/ehr-auth.ts";
+import ehrClientsJson from "../src/cds/ehr-clients.json" with { type: "json" };
+import { createCdsHandler } from "../src/cds/http.ts";
+import type { CdsHandler } from "../src/cds/http.ts";
+import { SERVICE_ID } from "../src/cds/service.ts";
 import { SmartAuth } from "./auth.ts";
 import type { ClientRegistration, SandboxUser } from "./auth.ts";
 import clientsJson from "./clients.json" with { type: "json" };
 import usersJson from "./users.json" with { type: "json" };
 import { ensureDefinitions } from "./definitions.ts";
+import { createEhrCdsRoutes } from "./ehr/cds-client.ts";
 import { createEhrRoutes } from "./ehr/routes.ts";
 import { FaultInjector, injectFault } from "./faults.ts";
 import type { FaultSettings } from "./faults.ts";
@@ -77,6 +83,8 @@ export interface Sandbox {
   limits: Limits;
   /** Fault injection: settings() and configure() at run time, and the faults injected so far. */
   faults: FaultInjector;
+  /** The CDS Hooks service at {origin}/cds-services (EHR JWTs from src/cds/ehr-clients.json). */
+  cds: CdsHandler;
   /** Resources loaded at start (seed + users). */
   loaded: number;
   dataFiles: string[];
@@ -175,11 +183,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultInjector(options.faults);
   const router = new SandboxRouter({ graphql: options.graphql ?? false, limits });
   await router.warmUp(new GuardedRepository(store, { scopes: [] }));
+  const appLaunchUrl = options.appLaunchUrl ?? appClient?.launch_url ?? "http://127.0.0.1:5173/launch.html";
+  // CDS Hooks: the service at this origin, trusting the EHRs registered in src/cds/ehr-clients.json ({sandbox} = us),
+  // and the simulator's calls to it.
+  const cds = createCdsHandler({
+    baseUrl: origin,
+    appLaunchUrl,
+    authenticate: ehrJwtVerifier(parseEhrClients(ehrClientsJson, { sandbox: origin })),
+  });
+  const ehrCds = createEhrCdsRoutes({ auth, fhirBase, serviceUrl: `${origin}/cds-services/${SERVICE_ID}`, patientExists });
   const ehr = createEhrRoutes({
     auth,
     fhirBase,
     clientId: appClient?.client_id ?? "",
-    defaultLaunchUrl: options.appLaunchUrl ?? appClient?.launch_url ?? "http://127.0.0.1:5173/launch.html",
+    defaultLaunchUrl: appLaunchUrl,
     patients,
     patientExists,
     faults,
@@ -201,6 +218,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       noteRequest(req, { fault });
       return injectFault(fault, req, res, (r) => handleFhir(req, r, url, fhirDeps), faults.hangMs);
     }
+    if (await cds.handle(req, res, url)) return;
+    if (await ehrCds(req, res, url)) return;
     if (await ehr(req, res, url)) return;
     sendJson(res, 404, { error: `Nothing at ${url.pathname}. Try /ehr/ or /fhir/metadata` });
   };
@@ -225,6 +244,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     auth,
     limits,
     faults,
+    cds,
     loaded: seedResources.length,
     dataFiles: seed.files,
     warnings,
@@ -249,6 +269,7 @@ export function describeSandbox(s: Sandbox): string {
     `  FHIR base:           ${s.fhirBase}`,
     `  SMART configuration: ${s.smartConfigurationUrl}`,
     `  EHR simulator:       ${s.ehrUrl}`,
+    `  CDS Hooks discovery: ${s.origin}/cds-services`,
     `  loaded ${s.loaded} resources (${s.store.count("Patient")} patients, ${obs} observations) from ${s.dataFiles.length} files in ${Math.round(s.startMs)} ms`,
     ...(f.rate > 0 ? [`  FAULTS: ${f.rate * 100}% of FHIR requests fail (${f.kinds.join(", ")}; seed ${f.seed}); change at ${s.ehrUrl}`] : []),
   ].join("\n");

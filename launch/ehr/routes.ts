@@ -62,6 +62,16 @@ function browserScript(name: string): string {
   }
 }
 
+/** The JSON object body of a simulator API call (415 unless application/json, 400 unless an object). */
+export async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim();
+  if (type !== "application/json") throw Object.assign(new Error("Send application/json"), { status: 415 });
+  const text = await readBody(req);
+  const parsed: unknown = text ? JSON.parse(text) : {};
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw Object.assign(new Error("Expected a JSON object"), { status: 400 });
+  return parsed as Record<string, unknown>;
+}
+
 export function createEhrRoutes(deps: EhrDeps): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> {
   const html = read("index.html");
   const css = read("simulator.css");
@@ -70,15 +80,6 @@ export function createEhrRoutes(deps: EhrDeps): (req: IncomingMessage, res: Serv
     ["/ehr/faults.js", browserScript("faults-panel.ts")],
   ]);
   const launches = new Map<string, LaunchRecord>();
-
-  const jsonBody = async (req: IncomingMessage): Promise<Record<string, unknown>> => {
-    const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim();
-    if (type !== "application/json") throw Object.assign(new Error("Send application/json"), { status: 415 });
-    const text = await readBody(req);
-    const parsed: unknown = text ? JSON.parse(text) : {};
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw Object.assign(new Error("Expected a JSON object"), { status: 400 });
-    return parsed as Record<string, unknown>;
-  };
 
   return async (req, res, url) => {
     const path = url.pathname;

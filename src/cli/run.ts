@@ -12,7 +12,7 @@ import { toCliJson } from "./output.ts";
 import { entriesFromServer } from "./server-source.ts";
 
 /** Today's date in this machine's zone: what a user means by "today". */
-function localToday(): string {
+export function localToday(): string {
   const t = new Date();
   return `${t.getFullYear()}-${String(t.getMonth() + 1).padStart(2, "0")}-${String(t.getDate()).padStart(2, "0")}`;
 }
