@@ -18,7 +18,8 @@ export function sessionFrom(client: Client): SmartSession {
   if (!patientId)
     throw new LaunchError("The launch did not give a patient. Launch Stagewise from a patient's chart, or choose a patient when asked.");
   return {
-    api: fhirclientApi(client as unknown as FhirClientLike),
+    // Every write is checked against the launch patient before it is sent (fhir-api.ts).
+    api: fhirclientApi(client as unknown as FhirClientLike, `Patient/${patientId}`),
     patientId,
     needPatientBanner: client.getState("tokenResponse.need_patient_banner") !== false,
     // Not client.getFhirUser(): its window.atob rejects base64url (see id-token.ts).
