@@ -53,6 +53,24 @@ form?.addEventListener("submit", (event) => {
   if (iss) window.location.assign(`${window.location.pathname}?iss=${encodeURIComponent(iss)}`);
 });
 
+// A FHIR server missing from this installation's Content-Security-Policy (connect-src, see csp.ts) fails as a bare
+// "Failed to fetch": say which server was refused and what to do instead.
+let refused: string | null = null;
+function showRefused(): void {
+  if (refused)
+    show(`This installation of Stagewise may not connect to ${refused} (its Content-Security-Policy, connect-src). Ask the administrator to add that server.`, true);
+}
+document.addEventListener("securitypolicyviolation", (event) => {
+  if (event.effectiveDirective !== "connect-src") return;
+  try {
+    refused = new URL(event.blockedURI).origin;
+  } catch {
+    refused = "that server";
+  }
+  showRefused();
+});
+
 launch().catch((e: unknown) => {
   show(`The launch failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}. Try launching again from the EHR.`, true);
+  showRefused();
 });
