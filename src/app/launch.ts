@@ -24,6 +24,18 @@ async function scopeStyle(iss: string): Promise<ScopeStyle> {
   }
 }
 
+function isHttpUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return u.protocol === "https:" || u.protocol === "http:";
+  } catch {
+    return false;
+  }
+}
+
+/** The origin of the FHIR server of this launch, once checked. */
+let issuer: string | null = null;
+
 async function launch(): Promise<void> {
   const params = new URLSearchParams(window.location.search);
   const iss = params.get("iss");
@@ -33,6 +45,12 @@ async function launch(): Promise<void> {
     if (form) form.hidden = false;
     return;
   }
+  if (!isHttpUrl(iss)) {
+    show(`The launch named "${iss}" as the FHIR server, which is not an http(s) address. Launch again from the EHR, or give the server's address.`, true);
+    if (form) form.hidden = false;
+    return;
+  }
+  issuer = new URL(iss).origin;
   show(launchToken ? "Connecting to the EHR…" : "Connecting to the FHIR server…");
   const style = await scopeStyle(iss);
   await FHIR.oauth2.authorize({
@@ -65,7 +83,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
   try {
     refused = new URL(event.blockedURI).origin;
   } catch {
-    refused = "that server";
+    refused = issuer ?? "the FHIR server";
   }
   showRefused();
 });
