@@ -2,6 +2,7 @@
 // problem, naming the field. Also the reference checks the builder shares (which author may be written).
 import { isValidDate, isValidDateOrDateTime } from "./dates.ts";
 import { CM_ACTIVITY_ID } from "./plan-types.ts";
+import { typeAndId } from "./record.ts";
 import type { PlanContext, PlanDraft } from "./plan-types.ts";
 import type { CmScheduleKind, RecommendationId } from "./types.ts";
 
@@ -141,10 +142,8 @@ export function validatePlanContext(ctx: PlanContext): string[] {
 
 /** "Patient/ID" out of a reference: relative, absolute or versioned ("…/Patient/ID/_history/2"); null otherwise. */
 export function patientOf(reference: string): string | null {
-  if (reference.length > 4096) return null;
-  const parts = reference.split("/");
-  const end = parts.length >= 4 && parts[parts.length - 2] === "_history" ? parts.length - 3 : parts.length - 1;
-  return parts[end - 1] === "Patient" && /^[A-Za-z0-9\-.]{1,64}$/.test(parts[end] ?? "") ? `Patient/${parts[end]}` : null;
+  const target = typeAndId(reference);
+  return target?.type === "Patient" ? `Patient/${target.id}` : null;
 }
 
 /**

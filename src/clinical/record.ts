@@ -280,6 +280,19 @@ export function entriesFromNdjson(text: string): { entries: RecordEntry[]; warni
 }
 
 /**
+ * The last "Type/id" of a reference, relative or absolute, before any "/_history/version"; null when it has none.
+ * Found by splitting rather than by a regular expression, which backtracks for minutes over a 200,000-character
+ * reference.
+ */
+export function typeAndId(reference: string): { type: string; id: string } | null {
+  const parts = reference.split("/");
+  const end = parts.length >= 4 && parts[parts.length - 2] === "_history" ? parts.length - 3 : parts.length - 1;
+  const type = parts[end - 1];
+  const id = parts[end];
+  return type && id && /^[A-Za-z]+$/.test(type) && FHIR_ID.test(id) ? { type, id } : null;
+}
+
+/**
  * Resolves a reference inside the record: "#id" against the container's contained[], "Type/id", an absolute URL
  * ending in Type/id, or a fullUrl (urn:uuid:…). Returns undefined when the target is not in the record.
  */
@@ -295,12 +308,6 @@ export function resolveReference<T extends FhirResource>(
   }
   const direct = record.index.get(reference);
   if (direct) return direct as T;
-  // The last "Type/id" of the reference (before any /_history/version), found by splitting rather than by a
-  // regular expression, which backtracks for minutes over a 200,000-character reference.
-  const parts = reference.split("/");
-  const end = parts.length >= 4 && parts[parts.length - 2] === "_history" ? parts.length - 3 : parts.length - 1;
-  const type = parts[end - 1];
-  const id = parts[end];
-  if (type && id && /^[A-Za-z]+$/.test(type) && FHIR_ID.test(id)) return record.index.get(`${type}/${id}`) as T | undefined;
-  return undefined;
+  const target = typeAndId(reference);
+  return target ? (record.index.get(`${target.type}/${target.id}`) as T | undefined) : undefined;
 }

@@ -5,7 +5,7 @@
 // - a user whose name breaks window.atob ("Dr. Jürgen Groß") starts the app, and the saved Provenance names him;
 // - secrets: the tokens, the patient's name and birth date appear in no console message, no request URL, no address
 //   after the launch, no localStorage and no error the app shows.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Patient, Practitioner, Provenance } from "fhir/r4.js";
@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../launch/server.ts";
 import { contentSecurityPolicy, cspOptionsFromEnv } from "../../src/app/csp.ts";
 import { appClient, buildAndPreview, chromiumPath, ehrLaunchUrl, ROOT, waitForWorkspace, type BuiltApp } from "./helpers/browser.ts";
-import { watch, type Watch } from "./helpers/watch.ts";
+import { closeAll, watch, type Watch } from "./helpers/watch.ts";
 
 const PATIENT = "pw-james-contemplation";
 const JURGEN = "clinician-2"; // launch/users.json: Dr. Jürgen Groß, Practitioner/dr-2
@@ -43,13 +43,9 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  await sandbox?.close();
-  await app?.close();
-  await dev?.close();
+  await closeAll(profileDir, context, sandbox, app, dev);
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
   else process.env[k] = v;
-  rmSync(profileDir, { recursive: true, force: true });
 });
 
 const expectNoCspProblem = () => {

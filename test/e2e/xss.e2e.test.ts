@@ -5,7 +5,7 @@
 // index.html; hostile notes typed into the plan editor and saved. Nothing executes (no dialog), nothing is injected
 // (no element a payload would create), and the strings show as the text they are; the saved narrative is escaped
 // XHTML.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Bundle, BundleEntry, CarePlan, FhirResource } from "fhir/r4.js";
@@ -18,7 +18,7 @@ import { cmCarePlan, medRequest, oudCondition, overdose, patient, stage, uds } f
 import { fhir } from "../integration/helpers/sandbox.ts";
 import { appClient, buildAndPreview, chromiumPath, ehrLaunchUrl, waitForWorkspace, type BuiltApp } from "./helpers/browser.ts";
 import { HOSTILE, HOSTILE_LONG, INJECTED_SELECTOR } from "./helpers/hostile.ts";
-import { watch, type Watch } from "./helpers/watch.ts";
+import { closeAll, watch, type Watch } from "./helpers/watch.ts";
 
 let sandbox: Sandbox;
 let app: BuiltApp;
@@ -95,12 +95,7 @@ beforeAll(async () => {
   w = await watch(context);
 }, 120_000);
 
-afterAll(async () => {
-  await context?.close();
-  await sandbox?.close();
-  await app?.close();
-  rmSync(profileDir, { recursive: true, force: true });
-});
+afterAll(() => closeAll(profileDir, context, sandbox, app));
 
 /** Nothing ran, nothing was injected. */
 async function expectInert(target: Page | Frame): Promise<void> {
