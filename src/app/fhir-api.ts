@@ -1,6 +1,7 @@
 // The app's only door to the FHIR server: a tiny interface, so the data layer and the components never touch
 // fhirclient directly (tests inject `fetchApi` against msw, the app wraps the fhirclient Client).
 // Every failure becomes a FhirError carrying the server's OperationOutcome. Nothing here logs anything.
+import { otherPatientReferences } from "../clinical/plan-validate.ts";
 import { asOperationOutcome, FhirError } from "../fhir/errors.ts";
 
 export interface FhirRequestOptions {
@@ -20,8 +21,29 @@ export interface FhirResponse {
 export interface FhirApi {
   /** The FHIR base URL without a trailing slash. */
   readonly serverUrl: string;
+  /**
+   * "Patient/ID": the patient the app was launched for. When set, a write (POST/PUT) whose body refers to any other
+   * patient is refused before anything is sent (WriteRefused).
+   */
+  readonly launchPatient?: string;
   /** `url` is relative to the base ("Patient/1", "" for the base itself) or an absolute URL on the same server. */
   request(url: string, options?: FhirRequestOptions): Promise<FhirResponse>;
+}
+
+/** A write the app refused to send: it is about another patient than the one in context. */
+export class WriteRefused extends Error {
+  override name = "WriteRefused";
+}
+
+/** Throws WriteRefused when a write's body refers to a patient other than the launch patient. */
+function refuseOtherPatients(launchPatient: string | undefined, options: FhirRequestOptions): void {
+  if (!launchPatient || options.body === undefined || (options.method ?? "GET") === "GET") return;
+  const others = otherPatientReferences(options.body, launchPatient);
+  if (others.length === 0) return;
+  const shown = others.slice(0, 3).join(", ") + (others.length > 3 ? ` and ${others.length - 3} more` : "");
+  throw new WriteRefused(
+    `Nothing was saved: Stagewise was launched for ${launchPatient}, but this would be written about another patient (${shown}). Reload the app from the patient's chart.`,
+  );
 }
 
 export function trimBase(url: string): string {
@@ -52,11 +74,13 @@ function requestHeaders(options: FhirRequestOptions): Record<string, string> {
 }
 
 /** A plain-fetch FhirApi (tests, and any server without SMART). `token` is sent only to this server. */
-export function fetchApi(serverUrl: string, token?: string): FhirApi {
+export function fetchApi(serverUrl: string, token?: string, launchPatient?: string): FhirApi {
   const base = trimBase(serverUrl);
   return {
     serverUrl: base,
+    ...(launchPatient ? { launchPatient } : {}),
     async request(url, options = {}) {
+      refuseOtherPatients(launchPatient, options);
       const target = resolveOnServer(base, url);
       const label = requestLabel(base, url);
       if (!target) throw new FhirError(0, label, undefined, "the address is not on this FHIR server; not followed");
@@ -121,12 +145,14 @@ export function fromHttpError(e: unknown, label: string): FhirError {
   return new FhirError(0, label, undefined, message.split("\n")[0]);
 }
 
-/** The FhirApi over an authorized fhirclient Client (bearer token, refresh). */
-export function fhirclientApi(client: FhirClientLike): FhirApi {
+/** The FhirApi over an authorized fhirclient Client (bearer token, refresh), for the launch patient ("Patient/ID"). */
+export function fhirclientApi(client: FhirClientLike, launchPatient?: string): FhirApi {
   const base = trimBase(client.state.serverUrl);
   return {
     serverUrl: base,
+    ...(launchPatient ? { launchPatient } : {}),
     async request(url, options = {}) {
+      refuseOtherPatients(launchPatient, options);
       const target = resolveOnServer(base, url);
       const label = requestLabel(base, url);
       if (!target) throw new FhirError(0, label, undefined, "the address is not on this FHIR server; not followed");

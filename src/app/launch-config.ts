@@ -9,6 +9,11 @@ export interface IssuerConfig {
   clientId: string;
   /** Force a scope syntax; otherwise it is chosen from the server's .well-known/smart-configuration. */
   scopeStyle?: ScopeStyle;
+  /**
+   * Other origins the app must reach for this server (its authorization server's token endpoint, when not on the
+   * FHIR server's origin): added to the Content-Security-Policy's connect-src with the FHIR server (csp.ts).
+   */
+  connect?: string[];
 }
 
 export const ISSUERS: Readonly<Record<string, IssuerConfig>> = {

@@ -1,0 +1,97 @@
+// Property-based tests of the engine and the CLI over the synthetic patients, mutated (test/helpers/fhir-mutator.ts):
+// any field replaced with null, an object, an array, a number, a string or a huge string; fields dropped; arrays
+// turned into objects; duplicate ids; another patient's resources; future dates and other time zones; null, empty
+// and nested Bundle entries. The engine never throws, never hangs, and its output always has the shape of
+// clinical-spec §6; the CLI turns any malformed resource into a warning, never exit 1. The seed is fixed and printed
+// (FUZZ_SEED and FUZZ_RUNS override it), so a failure reproduces.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { evaluate } from "../../src/clinical/evaluate.ts";
+import { RecordError, recordFromBundle } from "../../src/clinical/record.ts";
+import { toCliJson } from "../../src/cli/output.ts";
+import { run } from "../../src/cli/run.ts";
+import { cliShapeProblems } from "../helpers/cli-shape.ts";
+import { arbCase, loadPatients, mutate, type FuzzCase } from "../helpers/fhir-mutator.ts";
+
+const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
+const ENGINE_RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
+const CLI_RUNS = Math.max(1, Math.round(ENGINE_RUNS / 10));
+/** One case taking longer than this is a hang (the slowest seen on the 2-core machine is ~0.3 s). */
+const CASE_BUDGET_MS = 5_000;
+
+const bases = loadPatients();
+const dir = mkdtempSync(join(tmpdir(), "stagewise-fuzz-"));
+const ran = { engine: 0, cli: 0, badInput: 0, withWarnings: 0 };
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  console.log(
+    `fuzz: seed ${SEED}; ${ran.engine.toLocaleString("en-US")} engine cases + ${ran.cli.toLocaleString("en-US")} CLI cases = ` +
+      `${(ran.engine + ran.cli).toLocaleString("en-US")} mutated records (${ran.withWarnings.toLocaleString("en-US")} with malformed-resource warnings, ` +
+      `${ran.badInput} refused as bad input because the Patient itself was broken)`,
+  );
+});
+
+/** The engine on one case: the §6 problems of its output ([] when fine), or "bad input" when the Patient broke. */
+function engineCase(c: FuzzCase): string[] | "bad input" {
+  const m = mutate(bases, c);
+  let record;
+  try {
+    record = recordFromBundle(m.bundle);
+  } catch (e) {
+    // "No Patient" or "several patients" is bad input (CLI exit 2), allowed only when a mutation touched the Patient.
+    if (e instanceof RecordError && m.patientTouched) return "bad input";
+    throw e;
+  }
+  const out = JSON.parse(JSON.stringify(toCliJson(evaluate(record, { now: c.now })))) as { warnings: { code: string }[] };
+  if (out.warnings.some((w) => w.code === "malformed-resource")) ran.withWarnings++;
+  return cliShapeProblems(out);
+}
+
+describe(`property: the engine never throws and its output has the clinical-spec §6 shape (seed ${SEED})`, () => {
+  it(`${ENGINE_RUNS.toLocaleString("en-US")} mutated synthetic records`, () => {
+    fc.assert(
+      fc.property(arbCase, (c) => {
+        const start = performance.now();
+        const result = engineCase(c);
+        const ms = performance.now() - start;
+        ran.engine++;
+        if (result === "bad input") ran.badInput++;
+        else expect(result).toEqual([]);
+        expect(ms).toBeLessThan(CASE_BUDGET_MS);
+      }),
+      { seed: SEED, numRuns: ENGINE_RUNS },
+    );
+  }, 600_000);
+});
+
+describe(`property: the CLI maps a malformed resource to a warning, never to exit 1 (seed ${SEED + 1})`, () => {
+  it(`${CLI_RUNS.toLocaleString("en-US")} mutated synthetic records through \`cli evaluate --bundle\``, async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(arbCase, async (c) => {
+        const m = mutate(bases, c);
+        const file = join(dir, `case-${++n}.json`);
+        writeFileSync(file, JSON.stringify(m.bundle));
+        let stdout = "";
+        let stderr = "";
+        const code = await run(["evaluate", "--bundle", file, "--now", c.now], (s) => (stdout += s), (s) => (stderr += s));
+        rmSync(file);
+        ran.cli++;
+        if (code === 2 && m.patientTouched) {
+          // Bad input (the Patient itself is broken): one line on stderr, nothing on stdout.
+          ran.badInput++;
+          expect(stdout).toBe("");
+          expect(stderr).toMatch(/^error: [^\n]+\n$/);
+          return;
+        }
+        expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+        expect(cliShapeProblems(JSON.parse(stdout))).toEqual([]);
+      }),
+      { seed: SEED + 1, numRuns: CLI_RUNS, endOnFailure: true },
+    );
+  }, 600_000);
+});
