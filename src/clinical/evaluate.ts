@@ -4,9 +4,11 @@ import { cmEnrolmentFromCarePlans, cmStatus } from "./cm.ts";
 import { defaultCmParams } from "./cm-schedules.ts";
 import { readConditions } from "./conditions.ts";
 import { datePart } from "./dates.ts";
+import { INPUT_CM_START } from "./inputs.ts";
 import { moudFromMedications, readMedications, recentNaloxoneKit } from "./medications.ts";
 import { moudAdherenceFlags } from "./moud-adherence.ts";
 import type { PatientRecord } from "./record.ts";
+import { refLabels } from "./ref-labels.ts";
 import { recommend } from "./rules.ts";
 import { readStage } from "./stage.ts";
 import { DEFAULT_CONTEXT } from "./types.ts";
@@ -65,7 +67,7 @@ export function evaluate(record: PatientRecord, options: EvaluateOptions): Evalu
 
   const fromPlan = cmEnrolmentFromCarePlans(record.carePlans);
   const enrolment = cmStart
-    ? { startDate: cmStart, source: "input:cm-start" }
+    ? { startDate: cmStart, source: INPUT_CM_START }
     : fromPlan
       ? { startDate: fromPlan.startDate, source: fromPlan.source }
       : null;
@@ -77,5 +79,6 @@ export function evaluate(record: PatientRecord, options: EvaluateOptions): Evalu
   warnings.push(...recs.warnings);
   if (cm.capReached && cm.capMessage) warnings.push({ code: "cm-cap-reached", message: cm.capMessage });
 
-  return { ...facts, context, contingencyManagement: cm, recommendations: recs.recommendations, warnings };
+  const evaluation = { ...facts, context, contingencyManagement: cm, recommendations: recs.recommendations, warnings };
+  return { ...evaluation, refLabels: refLabels(evaluation, record) };
 }

@@ -10,7 +10,7 @@ import { fetchApi } from "../../src/app/fhir-api.ts";
 import type { SmartSession } from "../../src/app/session.ts";
 import { CAREPLAN_ID_SYSTEM, STAGE_SYSTEM } from "../../src/clinical/codes.ts";
 import { medRequest, oudCondition, patient, stage, udsDay } from "../helpers/resources.ts";
-import { byLabel, byRole, click, expectText, render, text, type, waitFor, type Rendered } from "./helpers/app-dom.tsx";
+import { byLabel, byRole, click, expectText, openTab, render, text, type, waitFor, type Rendered } from "./helpers/app-dom.tsx";
 import { BASE, fakeFhir, outcome, transactionResponse } from "./helpers/fhir-server.ts";
 
 const NOW = "2026-11-23";
@@ -84,10 +84,13 @@ describe("plan editor", () => {
 
     await click(byRole("button", "Save plan"));
     const result = await waitFor(() => byRole("status", "The plan was saved."));
-    expect(text(result)).toContain("CarePlan/cp-1, version 1: created");
-    expect(text(result)).toContain("Goal/goal-1, version 1: created");
-    expect(text(result)).toMatch(/Provenance\/prov-1, version 1/);
-    expect(document.querySelector('[role="alert"]')).toBeNull();
+    // In words; the ids stay out of sight (data-ref).
+    expect([...result.querySelectorAll("li")].map((li) => [text(li), li.dataset.ref])).toEqual([
+      ["Care plan: created (version 1)", "CarePlan/cp-1"],
+      ["Goal 1: created (version 1)", "Goal/goal-1"],
+      ["Record of who saved it (Provenance): created (version 1)", "Provenance/prov-1"],
+    ]);
+    expect(document.querySelector('.plan-editor [role="alert"]')).toBeNull();
 
     const [first, second] = transactions();
     expect(first).toBeDefined();
@@ -154,13 +157,20 @@ describe("plan editor", () => {
     expect(transactions()).toHaveLength(0);
   });
 
-  it("contingency management in the plan carries its schedule and start", async () => {
+  it("contingency management in the plan carries the schedule and start set on the CM tab (the one place for them)", async () => {
     fake.transactionAnswers = [{ status: 200, body: transactionResponse("cp-9", "1", 0) }];
     await openApp();
-    const cm = byLabel<HTMLInputElement>(/^Contingency management/);
+    const planTab = await openTab("Plan");
+    const cm = byLabel<HTMLInputElement>(/^Contingency management/, planTab);
     if (!cm.checked) await click(cm);
-    await type(byLabel<HTMLSelectElement>("Reward schedule", document.querySelector(".plan-cm")!), "prize");
-    await type(byLabel("Start date (first day of week 1)"), "2026-11-30");
+    // The plan shows them and leads to the CM tab to change them; it has no controls of its own.
+    expect(planTab.querySelector(".plan-cm select, .plan-cm input:not(#plan-cm-weeks)")).toBeNull();
+    await click(byRole("button", "Change the schedule or start date", planTab));
+    expect(byRole("tab", "Contingency management").getAttribute("aria-selected")).toBe("true");
+    await click(byLabel("Prize draws (fishbowl)"));
+    await type(byLabel("CM start date (first day of week 1)"), "30 Nov 2026");
+    await openTab("Plan");
+    expect(text(document.querySelector('[data-testid="plan-cm-summary"]')!)).toMatch(/^Prize draws \(fishbowl\), from 30 Nov 2026\./);
     await click(byRole("button", "Save plan"));
     await waitFor(() => byRole("status", "The plan was saved."));
     const plan = carePlanOf(transactions()[0]!);
@@ -173,9 +183,10 @@ describe("plan editor", () => {
 describe("recording a stage", () => {
   it("writes a coded survey Observation with the security labels and re-evaluates at once", async () => {
     await openApp();
+    await click(byRole("button", "Record stage"));
     expect(document.querySelector('[data-testid="stage-value"]')?.textContent).toMatch(/^Contemplation/);
     await type(byLabel<HTMLSelectElement>(/^Stage$/, document.querySelector(".record-stage")!), "preparation");
-    await click(byRole("button", "Record"));
+    await click(byRole("button", /^Record$/));
     await waitFor(() => expectText("Recorded: Preparation."));
     const write = fake.written.find((w) => w.url === `${BASE}/Observation`)!;
     const obs = write.body as Observation;
@@ -194,10 +205,11 @@ describe("recording a stage", () => {
 
   it("a readiness ruler score is written as valueInteger and read through the ruler mapping", async () => {
     await openApp();
+    await click(byRole("button", "Record stage"));
     await click(byLabel("Readiness ruler (0–10)"));
     await type(byLabel("Readiness score (0–10)"), "2");
     expectText("This score reads as precontemplation.");
-    await click(byRole("button", "Record"));
+    await click(byRole("button", /^Record$/));
     await waitFor(() => expectText("Recorded: readiness 2 of 10 (read as precontemplation)."));
     const obs = fake.written.find((w) => w.url === `${BASE}/Observation`)!.body as Observation;
     expect(obs.code.coding?.[0]?.code).toBe("readiness-ruler");

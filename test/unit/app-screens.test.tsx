@@ -1,13 +1,14 @@
 // @vitest-environment jsdom
-// The review screens: the overdose-risk warning is an alert, reasons lead to the resources behind them, the CM
-// panel reports an enrolment read from our CarePlan (weeks, streaks, earnings, cap, next reward; the prize bowl's
-// expected value), and urine results explained by a prescription are never shown as illicit.
+// The review screens: the overdose-risk warning is an alert, reasons lead to the resources behind them (a urine test
+// opens its tab at its row), the CM tab reports an enrolment read from our CarePlan (weeks, streaks, earnings, cap,
+// next reward; the prize bowl's expected value) and is the one place for its schedule and start date, and urine
+// results explained by a prescription are never shown as illicit.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { App } from "../../src/app/App.tsx";
 import { fetchApi } from "../../src/app/fhir-api.ts";
 import type { SmartSession } from "../../src/app/session.ts";
-import { cmCarePlan, medRequest, patient, stage, udsDay } from "../helpers/resources.ts";
-import { byLabel, byRole, click, expectText, render, text, type, waitFor, type Rendered } from "./helpers/app-dom.tsx";
+import { cmCarePlan, medRequest, oudCondition, patient, stage, udsDay } from "../helpers/resources.ts";
+import { byLabel, byRole, click, expectText, openTab, render, text, type, waitFor, type Rendered } from "./helpers/app-dom.tsx";
 import { BASE, fakeFhir } from "./helpers/fhir-server.ts";
 
 const NOW = "2026-11-23";
@@ -30,6 +31,8 @@ async function openApp(): Promise<void> {
   await waitFor(() => byRole("button", "Save plan"));
 }
 
+const alerts = () => [...document.querySelectorAll('[role="alert"]')].map((a) => text(a));
+
 describe("safety", () => {
   it("no MOUD with ongoing use: the lost-tolerance overdose warning is an alert and naloxone is a 'do now'", async () => {
     fake.resources.push(stage("contemplation", "2026-11-01", "stage-1"), ...udsDay("2026-11-16", { opiates: "neg", fentanyl: "pos" }));
@@ -40,14 +43,30 @@ describe("safety", () => {
     expect(text(primary)).toContain("Overdose education and naloxone");
   });
 
-  it("on MOUD with negative tests there is no overdose alert", async () => {
+  it("on MOUD with negative tests there is no overdose alert (the missing kit and diagnosis are)", async () => {
     fake.resources.push(
       stage("action", "2026-11-01", "stage-1"),
       medRequest("suboxoneFilm", "2026-09-01"),
       ...udsDay("2026-11-16", { opiates: "neg", fentanyl: "neg", buprenorphine: "pos" }),
     );
     await openApp();
-    expect(document.querySelector('[role="alert"]')).toBeNull();
+    expect(alerts()).toEqual([
+      "No naloxone kit: none prescribed (active or completed) in the last 12 months.",
+      "No OUD diagnosis: No active opioid use disorder diagnosis was found in the record.",
+    ]);
+  });
+
+  it("with a naloxone kit and an OUD diagnosis on record, and no use, there is no alert at all", async () => {
+    fake.resources.push(
+      stage("action", "2026-11-01", "stage-1"),
+      medRequest("suboxoneFilm", "2026-09-01"),
+      medRequest("narcan", "2026-06-01", "completed"),
+      oudCondition("oud-1"),
+      ...udsDay("2026-11-16", { opiates: "neg", fentanyl: "neg", buprenorphine: "pos" }),
+    );
+    await openApp();
+    expect(alerts()).toEqual([]);
+    expect(text(document.querySelector(".moud-status")!)).toContain("Naloxone kit: 1 Jun 2026");
   });
 });
 
@@ -58,10 +77,13 @@ describe("reasons and their resources", () => {
     await openApp();
     const details = document.querySelector<HTMLDetailsElement>(".uds-table-details")!;
     expect(details.open).toBe(false);
-    // Labelled with what it is; the raw reference stays in its title.
-    const link = [...document.querySelectorAll<HTMLButtonElement>(".recommendation button")].find((b) => b.title === `Observation/${fentanyl.id}`)!;
-    expect(link.textContent).toBe("urine test 2026-11-16: fentanyl positive");
+    const recs = await openTab(/^Recommendations/);
+    // Labelled with what it is; the raw reference is not shown (it stays in data-ref).
+    const link = recs.querySelector<HTMLButtonElement>(`button[data-ref="Observation/${fentanyl.id}"]`)!;
+    expect(link.textContent).toBe("urine test 16 Nov 2026: fentanyl positive");
     await click(link);
+    expect(byRole("tab", "Urine tests").getAttribute("aria-selected")).toBe("true");
+    expect(document.getElementById("panel-urine-tests")!.hidden).toBe(false);
     expect(details.open).toBe(true);
     const row = document.activeElement as HTMLElement;
     expect(row.tagName).toBe("TR");
@@ -73,8 +95,9 @@ describe("reasons and their resources", () => {
     fake.resources.push(stage("<img src=x onerror=alert(1)>contemplation", "2026-11-01", "stage-x"));
     (fake.resources[1] as { valueCodeableConcept?: unknown }).valueCodeableConcept = { text: "<b>Contemplation</b>" };
     await openApp();
-    const button = [...document.querySelectorAll<HTMLButtonElement>(".stage-summary button")].find((b) => b.title === "Observation/stage-x")!;
-    expect(button.textContent).toBe("stage assessment 2026-11-01 (contemplation)");
+    const button = document.querySelector<HTMLButtonElement>('.stage-summary button[data-ref="Observation/stage-x"]')!;
+    expect(button.textContent).toBe("1 Nov 2026");
+    expect(text(document.querySelector('[data-testid="stage-assessed"]')!)).toBe("Assessed 1 Nov 2026 (22 days ago)");
     await click(button);
     expect(button.getAttribute("aria-expanded")).toBe("true");
     const note = document.querySelector(".stage-summary .ref-detail")!;
@@ -98,9 +121,11 @@ describe("contingency management", () => {
 
   it("shows the enrolment from our CarePlan, the weeks grid, streaks, earnings, cap and next reward", async () => {
     await openApp();
-    const cm = document.getElementById("cm")!;
-    expect(text(cm)).toContain("Enrolled from 2026-10-05 — recorded in care plan from 2026-10-05; week 8 of 12.");
-    expect(cm.querySelector<HTMLButtonElement>(".cm-enrolment button")?.title).toBe("CarePlan/cp-cm");
+    // This week on the first screen: week 8, no test yet, the voucher if negative, the total so far.
+    expect(text(document.querySelector('[data-testid="cm-this-week"]')!)).toBe("This week: no test yetReward if negative: $17.50Earned so far: $75.00");
+    const cm = await openTab("Contingency management");
+    expect(text(cm)).toContain("Enrolled from 5 Oct 2026 (recorded in care plan from 5 Oct 2026); week 8 of 12.");
+    expect(cm.querySelector<HTMLButtonElement>(".cm-enrolment button")?.dataset.ref).toBe("CarePlan/cp-cm");
     const rows = [...cm.querySelectorAll("tbody tr")].map((tr) => text(tr));
     expect(rows).toHaveLength(8);
     expect(rows.map((r) => /Negative|Positive|Missed|Pending/.exec(r)?.[0])).toEqual([
@@ -130,9 +155,36 @@ describe("contingency management", () => {
   it("a start date entered here previews an enrolment when no plan holds one", async () => {
     fake.resources = fake.resources.filter((r) => r.resourceType !== "CarePlan");
     await openApp();
+    await openTab("Contingency management");
     expectText("Not enrolled in contingency management");
     await type(byLabel("CM start date (first day of week 1)"), "2026-11-02");
-    await waitFor(() => expectText("Enrolled from 2026-11-02 (start date entered here); week 4 of 12."));
+    await waitFor(() => expectText("Enrolled from 2 Nov 2026 (start date entered here: a preview until the plan is saved); week 4 of 12."));
+  });
+
+  it.each([
+    ["2 Nov 2026", "2 Nov 2026"],
+    ["2 november 2026", "2 Nov 2026"],
+    ["2026-11-02", "2 Nov 2026"],
+  ])("the CM start date reads %s as the app writes dates", async (typed, shown) => {
+    fake.resources = fake.resources.filter((r) => r.resourceType !== "CarePlan");
+    await openApp();
+    await openTab("Contingency management");
+    await type(byLabel("CM start date (first day of week 1)"), typed);
+    await waitFor(() => expectText(`Enrolled from ${shown} (start date entered here`));
+  });
+
+  it("a start date that is not a date is named, and changes nothing until it is one", async () => {
+    fake.resources = fake.resources.filter((r) => r.resourceType !== "CarePlan");
+    await openApp();
+    await openTab("Contingency management");
+    const input = byLabel("CM start date (first day of week 1)");
+    await type(input, "31 Feb 2026");
+    expectText("“31 Feb 2026” is not a date: write it as 23 Nov 2026.");
+    expect(input.getAttribute("aria-invalid")).toBe("true");
+    expectText("Not enrolled in contingency management");
+    await type(input, "3 Nov 2026");
+    await waitFor(() => expectText("Enrolled from 3 Nov 2026"));
+    expect(input.getAttribute("aria-invalid")).toBeNull();
   });
 });
 
@@ -141,8 +193,8 @@ describe("urine tests", () => {
     fake.resources.push(medRequest("suboxoneFilm", "2026-09-01"), ...udsDay("2026-11-16", { opiates: "neg", fentanyl: "neg", buprenorphine: "pos" }));
     await openApp();
     const titles = [...document.querySelectorAll(".uds-chart title")].map((t) => t.textContent);
-    expect(titles).toContain("2026-11-16: illicit opioids negative");
-    expect(titles).toContain("2026-11-16: prescribed / moud positive");
+    expect(titles).toContain("16 Nov 2026: illicit opioids negative");
+    expect(titles).toContain("16 Nov 2026: prescribed / moud positive");
     expect(document.querySelector(".uds-chart")?.getAttribute("role")).toBe("img");
     expect(text(document.getElementById("uds-chart-desc")!)).toContain("illicit opioids positive on 0, negative on 1");
   });

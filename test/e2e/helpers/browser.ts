@@ -1,7 +1,7 @@
 // Shared setup for the browser end-to-end tests (and the launch benchmark): the production build served by Vite's
 // preview server, headless Chromium (@sparticuz/chromium; STAGEWISE_CHROMIUM=/usr/bin/chromium overrides it), the
 // app's client registration at the sandbox, an EHR launch through the simulator's API, and axe.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,9 +37,43 @@ export async function ehrLaunchUrl(sandbox: Sandbox, patient: string, mode: "win
   return ((await res.json()) as { url: string }).url;
 }
 
+/** The workspace is on screen: the overview tab with its next steps, and the plan editor loaded (on its tab). */
 export async function waitForWorkspace(target: Page | Frame): Promise<void> {
-  await target.getByRole("heading", { name: "Recommendations", level: 2 }).waitFor({ timeout: 20_000 });
-  await target.getByRole("button", { name: /^Save (plan|changes)$/ }).waitFor({ timeout: 20_000 });
+  await target.getByRole("heading", { name: "Next steps", level: 2 }).waitFor({ timeout: 20_000 });
+  await target.getByRole("button", { name: /^Save (plan|changes)$/, includeHidden: true }).waitFor({ state: "attached", timeout: 20_000 });
+}
+
+/** Opens a tab of the workspace as a user does (and waits until its panel shows). */
+export async function openTab(target: Page | Frame, name: string | RegExp): Promise<void> {
+  const tab = target.getByRole("tab", { name });
+  await tab.click();
+  const panel = await tab.getAttribute("aria-controls");
+  await target.locator(`[id="${panel}"]`).waitFor({ state: "visible" });
+}
+
+/** The synthetic patients (fhir-resources/patients/*.json), by id. */
+export function syntheticPatients(): string[] {
+  return readdirSync(join(ROOT, "fhir-resources/patients"))
+    .filter((f) => /^pw-.*\.json$/.test(f))
+    .map((f) => f.replace(/\.json$/, ""))
+    .sort();
+}
+
+/**
+ * The EHR simulator page as a user works it: pick the patient, point it at the app, "Embedded in this page", Launch
+ * app. Returns the app's frame once its workspace is on screen.
+ */
+export async function launchInSimulator(page: Page, sandbox: Sandbox, patient: string, appOrigin: string): Promise<Frame> {
+  await page.goto(sandbox.ehrUrl);
+  await page.locator(`#patient option[value="${patient}"]`).waitFor({ state: "attached" });
+  await page.getByLabel("Patient").selectOption(patient);
+  await page.getByLabel("App launch URL").fill(`${appOrigin}/launch.html`);
+  await page.getByLabel("Embedded in this page (iframe)").check();
+  await page.getByRole("button", { name: "Launch app" }).click();
+  const frame = await (await page.waitForSelector("#app-frame")).contentFrame();
+  if (!frame) throw new Error("the simulator has no app frame");
+  await waitForWorkspace(frame);
+  return frame;
 }
 
 /** axe violations as short lines (rule, count, first targets); [] when clean. */
