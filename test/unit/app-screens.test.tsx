@@ -199,3 +199,63 @@ describe("urine tests", () => {
     expect(text(document.getElementById("uds-chart-desc")!)).toContain("illicit opioids positive on 0, negative on 1");
   });
 });
+
+describe("the first screen and the tabs", () => {
+  beforeEach(() => {
+    fake.resources.push(stage("contemplation", "2026-07-01", "stage-old"), ...udsDay("2026-11-16", { opiates: "neg", fentanyl: "pos" }));
+  });
+
+  it("shows the stage with its date and age (stale), and the next three steps in the engine's order with why", async () => {
+    await openApp();
+    expect(text(document.querySelector('[data-testid="stage-value"]')!)).toBe("ContemplationStale: 145 days old");
+    const steps = [...document.querySelectorAll(".next-list li")].map((li) => [text(li.querySelector(".next-title")!), text(li.querySelector(".next-why")!)]);
+    expect(steps).toHaveLength(3);
+    expect(steps[0]![1]).toMatch(/^Why: \S/);
+    // No raw ISO dates and no raw references on the overview.
+    const overview = text(document.getElementById("panel-overview")!);
+    expect(overview).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    expect(overview).not.toMatch(/[A-Z][a-zA-Z]+\/[A-Za-z0-9-]{6,}/);
+  });
+
+  it("Open plan shows the plan tab and moves the focus to it; All recommendations shows them", async () => {
+    await openApp();
+    expect(document.getElementById("panel-plan")!.hidden).toBe(true);
+    await click(byRole("button", "Open plan"));
+    expect(document.getElementById("panel-plan")!.hidden).toBe(false);
+    expect(document.getElementById("panel-overview")!.hidden).toBe(true);
+    expect(document.activeElement?.id).toBe("plan-title");
+    await click(byRole("tab", "Overview"));
+    await click(byRole("button", /^All recommendations \(\d+\)$/));
+    expect(byRole("tab", /^Recommendations/).getAttribute("aria-selected")).toBe("true");
+    expect(document.activeElement?.id).toBe("recs-title");
+  });
+
+  it("the tabs follow the WAI-ARIA pattern: one tab stop, arrows, Home and End", async () => {
+    await openApp();
+    const tabs = [...document.querySelectorAll<HTMLButtonElement>('[role="tablist"] [role="tab"]')];
+    expect(tabs.map((t) => text(t))).toEqual(["Overview", "Urine tests", "Contingency management", expect.stringMatching(/^Recommendations \(\d+\)$/), "Plan"]);
+    expect(tabs.map((t) => t.tabIndex)).toEqual([0, -1, -1, -1, -1]);
+    const key = async (k: string) => {
+      const { act } = await import("react");
+      await act(async () => {
+        document.activeElement!.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true }));
+      });
+    };
+    tabs[0]!.focus();
+    await key("ArrowRight");
+    expect(document.activeElement).toBe(tabs[1]);
+    expect(tabs[1]!.getAttribute("aria-selected")).toBe("true");
+    expect(document.getElementById(tabs[1]!.getAttribute("aria-controls")!)!.hidden).toBe(false);
+    await key("ArrowLeft");
+    await key("ArrowLeft");
+    expect(document.activeElement).toBe(tabs[4]); // wraps
+    await key("Home");
+    expect(document.activeElement).toBe(tabs[0]);
+    await key("End");
+    expect(tabs[4]!.getAttribute("aria-selected")).toBe("true");
+    expect(tabs.map((t) => t.tabIndex)).toEqual([-1, -1, -1, -1, 0]);
+    const panel = document.getElementById("panel-plan")!;
+    expect(panel.getAttribute("role")).toBe("tabpanel");
+    expect(panel.getAttribute("aria-labelledby")).toBe(tabs[4]!.id);
+  });
+});
