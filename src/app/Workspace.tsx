@@ -135,7 +135,7 @@ export default function Workspace({ session, record, now, onWritten }: Workspace
           <Recommendations />
         </TabPanel>
 
-        <TabPanel id="plan" selected={tab === "plan"}>
+        <TabPanel id="plan" selected={tab === "plan"} keep>
           <h2 id="plan-title">Plan</h2>
           <Suspense fallback={<p role="status">Loading the plan editor…</p>}>
             <PlanEditor draft={draft} dispatch={dispatch} />

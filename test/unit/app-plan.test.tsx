@@ -36,9 +36,16 @@ afterEach(() => {
 });
 afterAll(() => server.close());
 
+/** The Plan tab, once its editor (a chunk of its own) is there. */
+async function openPlan(): Promise<HTMLElement> {
+  const panel = await openTab("Plan");
+  await waitFor(() => byRole("button", /^Save (plan|changes)$/));
+  return panel;
+}
+
 async function openApp(): Promise<void> {
   view = await render(<App session={session()} now={NOW} />);
-  await waitFor(() => byRole("button", "Save plan"));
+  await waitFor(() => byRole("heading", "Next steps"));
 }
 
 const transactions = () => fake.written.filter((w) => w.url === BASE).map((w) => w.body as Bundle);
@@ -47,13 +54,16 @@ const carePlanOf = (b: Bundle) => b.entry?.find((e) => e.resource?.resourceType 
 describe("plan editor", () => {
   it("preselects the primary recommendations and keeps edited text across a context re-evaluation", async () => {
     await openApp();
+    await openPlan();
     const mi = byLabel<HTMLInputElement>(/^Motivational interviewing/);
     expect(mi.checked).toBe(true); // primary in contemplation
     const addiction = byLabel<HTMLInputElement>(/^Addiction counseling/);
     expect(addiction.checked).toBe(false); // consider
     await type(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing"), "Two MI sessions with Dr Lee, then review");
     expect(text()).not.toContain("Community reinforcement and family training (CRAFT)");
+    await openTab(/^Recommendations/);
     await click(byLabel("Family or partner involved and willing"));
+    await openPlan();
     // The engine ran again: CRAFT appears (family involved) and the edit is still there.
     await waitFor(() => expectText("Community reinforcement and family training (CRAFT)"));
     expect(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing").value).toBe("Two MI sessions with Dr Lee, then review");
@@ -68,6 +78,7 @@ describe("plan editor", () => {
       { status: 200, body: transactionResponse("cp-1", "1", 1) },
     ];
     await openApp();
+    await openPlan();
     await type(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing"), "MI <b>twice</b> & review");
     await click(byRole("button", "Add a goal"));
     await type(byLabel<HTMLTextAreaElement>("Goal 1"), "Attend every weekly visit");
@@ -123,6 +134,7 @@ describe("plan editor", () => {
       activity: [{ detail: { status: "scheduled", code: { text: "Peer recovery support" }, description: "Added by a colleague" } }],
     } as CarePlan);
     await openApp();
+    await openPlan();
     await click(byRole("button", "Save plan"));
     await waitFor(() => byRole("status", "The plan was saved."));
     await waitFor(() => byRole("button", "Save changes"));
@@ -150,6 +162,7 @@ describe("plan editor", () => {
 
   it("names what is missing before sending anything", async () => {
     await openApp();
+    await openPlan();
     await click(byRole("button", "Add a goal"));
     await click(byRole("button", "Save plan"));
     const alert = await waitFor(() => byRole("alert", "The plan cannot be saved yet"));
@@ -160,7 +173,7 @@ describe("plan editor", () => {
   it("contingency management in the plan carries the schedule and start set on the CM tab (the one place for them)", async () => {
     fake.transactionAnswers = [{ status: 200, body: transactionResponse("cp-9", "1", 0) }];
     await openApp();
-    const planTab = await openTab("Plan");
+    const planTab = await openPlan();
     const cm = byLabel<HTMLInputElement>(/^Contingency management/, planTab);
     if (!cm.checked) await click(cm);
     // The plan shows them and leads to the CM tab to change them; it has no controls of its own.
@@ -169,7 +182,7 @@ describe("plan editor", () => {
     expect(byRole("tab", "Contingency management").getAttribute("aria-selected")).toBe("true");
     await click(byLabel("Prize draws (fishbowl)"));
     await type(byLabel("CM start date (first day of week 1)"), "30 Nov 2026");
-    await openTab("Plan");
+    await openPlan();
     expect(text(document.querySelector('[data-testid="plan-cm-summary"]')!)).toMatch(/^Prize draws \(fishbowl\), from 30 Nov 2026\./);
     await click(byRole("button", "Save plan"));
     await waitFor(() => byRole("status", "The plan was saved."));
@@ -199,6 +212,7 @@ describe("recording a stage", () => {
     expect(write.headers["if-none-exist"]).toMatch(/^identifier=.+\|[0-9a-f-]{36}$/);
     await waitFor(() => expect(document.querySelector('[data-testid="stage-value"]')?.textContent).toMatch(/^Preparation/));
     // Preparation: CBT becomes a "do now" recommendation.
+    await openTab(/^Recommendations/);
     const primary = document.querySelector('[aria-labelledby="recs-primary"]')!;
     expect(text(primary)).toContain("Cognitive behavioral therapy (CBT)");
   });

@@ -61,6 +61,7 @@ describe("reading the record", () => {
     expect(text(last)).toContain("9 Nov 2026 (14 days ago)");
     expect(text(last)).toContain("Illicit opioids: negative");
     expect(text(last)).toContain("Also found: buprenorphine (prescribed)");
+    expect(text(document.querySelector(".next-list")!)).toContain("Motivational interviewing");
     // 3 test days; the fentanyl positive is an illicit reading, buprenorphine a prescribed one
     await openTab("Urine tests");
     expectText("8 readings on 3 days");
@@ -68,7 +69,6 @@ describe("reading the record", () => {
     expect(text(fentanylRow!)).toContain("Illicit opioid");
     const bupRow = [...document.querySelectorAll("tbody tr")].find((tr) => /buprenorphine/.test(text(tr)));
     expect(text(bupRow!)).toContain("Prescribed / MOUD");
-    expectText("Motivational interviewing");
   });
 
   it("leaves the full banner to the EHR when it shows its own (need_patient_banner false), but still names the patient", async () => {
@@ -94,13 +94,14 @@ describe("reading the record", () => {
     expectText(/Reading the patient's record/);
     expectText("Observations (laboratory and survey): reading…");
     expect(document.querySelector("progress")?.getAttribute("max")).toBe("6");
-    await waitFor(() => expectText("Do now"));
+    await waitFor(() => byRole("heading", "Next steps"));
   });
 
   it("follows every page of a search", async () => {
     fake.pageSize = 2;
     view = await render(<App session={session()} now={NOW} />);
-    await waitFor(() => expectText("Do now"));
+    await waitFor(() => byRole("heading", "Next steps"));
+    await openTab("Urine tests");
     expectText("8 readings on 3 days");
     expect(fake.seen.filter((u) => u.includes("/Observation?") && u.includes("_offset=")).length).toBeGreaterThanOrEqual(3);
   });
@@ -111,7 +112,7 @@ describe("reading the record", () => {
     const alert = await waitFor(() => byRole("alert", "Could not read Patient/p1"));
     expect(text(alert)).toContain("Not found (404)");
     expect(text(alert)).toContain("The server said: Patient p1 was merged into p9");
-    expect(text()).not.toContain("Do now");
+    expect(text()).not.toContain("Next steps");
     expect(byRole("button", "Try again")).toBeTruthy();
   });
 

@@ -28,7 +28,7 @@ afterAll(() => server.close());
 
 async function openApp(): Promise<void> {
   view = await render(<App session={session()} now={NOW} />);
-  await waitFor(() => byRole("button", "Save plan"));
+  await waitFor(() => byRole("heading", "Next steps"));
 }
 
 const alerts = () => [...document.querySelectorAll('[role="alert"]')].map((a) => text(a));
@@ -39,6 +39,7 @@ describe("safety", () => {
     await openApp();
     const alert = byRole("alert", "Overdose risk");
     expect(text(alert)).toContain("naloxone");
+    await openTab(/^Recommendations/);
     const primary = document.querySelector('[aria-labelledby="recs-primary"]')!;
     expect(text(primary)).toContain("Overdose education and naloxone");
   });
@@ -75,8 +76,6 @@ describe("reasons and their resources", () => {
     fake.resources.push(stage("contemplation", "2026-11-01", "stage-1"), ...udsDay("2026-11-16", { opiates: "neg", fentanyl: "pos" }));
     const fentanyl = fake.resources.find((r) => r.resourceType === "Observation" && r.id?.startsWith("uds-fentanyl"))!;
     await openApp();
-    const details = document.querySelector<HTMLDetailsElement>(".uds-table-details")!;
-    expect(details.open).toBe(false);
     const recs = await openTab(/^Recommendations/);
     // Labelled with what it is; the raw reference is not shown (it stays in data-ref).
     const link = recs.querySelector<HTMLButtonElement>(`button[data-ref="Observation/${fentanyl.id}"]`)!;
@@ -84,7 +83,7 @@ describe("reasons and their resources", () => {
     await click(link);
     expect(byRole("tab", "Urine tests").getAttribute("aria-selected")).toBe("true");
     expect(document.getElementById("panel-urine-tests")!.hidden).toBe(false);
-    expect(details.open).toBe(true);
+    expect(document.querySelector<HTMLDetailsElement>(".uds-table-details")!.open).toBe(true);
     const row = document.activeElement as HTMLElement;
     expect(row.tagName).toBe("TR");
     expect(text(row)).toContain("fentanyl");
@@ -143,6 +142,7 @@ describe("contingency management", () => {
 
   it("the prize schedule counts draws and shows the bowl's expected value per draw", async () => {
     await openApp();
+    await openTab("Contingency management");
     await click(byLabel("Prize draws (fishbowl)"));
     const stats = text(document.querySelector(".cm-stats")!);
     // Draws 1, 2, 3, 0, 1, 2, 3 = 12; the default bowl is worth 1109.00 / 500 slips = 2.218 per draw.
@@ -192,6 +192,7 @@ describe("urine tests", () => {
   it("a positive explained by a prescription is drawn in the prescribed lane, not as illicit use", async () => {
     fake.resources.push(medRequest("suboxoneFilm", "2026-09-01"), ...udsDay("2026-11-16", { opiates: "neg", fentanyl: "neg", buprenorphine: "pos" }));
     await openApp();
+    await openTab("Urine tests");
     const titles = [...document.querySelectorAll(".uds-chart title")].map((t) => t.textContent);
     expect(titles).toContain("16 Nov 2026: illicit opioids negative");
     expect(titles).toContain("16 Nov 2026: prescribed / moud positive");

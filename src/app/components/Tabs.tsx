@@ -1,7 +1,9 @@
 // Tabs as the WAI-ARIA tabs pattern: a tablist of buttons (role="tab", aria-selected, aria-controls), one tab in
 // the Tab order (roving tabindex), Left/Right (wrapping), Home and End move between tabs and select them; each panel
-// is role="tabpanel", labelled by its tab, hidden unless selected (panels stay mounted: nothing typed is lost).
-import { useRef, type KeyboardEvent, type ReactNode } from "react";
+// is role="tabpanel", labelled by its tab, hidden unless selected. A panel's content is built only while its tab is
+// shown (a five-year urine-test table costs nothing on the other tabs); a panel that holds work in progress (the plan
+// editor: a save under way, its result, a conflict) is kept once built.
+import { useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 
 export interface TabSpec<T extends string> {
   id: T;
@@ -48,10 +50,12 @@ export function TabList<T extends string>({ tabs, selected, onSelect, label }: {
   );
 }
 
-export function TabPanel({ id, selected, children }: { id: string; selected: boolean; children: ReactNode }) {
+export function TabPanel({ id, selected, keep = false, children }: { id: string; selected: boolean; keep?: boolean; children: ReactNode }) {
+  const [built, setBuilt] = useState(selected);
+  if (selected && !built) setBuilt(true);
   return (
     <div role="tabpanel" id={panelId(id)} aria-labelledby={tabId(id)} hidden={!selected} tabIndex={0} className="tabpanel">
-      {children}
+      {(selected || (keep && built)) && children}
     </div>
   );
 }
