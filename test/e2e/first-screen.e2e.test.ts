@@ -5,17 +5,13 @@
 // CM this week, the next three steps with their why, and the way to the plan. What they say is compared with the
 // engine's reading of the same data (over HTTP, not the app's). No tab shows a raw reference or the word "seed";
 // axe finds nothing on the first screen of any patient, nor on any tab at 1280 and 768 px.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { isResourceType } from "@medplum/core";
-import { chromium, type BrowserContext, type Frame, type Locator, type Page } from "playwright-core";
+import type { BrowserContext, Frame, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureDefinitions } from "../../launch/definitions.ts";
-import { DEV_REDIRECT_URI, getToken } from "../../launch/dev-client.ts";
-import { startSandbox, type Sandbox } from "../../launch/server.ts";
+import type { Sandbox } from "../../launch/server.ts";
 import { formatDate } from "../../src/app/format.ts";
-import { appClient, axe, buildAndPreview, chromiumPath, ehrLaunchUrl, launchInSimulator, openTab, syntheticPatients, waitForWorkspace, type BuiltApp } from "./helpers/browser.ts";
+import { axe, launchInSimulator, launchInWindow, openTab, startE2eStack, syntheticPatients, type BuiltApp, type E2eStack } from "./helpers/browser.ts";
 import { engineView } from "./helpers/engine-view.ts";
 
 const VIEWPORT = { width: 1280, height: 800 };
@@ -24,27 +20,19 @@ const TABS = ["Overview", "Urine tests", "Contingency management", /^Recommendat
 /** A raw reference ("MedicationRequest/abc-123") or the word seed, as the issue states it. */
 const RAW = /\bseed\b|[A-Z][a-zA-Z]+\/[A-Za-z0-9-]{6,}/g;
 
+let stack: E2eStack;
 let sandbox: Sandbox;
 let app: BuiltApp;
 let context: BrowserContext;
 let token: string;
-const profileDir = mkdtempSync(join(tmpdir(), "stagewise-first-screen-profile-"));
 
 beforeAll(async () => {
-  app = await buildAndPreview();
-  const client = appClient(app.origin);
-  sandbox = await startSandbox({ port: 0, quiet: true, clients: [{ ...client, redirect_uris: [...client.redirect_uris, DEV_REDIRECT_URI] }] });
-  await ensureDefinitions();
-  token = (await getToken({ fhirBase: sandbox.fhirBase, scope: "user/*.rs", user: "clinician" })).access_token;
-  context = await chromium.launchPersistentContext(profileDir, { ...(await chromiumPath()), headless: true, viewport: VIEWPORT });
+  stack = await startE2eStack(VIEWPORT);
+  ({ sandbox, app, context, token } = stack);
+  await ensureDefinitions(); // the FHIR resource types, for rawReferences
 }, 120_000);
 
-afterAll(async () => {
-  await context?.close();
-  await sandbox?.close();
-  await app?.close();
-  rmSync(profileDir, { recursive: true, force: true });
-});
+afterAll(() => stack?.close());
 
 /**
  * The matches of RAW that are raw references: "seed", or a FHIR resource type before the slash. A medication's name
@@ -140,9 +128,7 @@ async function everyTabText(t: Page | Frame, openDetails = false): Promise<strin
 describe.each(PATIENTS)("%s at 1280×800", (id) => {
   let page: Page;
   beforeAll(async () => {
-    page = await context.newPage();
-    await page.goto(await ehrLaunchUrl(sandbox, id, "window", app.origin));
-    await waitForWorkspace(page);
+    page = await launchInWindow(context, sandbox, id, app.origin);
   }, 90_000);
   afterAll(() => page?.close());
 
@@ -179,9 +165,7 @@ describe.each(PATIENTS)("%s at 1280×800", (id) => {
 describe.each(["pw-tomas-unknown-stage-overdose"])("%s: every tab", (id) => {
   let page: Page;
   beforeAll(async () => {
-    page = await context.newPage();
-    await page.goto(await ehrLaunchUrl(sandbox, id, "window", app.origin));
-    await waitForWorkspace(page);
+    page = await launchInWindow(context, sandbox, id, app.origin);
   }, 90_000);
   afterAll(() => page?.close());
 

@@ -5,26 +5,22 @@
 // add a goal, choose a CM schedule, Save → the sandbox holds the CarePlan, Goal and Provenance with the security
 // labels → Save again updates without duplicates; a save that never reached the server is retried into exactly one
 // CarePlan. axe on every screen visited.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Bundle, CarePlan, Goal, Provenance, Resource } from "fhir/r4.js";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEV_REDIRECT_URI, getToken } from "../../launch/dev-client.ts";
-import { startSandbox, type Sandbox } from "../../launch/server.ts";
+import type { Sandbox } from "../../launch/server.ts";
 import { formatDate } from "../../src/app/format.ts";
 import { CAREPLAN_ID_SYSTEM, CM_SCHEDULE_EXTENSION } from "../../src/clinical/codes.ts";
 import type { CmScheduleKind, CmStatus, Evaluation } from "../../src/clinical/types.ts";
 import { allPages, fhir } from "../integration/helpers/sandbox.ts";
 import { engineView as readEngineView, today } from "./helpers/engine-view.ts";
-import { appClient, axe, buildAndPreview, chromiumPath, openTab, waitForWorkspace, type BuiltApp } from "./helpers/browser.ts";
+import { axe, openTab, startE2eStack, waitForWorkspace, type BuiltApp, type E2eStack } from "./helpers/browser.ts";
 
+let stack: E2eStack;
 let sandbox: Sandbox;
 let app: BuiltApp;
 let context: BrowserContext;
 let token: string;
-const profileDir = mkdtempSync(join(tmpdir(), "stagewise-flows-profile-"));
 
 /** The four labels every written resource carries (42 CFR Part 2 / DS4P), written out by hand. */
 const LABELS = [
@@ -183,20 +179,11 @@ const CASES: Case[] = [
 ];
 
 beforeAll(async () => {
-  app = await buildAndPreview();
-  const client = appClient(app.origin);
-  // DEV_REDIRECT_URI too: the test's own HTTP token (launch/dev-client.ts) uses it.
-  sandbox = await startSandbox({ port: 0, quiet: true, clients: [{ ...client, redirect_uris: [...client.redirect_uris, DEV_REDIRECT_URI] }] });
-  token = (await getToken({ fhirBase: sandbox.fhirBase, scope: "user/*.rs", user: "clinician" })).access_token;
-  context = await chromium.launchPersistentContext(profileDir, { ...(await chromiumPath()), headless: true, viewport: { width: 1280, height: 800 } });
+  stack = await startE2eStack();
+  ({ sandbox, app, context, token } = stack);
 }, 120_000);
 
-afterAll(async () => {
-  await context?.close();
-  await sandbox?.close();
-  await app?.close();
-  rmSync(profileDir, { recursive: true, force: true });
-});
+afterAll(() => stack?.close());
 
 /** The simulator page: pick the patient, point it at the built app, "In a new window", Launch app. */
 async function launchFromSimulator(patient: string, checkAxe: boolean): Promise<Page> {
