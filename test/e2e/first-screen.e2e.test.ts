@@ -56,7 +56,7 @@ function firstScreen(t: Page | Frame): Record<string, Locator> {
     "stage of change": t.getByRole("region", { name: "Stage of change" }),
     "medication for OUD": t.getByRole("region", { name: "Medication for OUD" }),
     "last urine test": t.getByRole("region", { name: "Last urine test" }),
-    "CM this week": t.getByRole("region", { name: "Contingency management" }),
+    "CM this week": t.getByRole("region", { name: "CM this week" }),
     "next steps": t.getByRole("region", { name: "Next steps" }),
     "Open plan": t.getByRole("button", { name: "Open plan" }),
     "Plan tab": t.getByRole("tab", { name: "Plan" }),

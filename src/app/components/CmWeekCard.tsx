@@ -20,7 +20,7 @@ export function CmWeekCard() {
   return (
     <section className="card glance-card cm-week" aria-labelledby="cm-week-title">
       <div className="card-head">
-        <h3 id="cm-week-title">Contingency management</h3>
+        <h3 id="cm-week-title">CM this week</h3>
         <button type="button" className="small-button" onClick={() => show("cm", cm.enrolled ? "cm-title" : "cm-start")}>
           {cm.enrolled ? "Weeks" : "Set up"}
         </button>

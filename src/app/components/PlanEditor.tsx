@@ -258,7 +258,7 @@ export default function PlanEditor({ draft, dispatch }: PlanEditorProps) {
           </ul>
         </div>
       )}
-      <div className="button-row">
+      <div className="button-row save-bar">
         <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
           {busy ? "Saving…" : draft.existing ? "Save changes" : "Save plan"}
         </button>

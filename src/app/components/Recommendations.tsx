@@ -72,11 +72,7 @@ function Facts({ facts }: { facts: SharedFact[] }) {
         {facts.map((f) => (
           <li key={f.id} id={f.id} tabIndex={-1}>
             <strong>{f.short}</strong>
-            {f.text !== f.short && (
-              <>
-                : <EngineText text={f.text.slice(f.short.length).replace(/^[:\s]+/, "")} />
-              </>
-            )}
+            <EngineText text={`${f.text.slice(f.short.length)}.`} />
             <RefList refs={f.refs} />
           </li>
         ))}
