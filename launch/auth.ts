@@ -13,6 +13,7 @@ import { SigningKeys } from "./auth-keys.ts";
 import type { PickerOption } from "./auth-pages.ts";
 import { BodyError, formFields, readBody, redirect, sendJson } from "./http-util.ts";
 import { fhirError } from "./outcomes.ts";
+import { noteRequest } from "./request-log.ts";
 import { parseScopes } from "./scopes.ts";
 import type { AccessContext } from "./scopes.ts";
 
@@ -237,7 +238,9 @@ export class SmartAuth {
         if (!type.startsWith("application/x-www-form-urlencoded")) {
           throw new AuthError("invalid_request", "The token request must be application/x-www-form-urlencoded");
         }
-        const body = await this.token(formFields(await readBody(req)));
+        const fields = formFields(await readBody(req));
+        if (fields.client_id) noteRequest(req, { clientId: fields.client_id });
+        const body = await this.token(fields);
         sendJson(res, 200, body, { ...cors, Pragma: "no-cache" });
       } catch (err) {
         if (err instanceof AuthError) sendJson(res, err.code === "invalid_client" ? 401 : 400, { error: err.code, error_description: err.message }, cors);
@@ -312,9 +315,42 @@ export class SmartAuth {
     for (const t of this.accessTokens.values()) if (t.sessionId === session.id) t.expiresAt = 0;
   }
 
-  private async tokenResponse(session: Session, scope: string, first: boolean): Promise<Record<string, unknown>> {
+  /**
+   * CDS Hooks: the access token the EHR hands a CDS service in `fhirAuthorization` (made by the EHR itself, no
+   * authorize step), for one patient and user. `revoke()` ends it once the service has answered.
+   */
+  async issueServiceToken(o: { clientId: string; patient: string; user: string; scope: string; ttlSeconds: number }): Promise<{
+    access_token: string;
+    expires_in: number;
+    scope: string;
+    revoke: () => void;
+  }> {
+    const session: Session = {
+      id: randomUUID(),
+      clientId: o.clientId,
+      scope: o.scope,
+      patient: o.patient,
+      user: o.user,
+      needPatientBanner: false,
+      createdAt: Date.now(),
+      accessExpiresAt: 0,
+      accessTokensIssued: 0,
+      revoked: false,
+    };
+    this.sessions.set(session.id, session);
+    const body = await this.tokenResponse(session, o.scope, false, o.ttlSeconds);
+    return { access_token: String(body.access_token), expires_in: o.ttlSeconds, scope: o.scope, revoke: () => this.revoke(session) };
+  }
+
+  /** A JWT signed with the sandbox's key: the EHR's identity towards a CDS service (`aud` = the called URL). */
+  async signEhrJwt(audience: string, ttlSeconds = 300): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
-    const ttl = this.opts.tokenTtlSeconds;
+    return this.keys.sign({}, { typ: "JWT", issuer: this.opts.origin, audience, subject: "sandbox-ehr", jti: randomUUID(), issuedAt: now, expiresAt: now + ttlSeconds });
+  }
+
+  private async tokenResponse(session: Session, scope: string, first: boolean, ttlSeconds?: number): Promise<Record<string, unknown>> {
+    const now = Math.floor(Date.now() / 1000);
+    const ttl = ttlSeconds ?? this.opts.tokenTtlSeconds;
     const jti = randomUUID();
     const fhirUser = this.fhirUserOf(session.user);
     const accessToken = await this.keys.sign(

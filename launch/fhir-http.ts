@@ -1,6 +1,7 @@
-// The FHIR REST endpoint of the sandbox ([base] = http://127.0.0.1:PORT/fhir): bearer-token check, body parsing,
-// the @medplum/fhir-router behind the access guard, and the HTTP side of FHIR (status, ETag, Location,
-// Last-Modified, OperationOutcome errors). Writes run one at a time so a transaction never interleaves.
+// The FHIR REST endpoint of the sandbox ([base] = http://127.0.0.1:PORT/fhir): bearer-token check, body parsing
+// (size 413, nesting depth), the FHIR router (router.ts) behind the access guard with the request's budget
+// (limits.ts), and the HTTP side of FHIR (status, ETag, Location, Last-Modified, OperationOutcome errors). Writes
+// run one at a time so a transaction never interleaves; a write's time budget starts when its turn comes.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { OperationOutcomeError } from "@medplum/core";
 import type { FhirRouter, HttpMethod } from "@medplum/fhir-router";
@@ -10,7 +11,11 @@ import { capabilityStatement } from "./capability.ts";
 import type { FhirStore } from "./fhir-store.ts";
 import { GuardedRepository } from "./guard.ts";
 import { BodyError, corsHeaders, readBody } from "./http-util.ts";
+import { jsonDepthExceeds, RequestBudget } from "./limits.ts";
+import type { Limits } from "./limits.ts";
 import { outcome, statusOf } from "./outcomes.ts";
+import { noteRequest } from "./request-log.ts";
+import { validateAhead } from "./validate.ts";
 
 export interface FhirHttpDeps {
   store: FhirStore;
@@ -19,6 +24,8 @@ export interface FhirHttpDeps {
   fhirBase: string;
   /** Runs writes one after another. */
   serialize: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Read for each request, so that changes apply at once. */
+  limits: Readonly<Limits>;
 }
 
 const FHIR_JSON = "application/fhir+json; charset=utf-8";
@@ -50,7 +57,7 @@ function normalizeIfMatch(value: string | undefined): string | undefined {
   return `W/"${bare}"`;
 }
 
-async function parseBody(req: IncomingMessage, method: string): Promise<unknown> {
+async function parseBody(req: IncomingMessage, method: string, limits: Readonly<Limits>): Promise<unknown> {
   if (method !== "POST" && method !== "PUT" && method !== "PATCH") return undefined;
   const text = await readBody(req);
   const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
@@ -62,11 +69,16 @@ async function parseBody(req: IncomingMessage, method: string): Promise<unknown>
     });
   }
   if (text.trim() === "") throw new OperationOutcomeError(outcome(400, "The request body is empty"));
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (err) {
     throw new OperationOutcomeError(outcome(400, `The request body is not valid JSON: ${(err as Error).message}`));
   }
+  if (jsonDepthExceeds(parsed, limits.maxJsonDepth)) {
+    throw new OperationOutcomeError(outcome(400, `The request body is nested more than ${limits.maxJsonDepth} levels deep`));
+  }
+  return parsed;
 }
 
 function resourceHeaders(resource: Resource, status: number, fhirBase: string): Record<string, string> {
@@ -98,19 +110,25 @@ export async function handleFhir(req: IncomingMessage, res: ServerResponse, url:
     }
     if (!METHODS.has(method)) throw new OperationOutcomeError(outcome(400, `Method ${method} is not supported`));
     const token = await deps.auth.authenticate(req.headers.authorization);
-    const body = await parseBody(req, method);
+    noteRequest(req, { clientId: token.clientId, ...(token.access.patient ? { patient: token.access.patient } : {}) });
+    const body = await parseBody(req, method, deps.limits);
     const headers = { ...req.headers };
     const ifMatch = normalizeIfMatch(req.headers["if-match"]);
     if (ifMatch) headers["if-match"] = ifMatch;
     else delete headers["if-match"];
     delete headers.authorization;
-    const repo = new GuardedRepository(deps.store, token.access);
-    const run = () =>
-      deps.router.handleRequest(
+    const ahead = new RequestBudget(deps.limits);
+    await validateAhead(body, method, () => ahead.step());
+    let budget: RequestBudget | undefined;
+    const run = () => {
+      budget = new RequestBudget(deps.limits);
+      return deps.router.handleRequest(
         { method: method as HttpMethod, url: rel + url.search, pathname: "", body, params: {}, query: {}, headers, config: { transactions: true } },
-        repo,
+        new GuardedRepository(deps.store, token.access, budget),
       );
+    };
     const [result, resource] = method === "GET" ? await run() : await deps.serialize(run);
+    if (budget?.failure) throw budget.failure;
     const status = statusOf(result);
     if (status >= 400) {
       sendOutcome(res, result, cors);
@@ -123,7 +141,7 @@ export async function handleFhir(req: IncomingMessage, res: ServerResponse, url:
     send(res, status, resource, { ...cors, ...resourceHeaders(resource, status, deps.fhirBase) });
   } catch (err) {
     if (err instanceof OperationOutcomeError) sendOutcome(res, err.outcome, cors);
-    else if (err instanceof BodyError) send(res, err.status, outcome(400, err.message), cors);
+    else if (err instanceof BodyError) send(res, err.status, outcome(err.status, err.message, undefined, err.status === 413 ? "too-long" : "invalid"), cors);
     else {
       const message = err instanceof Error ? err.message : String(err);
       send(res, 500, outcome(500, `Sandbox error: ${message}`), cors);

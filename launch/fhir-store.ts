@@ -19,6 +19,8 @@ import type {
 import type { Bundle, BundleEntry, Parameters, Reference, Resource } from "@medplum/fhirtypes";
 import { directPatients, isCompartmentType, localKey, referencesIn } from "./compartment.ts";
 import { checkSearchRequest, namedPatients, pageOf, pagingLinks, searchEachReference, sortResources, subset } from "./fhir-search.ts";
+import { tooCostly } from "./limits.ts";
+import type { RequestBudget } from "./limits.ts";
 import { fhirError } from "./outcomes.ts";
 import { assertValid } from "./validate.ts";
 
@@ -28,6 +30,8 @@ interface Entry {
   deleted: boolean;
   /** Patient ids whose compartment holds the current version. */
   patients: string[];
+  /** JSON length of the current version (computed when first needed). */
+  bytes?: number;
 }
 
 interface Snapshot {
@@ -43,7 +47,12 @@ export interface SearchScope {
   allow?: (resource: Resource) => boolean;
   /** The repository that resolves _include/_revinclude (so included resources pass the same guard). */
   includeRepo?: FhirRepository;
+  /** The request's time and size budget: the search yields to other requests as it goes, and stops when spent. */
+  budget?: RequestBudget;
 }
+
+/** Candidates matched between two yields to other requests. */
+const SEARCH_STEP = 256;
 
 function keyOf(resourceType: string, id: string): string {
   return `${resourceType}/${id}`;
@@ -182,6 +191,19 @@ export class FhirStore extends FhirRepository {
     } finally {
       this.journal = undefined;
     }
+  }
+
+  /** "Type/id" of every resource written so far in the running transaction. */
+  writtenInTransaction(): string[] {
+    return [...(this.journal?.keys() ?? [])];
+  }
+
+  /** The JSON length of a resource's current version (what serving it costs). */
+  sizeOf(resourceType: string, id: string): number {
+    const e = this.entries.get(keyOf(resourceType, id));
+    const current = e?.versions.at(-1);
+    if (!e || !current) return 0;
+    return (e.bytes ??= JSON.stringify(current).length);
   }
 
   private remember(key: string): void {
@@ -327,18 +349,29 @@ export class FhirStore extends FhirRepository {
     return readEachReference(this, references);
   }
 
-  async readHistory<T extends Resource>(resourceType: string, id: string, options?: ReadHistoryOptions): Promise<Bundle<WithId<T>>> {
+  readHistory<T extends Resource>(resourceType: string, id: string, options?: ReadHistoryOptions): Promise<Bundle<WithId<T>>> {
+    return this.readHistoryScoped(resourceType, id, options, {});
+  }
+
+  /**
+   * The history Bundle (newest first) of the versions `scope.allow` lets through, each seen as it was written:
+   * `total` and the page count only those, and so give nothing away about the others.
+   */
+  async readHistoryScoped<T extends Resource>(resourceType: string, id: string, options: ReadHistoryOptions | undefined, scope: SearchScope): Promise<Bundle<WithId<T>>> {
     const key = keyOf(resourceType, id);
     const e = this.entries.get(key);
     if (!e) throw fhirError(404, `${key} does not exist`);
-    const newestFirst = [...e.versions].reverse();
-    const offset = options?.offset ?? 0;
-    const page = newestFirst.slice(offset, offset + (options?.limit ?? 100));
+    const visible = [...e.versions].reverse().filter((v) => !scope.allow || scope.allow(v));
+    const offset = Math.max(0, options?.offset ?? 0);
+    const page = visible.slice(offset, offset + Math.min(1000, Math.max(0, options?.limit ?? 100)));
     return {
       resourceType: "Bundle",
       type: "history",
-      total: e.versions.length,
-      entry: page.map((v) => ({ fullUrl: `${this.baseUrl}/${key}`, resource: deepClone(v) as WithId<T> })),
+      total: visible.length,
+      entry: page.map((v) => {
+        scope.budget?.charge(JSON.stringify(v).length);
+        return { fullUrl: `${this.baseUrl}/${key}`, resource: deepClone(v) as WithId<T> };
+      }),
     };
   }
 
@@ -371,25 +404,26 @@ export class FhirStore extends FhirRepository {
 
   async searchScoped<T extends Resource>(req: SearchRequest<T>, scope: SearchScope): Promise<Bundle<WithId<T>>> {
     checkSearchRequest(req);
+    const budget = scope.budget;
+    const includes = (req.include?.length ?? 0) + (req.revInclude?.length ?? 0);
+    if (budget && includes > budget.limits.maxIncludeParams) {
+      throw tooCostly(`The search has ${includes} _include/_revinclude parameters; the sandbox takes at most ${budget.limits.maxIncludeParams}`, "_include");
+    }
     const filterOnly: SearchRequest = { resourceType: req.resourceType, filters: req.filters ?? [] };
     const matches: WithId<Resource>[] = [];
-    for (const id of this.candidates(req, scope)) {
+    let n = 0;
+    for (const id of [...this.candidates(req, scope)]) {
+      if (budget && ++n % SEARCH_STEP === 0) await budget.step();
       const r = this.entries.get(keyOf(req.resourceType, id))?.versions.at(-1);
       if (r && matchesSearchRequest(r, filterOnly) && (!scope.allow || scope.allow(r))) matches.push(r);
     }
     const sorted = sortResources(matches, req.sortRules ?? []);
     const page = pageOf(req);
-    const entries: BundleEntry[] = sorted.slice(page.offset, page.offset + page.count).map((r) => ({
-      fullUrl: `${this.baseUrl}/${r.resourceType}/${r.id}`,
-      resource: subset(deepClone(r), req.fields),
-      search: { mode: "match" },
-    }));
-    if ((req.include?.length || req.revInclude?.length) && entries.length > 0) {
-      const base = entries.map((e) => e.resource as Resource);
-      await getExtraEntries(scope.includeRepo ?? this, req, base, entries, {
-        fullUrl: (type, id) => `${this.baseUrl}/${type}/${id}`,
-      });
-    }
+    const entries: BundleEntry[] = sorted.slice(page.offset, page.offset + page.count).map((r) => {
+      budget?.charge(this.sizeOf(r.resourceType, r.id));
+      return { fullUrl: `${this.baseUrl}/${r.resourceType}/${r.id}`, resource: subset(deepClone(r), req.fields), search: { mode: "match" } };
+    });
+    if (includes > 0 && entries.length > 0) await this.addIncluded(req, entries, scope);
     return {
       resourceType: "Bundle",
       type: "searchset",
@@ -397,6 +431,34 @@ export class FhirStore extends FhirRepository {
       link: pagingLinks(this.baseUrl, req, page, matches.length),
       ...(entries.length > 0 ? { entry: entries as BundleEntry<WithId<T>>[] } : {}),
     };
+  }
+
+  /**
+   * _include/_revinclude through the scope's repository (the guard). At most maxIncluded resources (default 1000)
+   * are added; a search that would bring in more is refused with 400 too-costly, never silently cut.
+   */
+  private async addIncluded(req: SearchRequest, entries: BundleEntry[], scope: SearchScope): Promise<void> {
+    const repo = scope.includeRepo ?? this;
+    const max = scope.budget?.limits.maxIncluded ?? 1000;
+    const matched = entries.length;
+    const refuse = (): never => {
+      throw tooCostly(`_include/_revinclude would add more than ${max} resources to this page: ask for a smaller _count or narrow the search`, req.revInclude?.length ? "_revinclude" : "_include");
+    };
+    try {
+      await getExtraEntries(repo, req, entries.map((e) => e.resource as Resource), entries, {
+        fullUrl: (type, id) => `${this.baseUrl}/${type}/${id}`,
+        maxResults: matched + max,
+        executeSearch: async (sub) => {
+          const bundle = await repo.search({ ...sub, count: max, offset: 0 });
+          if ((bundle.total ?? 0) > max) refuse();
+          return (bundle.entry ?? []).map((e) => e.resource as WithId<Resource>);
+        },
+      });
+    } catch (err) {
+      if (err instanceof Error && err.message.includes("reached query scope limit")) refuse();
+      throw err;
+    }
+    if (entries.length - matched > max) refuse();
   }
 
   async searchByReference<T extends Resource>(

@@ -1,14 +1,25 @@
 // The access guard: a FhirRepository that applies one token's scopes (scopes.ts) to every operation before it
 // reaches the store. The FHIR router runs each request — and each entry of a transaction, each _include and
-// _revinclude — through it, so there is no path around it.
+// _revinclude, each GraphQL resolver — through it, so there is no path around it. It also spends the request's
+// budget (limits.ts): every operation first yields to other requests and checks the time, and what it returns is
+// counted against the size budget.
+//
+// Patient-scoped tokens (only patient/ scopes grant the interaction) additionally:
+// - never write a reference to another patient's data, whatever the element (CarePlan.addresses,
+//   Observation.hasMember, Provenance.target, an extension…): every Reference of a written resource is checked,
+//   and once more at the end of a transaction, when urn:uuid references have become Type/id;
+// - never create a Patient (their compartment is the launch patient's);
+// - see a resource's history and versions only as far as each version was in the launch patient's compartment
+//   (a result moved from another patient keeps that patient's version to itself).
 import type { Operation, SearchRequest, WithId } from "@medplum/core";
 import { FhirRepository } from "@medplum/fhir-router";
 import type { CreateResourceOptions, DeleteResourceOptions, ReadHistoryOptions, SearchOptions, UpdateResourceOptions } from "@medplum/fhir-router";
 import type { Bundle, Parameters, Reference, Resource } from "@medplum/fhirtypes";
-import { isCompartmentType } from "./compartment.ts";
+import { isCompartmentType, localKey, referencesIn } from "./compartment.ts";
 import { readEachReference, readLocalReference } from "./fhir-store.ts";
 import type { FhirStore } from "./fhir-store.ts";
 import { searchEachReference } from "./fhir-search.ts";
+import type { RequestBudget } from "./limits.ts";
 import { fhirError } from "./outcomes.ts";
 import { describeScopes, scopeCovers, scopesFor } from "./scopes.ts";
 import type { AccessContext, Interaction, ResourceScope } from "./scopes.ts";
@@ -18,11 +29,18 @@ const VERB: Record<Interaction, string> = { c: "create", r: "read", u: "update",
 export class GuardedRepository extends FhirRepository {
   private readonly store: FhirStore;
   private readonly ctx: AccessContext;
+  private readonly budget: RequestBudget | undefined;
 
-  constructor(store: FhirStore, ctx: AccessContext) {
+  constructor(store: FhirStore, ctx: AccessContext, budget?: RequestBudget) {
     super();
     this.store = store;
     this.ctx = ctx;
+    this.budget = budget;
+  }
+
+  /** Before each operation: let other requests run (not inside a transaction), and stop when the time is spent. */
+  private async step(): Promise<void> {
+    await this.budget?.step();
   }
 
   setMode(): void {}
@@ -57,15 +75,43 @@ export class GuardedRepository extends FhirRepository {
 
   private checkNew(interaction: Interaction, resource: Resource): void {
     const scopes = this.need(interaction, resource.resourceType);
+    if (interaction === "c" && resource.resourceType === "Patient" && onlyPatientScopes(scopes)) {
+      throw fhirError(403, "A patient-scoped token cannot create a Patient: its compartment is the patient in context");
+    }
     if (!this.covered(scopes, resource, this.store.patientsFor(resource), true)) this.refuse(interaction, resource);
+    this.checkLinks(resource);
+  }
+
+  /**
+   * Under patient/ write scopes only: no Reference in `resource` may point at a resource in another patient's
+   * compartment. urn:uuid references are skipped here; withTransaction checks again once they are resolved.
+   */
+  private checkLinks(resource: Resource): void {
+    const writeScopes = [...scopesFor(this.ctx, "c", resource.resourceType), ...scopesFor(this.ctx, "u", resource.resourceType)];
+    if (!onlyPatientScopes(writeScopes) || this.ctx.patient === undefined) return;
+    for (const { path, reference } of referencesIn(resource)) {
+      const key = localKey(reference, this.store.baseUrl);
+      if (!key) continue; // urn:uuid (resolved later), another server, or malformed (the store answers 422)
+      const [type, id] = key.split("/") as [string, string];
+      const others = this.store.patientsOf(type, id).filter((p) => p !== this.ctx.patient);
+      if (others.length > 0) {
+        throw fhirError(
+          403,
+          `${path} points to ${key}, which is in another patient's compartment (Patient/${others[0]}): a token for Patient/${this.ctx.patient} cannot link to it`,
+          path,
+        );
+      }
+    }
   }
 
   // ---- reads -------------------------------------------------------------------------------------------------
 
   async readResource<T extends Resource>(resourceType: string, id: string): Promise<WithId<T>> {
+    await this.step();
     this.need("r", resourceType);
     const resource = await this.store.readResource<T>(resourceType, id);
     this.checkExisting("r", resource, false);
+    this.budget?.charge(this.store.sizeOf(resourceType, id));
     return resource;
   }
 
@@ -78,27 +124,32 @@ export class GuardedRepository extends FhirRepository {
   }
 
   async readHistory<T extends Resource>(resourceType: string, id: string, options?: ReadHistoryOptions): Promise<Bundle<WithId<T>>> {
+    await this.step();
     const scopes = this.need("r", resourceType);
-    const bundle = await this.store.readHistory<T>(resourceType, id, options);
-    const patients = this.store.patientsOf(resourceType, id);
-    const entry = (bundle.entry ?? []).filter((e) => e.resource && this.covered(scopes, e.resource, patients, false));
-    if (entry.length === 0 && (bundle.entry ?? []).length > 0) this.refuse("r", { resourceType, id } as Resource);
-    return { ...bundle, entry };
+    const all = await this.store.readHistoryScoped<T>(resourceType, id, { offset: 0, limit: 1 }, {});
+    const bundle = await this.store.readHistoryScoped<T>(resourceType, id, options, {
+      allow: (v) => this.covered(scopes, v, this.store.patientsFor(v), false),
+      ...(this.budget ? { budget: this.budget } : {}),
+    });
+    if (bundle.total === 0 && (all.total ?? 0) > 0) this.refuse("r", { resourceType, id } as Resource);
+    return bundle;
   }
 
   async readVersion<T extends Resource>(resourceType: string, id: string, vid: string): Promise<WithId<T>> {
+    await this.step();
     const scopes = this.need("r", resourceType);
     const version = await this.store.readVersion<T>(resourceType, id, vid);
-    const current = this.store.peek(resourceType, id);
-    const patients = current ? this.store.patientsOf(resourceType, id) : this.store.patientsFor(version);
-    if (!this.covered(scopes, version, patients, false)) this.refuse("r", version);
+    // the version's own compartment, not the current version's: a resource moved between patients keeps its past
+    if (!this.covered(scopes, version, this.store.patientsFor(version), false)) this.refuse("r", version);
+    this.budget?.charge(JSON.stringify(version).length);
     return version;
   }
 
-  search<T extends Resource>(searchRequest: SearchRequest<T>, _options?: SearchOptions): Promise<Bundle<WithId<T>>> {
+  async search<T extends Resource>(searchRequest: SearchRequest<T>, _options?: SearchOptions): Promise<Bundle<WithId<T>>> {
+    await this.step();
     const type = searchRequest.resourceType;
     const scopes = this.need("s", type);
-    const patientOnly = scopes.every((s) => s.context === "patient");
+    const patientOnly = onlyPatientScopes(scopes);
     if (patientOnly && isCompartmentType(type) && this.ctx.patient === undefined) {
       throw fhirError(403, `patient/ scopes need a patient in the launch context to search ${type}`);
     }
@@ -106,6 +157,7 @@ export class GuardedRepository extends FhirRepository {
       ...(patientOnly && isCompartmentType(type) && this.ctx.patient !== undefined ? { compartment: this.ctx.patient } : {}),
       allow: (r) => this.covered(scopes, r, this.store.patientsOf(r.resourceType, r.id as string), false),
       includeRepo: this,
+      ...(this.budget ? { budget: this.budget } : {}),
     });
   }
 
@@ -119,12 +171,14 @@ export class GuardedRepository extends FhirRepository {
 
   // ---- writes ------------------------------------------------------------------------------------------------
 
-  createResource<T extends Resource>(resource: T, options?: CreateResourceOptions): Promise<WithId<T>> {
+  async createResource<T extends Resource>(resource: T, options?: CreateResourceOptions): Promise<WithId<T>> {
+    await this.step();
     this.checkNew("c", resource);
     return this.store.createResource(resource, options);
   }
 
   async updateResource<T extends Resource>(resource: T, options?: UpdateResourceOptions): Promise<WithId<T>> {
+    await this.step();
     this.need("u", resource.resourceType);
     const existing = resource.id ? this.store.peek(resource.resourceType, resource.id) : undefined;
     if (existing) this.checkExisting("u", existing, true);
@@ -132,30 +186,48 @@ export class GuardedRepository extends FhirRepository {
     return this.store.updateResource(resource, options);
   }
 
-  patchResource<T extends Resource>(
+  async patchResource<T extends Resource>(
     resourceType: T["resourceType"],
     id: string,
     patch: Operation[] | Parameters,
     options?: UpdateResourceOptions,
   ): Promise<WithId<T>> {
+    await this.step();
     this.need("u", resourceType);
     const existing = this.store.peek(resourceType, id);
     if (existing) this.checkExisting("u", existing, true);
     return this.store.withTransaction(async () => {
       const patched = await this.store.patchResource<T>(resourceType, id, patch, options);
       this.checkExisting("u", patched, true);
+      this.checkLinks(patched);
       return patched;
     });
   }
 
   async deleteResource(resourceType: string, id: string, options?: DeleteResourceOptions): Promise<void> {
+    await this.step();
     this.need("d", resourceType);
     const existing = this.store.peek(resourceType, id);
     if (existing) this.checkExisting("d", existing, true);
     await this.store.deleteResource(resourceType, id, options);
   }
 
+  /** A transaction: at its end, every resource it wrote is checked again with its references resolved. */
   withTransaction<TResult>(callback: (repo: this) => Promise<TResult>): Promise<TResult> {
-    return this.store.withTransaction(() => callback(this));
+    const run = async (): Promise<TResult> => {
+      const result = await callback(this);
+      for (const key of this.store.writtenInTransaction()) {
+        const [type, id] = key.split("/") as [string, string];
+        const written = this.store.peek(type, id);
+        if (written) this.checkLinks(written);
+      }
+      return result;
+    };
+    return this.store.withTransaction(() => (this.budget ? this.budget.transaction(run) : run()));
   }
+}
+
+/** True when patient/ scopes are all that grant it (a user/ scope reaches every patient and is not confined). */
+function onlyPatientScopes(scopes: readonly ResourceScope[]): boolean {
+  return scopes.length > 0 && scopes.every((s) => s.context === "patient");
 }

@@ -25,15 +25,18 @@ const CODE_BY_STATUS: Record<number, OperationOutcomeIssue["code"]> = {
   500: "exception",
 };
 
-export function outcome(status: number, text: string, expression?: string): OperationOutcome {
-  const id = ID_BY_STATUS[status];
+/** Statuses @medplum's getStatus() does not know travel in the id as "sandbox-<status>" (see statusOf). */
+const OWN_STATUS = /^sandbox-(\d{3})$/;
+
+export function outcome(status: number, text: string, expression?: string, code?: OperationOutcomeIssue["code"]): OperationOutcome {
+  const id = ID_BY_STATUS[status] ?? (status === 400 ? undefined : `sandbox-${status}`);
   return {
     resourceType: "OperationOutcome",
     ...(id ? { id } : {}),
     issue: [
       {
         severity: "error",
-        code: CODE_BY_STATUS[status] ?? "processing",
+        code: code ?? CODE_BY_STATUS[status] ?? "processing",
         details: { text },
         ...(expression ? { expression: [expression] } : {}),
       },
@@ -42,12 +45,14 @@ export function outcome(status: number, text: string, expression?: string): Oper
 }
 
 /** An error that the HTTP layer answers with `status` and this OperationOutcome. */
-export function fhirError(status: number, text: string, expression?: string): OperationOutcomeError {
-  return new OperationOutcomeError(outcome(status, text, expression));
+export function fhirError(status: number, text: string, expression?: string, code?: OperationOutcomeIssue["code"]): OperationOutcomeError {
+  return new OperationOutcomeError(outcome(status, text, expression, code));
 }
 
 /** The HTTP status for an outcome (ours or @medplum's). */
 export function statusOf(o: OperationOutcome): number {
   if (o.id === "unprocessable") return 422;
+  const own = OWN_STATUS.exec(o.id ?? "");
+  if (own) return Number(own[1]);
   return getStatus(o);
 }

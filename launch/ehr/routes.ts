@@ -1,10 +1,13 @@
 // The EHR simulator: its page (/ehr/), script and styles, and a small JSON API the page calls:
-// GET /ehr/api/context, POST /ehr/api/launch, GET /ehr/api/launch/:id, POST /ehr/api/expire, POST /ehr/api/reset.
+// GET /ehr/api/context, POST /ehr/api/launch, GET /ehr/api/launch/:id, POST /ehr/api/expire, POST /ehr/api/reset,
+// GET and POST /ehr/api/faults (fault injection on /fhir: rate, kinds, seed).
 // POSTs must be application/json (a cross-site form cannot send that without a CORS preflight, which we refuse).
 import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { stripTypeScriptTypes } from "node:module";
 import type { SmartAuth } from "../auth.ts";
+import { FAULT_DESCRIPTIONS, FAULT_KINDS } from "../faults.ts";
+import type { FaultInjector } from "../faults.ts";
 import { readBody, redirect, sendHtml, sendJson } from "../http-util.ts";
 
 export interface PatientOption {
@@ -21,6 +24,7 @@ export interface EhrDeps {
   patientExists: (id: string) => boolean;
   /** Reloads the seed data; resolves to the number of resources loaded. */
   reset: () => Promise<number>;
+  faults: FaultInjector;
 }
 
 interface LaunchRecord {
@@ -44,34 +48,38 @@ const SMART_STYLE = {
 
 const read = (name: string): string => readFileSync(new URL(`./${name}`, import.meta.url), "utf8");
 
-/** The browser script: simulator.ts with its types removed (Node's own type stripper, without its warning). */
-function simulatorScript(): string {
+/** A browser script: a .ts file here with its types removed (Node's own type stripper, without its warning). */
+function browserScript(name: string): string {
   const original = process.emitWarning;
   process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
     if (String(warning).includes("stripTypeScriptTypes")) return;
     (original as (...a: unknown[]) => void).call(process, warning, ...rest);
   }) as typeof process.emitWarning;
   try {
-    return stripTypeScriptTypes(read("simulator.ts"));
+    return stripTypeScriptTypes(read(name));
   } finally {
     process.emitWarning = original;
   }
 }
 
+/** The JSON object body of a simulator API call (415 unless application/json, 400 unless an object). */
+export async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim();
+  if (type !== "application/json") throw Object.assign(new Error("Send application/json"), { status: 415 });
+  const text = await readBody(req);
+  const parsed: unknown = text ? JSON.parse(text) : {};
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw Object.assign(new Error("Expected a JSON object"), { status: 400 });
+  return parsed as Record<string, unknown>;
+}
+
 export function createEhrRoutes(deps: EhrDeps): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> {
   const html = read("index.html");
   const css = read("simulator.css");
-  const script = simulatorScript();
+  const scripts = new Map([
+    ["/ehr/simulator.js", browserScript("simulator.ts")],
+    ["/ehr/faults.js", browserScript("faults-panel.ts")],
+  ]);
   const launches = new Map<string, LaunchRecord>();
-
-  const jsonBody = async (req: IncomingMessage): Promise<Record<string, unknown>> => {
-    const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim();
-    if (type !== "application/json") throw Object.assign(new Error("Send application/json"), { status: 415 });
-    const text = await readBody(req);
-    const parsed: unknown = text ? JSON.parse(text) : {};
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw Object.assign(new Error("Expected a JSON object"), { status: 400 });
-    return parsed as Record<string, unknown>;
-  };
 
   return async (req, res, url) => {
     const path = url.pathname;
@@ -84,7 +92,8 @@ export function createEhrRoutes(deps: EhrDeps): (req: IncomingMessage, res: Serv
       sendHtml(res, 200, html);
       return true;
     }
-    if (method === "GET" && path === "/ehr/simulator.js") {
+    const script = method === "GET" ? scripts.get(path) : undefined;
+    if (script !== undefined) {
       res.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-store" });
       res.end(script);
       return true;
@@ -154,6 +163,18 @@ export function createEhrRoutes(deps: EhrDeps): (req: IncomingMessage, res: Serv
         const b = await jsonBody(req);
         const expired = deps.auth.expireAccessTokens(typeof b.launch === "string" ? b.launch : undefined);
         sendJson(res, 200, { expired });
+        return true;
+      }
+      if (path === "/ehr/api/faults" && (method === "GET" || method === "POST")) {
+        if (method === "POST") {
+          const b = await jsonBody(req);
+          try {
+            deps.faults.configure({ ...("rate" in b ? { rate: b.rate } : {}), ...("kinds" in b ? { kinds: b.kinds } : {}), ...("seed" in b ? { seed: b.seed } : {}) });
+          } catch (err) {
+            return sendJson(res, 400, { error: (err as Error).message }), true;
+          }
+        }
+        sendJson(res, 200, { ...deps.faults.settings(), available: FAULT_KINDS, descriptions: FAULT_DESCRIPTIONS });
         return true;
       }
       if (method === "POST" && path === "/ehr/api/reset") {

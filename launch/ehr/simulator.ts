@@ -35,6 +35,26 @@ interface LaunchInfo {
   sessions: SessionInfo[];
 }
 
+interface CdsLink {
+  label: string;
+  url: string;
+  type: string;
+}
+
+interface CdsCard {
+  summary: string;
+  indicator: string;
+  detail?: string;
+  source: { label: string };
+  links?: CdsLink[];
+}
+
+interface HookResult {
+  status: number;
+  cards: CdsCard[];
+  error?: string;
+}
+
 function el<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
   if (!found) throw new Error(`missing #${id}`);
@@ -50,6 +70,8 @@ const launchUrlEl = el<HTMLInputElement>("launch-url");
 const standaloneEl = el<HTMLAnchorElement>("standalone-link");
 const frameEl = el<HTMLIFrameElement>("app-frame");
 const appSection = el<HTMLElement>("app-section");
+const cdsStatusEl = el<HTMLParagraphElement>("cds-status");
+const cdsCardsEl = el<HTMLUListElement>("cds-cards");
 
 let ctx: SimulatorContext | undefined;
 let currentLaunch: string | undefined;
@@ -143,11 +165,15 @@ async function showLaunch(): Promise<void> {
 
 async function launch(event: SubmitEvent): Promise<void> {
   event.preventDefault();
+  await launchApp(launchUrlEl.value);
+}
+
+async function launchApp(launchUrl: string): Promise<void> {
   const mode = (document.querySelector('input[name="mode"]:checked') as HTMLInputElement | null)?.value ?? "iframe";
   // Open the window inside the click so that pop-up blockers allow it; point it at the app once we know the URL.
   const win = mode === "window" ? window.open("about:blank", "_blank") : null;
   try {
-    const info = await api<LaunchInfo>("/ehr/api/launch", { patient: patientEl.value, user: userEl.value, launchUrl: launchUrlEl.value, mode });
+    const info = await api<LaunchInfo>("/ehr/api/launch", { patient: patientEl.value, user: userEl.value, launchUrl, mode });
     currentLaunch = info.launch;
     if (mode === "window") {
       if (win) win.location.href = info.url;
@@ -165,6 +191,72 @@ async function launch(event: SubmitEvent): Promise<void> {
     say(`Launch failed: ${(err as Error).message}`);
   }
 }
+
+// ---- CDS Hooks: the EHR calls the patient-view service when a patient is selected (the sandbox makes the call,
+// with a fresh token for the service and its own signed JWT) and shows the cards, one line each, as text.
+
+/** The card's Markdown read as plain text (bold marks and backslash escapes dropped); it is still put on the page as text. */
+function plainText(markdown: string): string {
+  return markdown.replace(/\*\*/g, "").replace(/\\([\\`*_<>|~&\]()[])/g, "$1");
+}
+
+function cardItem(card: CdsCard): HTMLLIElement {
+  const li = document.createElement("li");
+  const indicator = card.indicator === "warning" || card.indicator === "critical" ? card.indicator : "info";
+  li.className = `cds-card cds-${indicator}`;
+  const label = document.createElement("span");
+  label.className = "cds-indicator";
+  label.textContent = indicator;
+  // One line per card: a long summary is cut with an ellipsis on screen (the whole text stays in the page for
+  // screen readers, in the tooltip and at the top of the details).
+  const summary = document.createElement("span");
+  summary.className = "cds-summary";
+  summary.textContent = card.summary;
+  summary.title = card.summary;
+  li.append(label, summary);
+  for (const link of card.links ?? []) {
+    if (!/^https?:\/\//.test(link.url)) continue;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = link.label;
+    // A smart link is the app's launch URL: the EHR launches it with this patient (adding iss and launch).
+    button.addEventListener("click", () => {
+      if (link.type === "smart") void launchApp(link.url);
+      else window.open(link.url, "_blank", "noopener");
+    });
+    li.append(button);
+  }
+  if (card.detail) {
+    const details = document.createElement("details");
+    const more = document.createElement("summary");
+    more.textContent = "Details";
+    const text = document.createElement("pre");
+    text.textContent = `${card.summary}\n\n${plainText(card.detail)}\n\nSource: ${card.source.label}`;
+    details.append(more, text);
+    li.append(details);
+  }
+  return li;
+}
+
+let hookCall = 0;
+async function callPatientView(): Promise<void> {
+  const call = ++hookCall;
+  cdsCardsEl.replaceChildren();
+  if (!patientEl.value) return;
+  cdsStatusEl.textContent = "Calling the CDS service…";
+  try {
+    const r = await api<HookResult>("/ehr/api/cds-hooks", { patient: patientEl.value, user: userEl.value });
+    if (call !== hookCall) return; // another patient was selected meanwhile
+    if (r.status !== 200) cdsStatusEl.textContent = `CDS service: ${r.error ?? `HTTP ${r.status}`}`;
+    else cdsStatusEl.textContent = r.cards.length ? "" : "No card: nothing about opioid use disorder in this record.";
+    cdsCardsEl.replaceChildren(...r.cards.map(cardItem));
+  } catch (err) {
+    if (call === hookCall) cdsStatusEl.textContent = `CDS service: ${(err as Error).message}`;
+  }
+}
+
+patientEl.addEventListener("change", () => void callPatientView());
+userEl.addEventListener("change", () => void callPatientView());
 
 el<HTMLFormElement>("launch-form").addEventListener("submit", (e) => void launch(e));
 launchUrlEl.addEventListener("input", updateStandaloneLink);
@@ -187,7 +279,10 @@ el<HTMLButtonElement>("reset").addEventListener("click", () => {
 });
 
 void loadContext()
-  .then(showLaunch)
+  .then(() => {
+    void callPatientView();
+    return showLaunch();
+  })
   .catch((e: Error) => say(`Could not reach the sandbox: ${e.message}`));
 setInterval(() => {
   if (currentLaunch) void showLaunch().catch(() => undefined);

@@ -150,7 +150,8 @@ function aisha(): PatientCase {
     demonstrates:
       "Stage preparation (coded, 10 days); XR-naltrexone 380 mg injection (RxNorm 637213) every 4 weeks since supervised withdrawal 52 days ago; " +
       "UDS as valueString (\"POS\"/\"NEG\" before the lab change 120 days ago, \"Positive\"/\"Negative\" since); last illicit-opioid positive 59+ days ago; " +
-      "a PRELIMINARY fentanyl \"Positive\" yesterday is shown but not counted (no ongoing opioid use).",
+      "XR-naltrexone is her only MOUD and leaves no opioid tolerance: naloxone primary and ranked first, with the overdose-risk-lost-tolerance warning (FDA label); " +
+      "a PRELIMINARY fentanyl \"Positive\" yesterday is shown, labelled preliminary, and not counted (no ongoing opioid use): it adds \"awaiting confirmation\" to naloxone and stage assessment.",
     flags: [],
     resources: [
       patient({
@@ -332,7 +333,8 @@ function derek(): PatientCase {
     id,
     name: "Derek Johnson",
     demonstrates:
-      "RETURN TO USE: stage action (coded, 70 days ago) and fentanyl-positive tests 14 and 7 days ago, after it; buprenorphine/naloxone film (SCD 1010604) active; " +
+      "RETURN TO USE: stage action (coded, 70 days ago) and fentanyl-positive tests 14 and 7 days ago, after it; buprenorphine/naloxone film (SCD 1010604) active, so MOUD is primary and ranked first: " +
+      "review the dose, adherence and formulation (never stop); " +
       "UDS as 69739-1 panels with hasMember (7 member Observations each), weekly for 2 years; an overdose 2 years ago (T40.1X1A heroin) is not recent; " +
       "naloxone kit older than 12 months.",
     flags: [],
@@ -380,8 +382,9 @@ function tomas(): PatientCase {
     id,
     name: "Tomás Reyes",
     demonstrates:
-      "Stage UNKNOWN (no stage Observation); RECENT OVERDOSE: fentanyl poisoning T40.411A 61 days ago (resolved); no MOUD; fentanyl-positive 6 days ago (ongoing opioid use), " +
-      "amphetamine-positive 30 days ago; naloxone kit handed over at ED discharge; UDS as interpretation under the legacy http://hl7.org/fhir/v2/0078 system.",
+      "Stage UNKNOWN (no stage Observation); RECENT OVERDOSE: fentanyl poisoning T40.411A 61 days ago (resolved), the warning recent-overdose (\"Opioid overdose on 2026-09-23 (61 days ago)\"), " +
+      "naloxone primary and ranked first although a kit was handed over at ED discharge; no MOUD; fentanyl-positive 6 days ago (ongoing opioid use), " +
+      "amphetamine-positive 30 days ago; UDS as interpretation under the legacy http://hl7.org/fhir/v2/0078 system.",
     flags: [],
     resources: [
       patient({
@@ -420,7 +423,8 @@ function grace(): PatientCase {
     name: "Grace O'Neill",
     demonstrates:
       "STALE stage: preparation recorded exactly 120 days ago (older than 90 days); BuTrans transdermal buprenorphine patch for chronic low back pain (SBD 904878) " +
-      "is NOT MOUD (no active MOUD); buprenorphine in her urine is explained by the patch; Percocet stopped 210 days ago; last illicit-opioid positive (oxycodone, no longer prescribed) 162 days ago; " +
+      "is NOT MOUD (no active MOUD); buprenorphine in her urine is explained by the patch; Percocet, stopped 210 days ago, explains the 17 oxycodone positives taken in its 510 days of validity " +
+      "(prescribed, not illicit use, whatever its status now); illicit-opioid positives (oxycodone) only 722 days ago, before it, and 162 days ago, after it was stopped; " +
       "UDS as valueCodeableConcept SNOMED Detected/Not detected, monthly for 2 years.",
     flags: [],
     resources: [
@@ -548,7 +552,8 @@ function sofia(): PatientCase {
     name: "Sofia Marino",
     demonstrates:
       "READINESS RULER 5 (our readiness-ruler code, 50 days) maps to contemplation (an older ruler of 3 with code.text \"Readiness ruler\" only); no MOUD; " +
-      "CM PRIZE schedule enrolled mid-program 46 days ago (week 7 of 12): weeks N, missed, N, N, P, N, and week 7 negative so far = 1+0+1+2+0+1+2 = 7 draws, next week 3 draws; " +
+      "CM PRIZE schedule enrolled mid-program 46 days ago (week 7 of 12), scored on illicit opioids only (no stimulant use before the start; starting MOUD and attendance are aims in the plan, not scored from tests): " +
+      "weeks N, missed, N, N, P, N, and week 7 negative so far = 1+0+1+2+0+1+2 = 7 draws, next week 3 draws; " +
       "fentanyl-positive 18 days ago (ongoing opioid use); no MOUD while in CM: naloxone primary with the overdose-risk-lost-tolerance warning; UDS as interpretation POS/NEG.",
     flags: [],
     resources: [
@@ -654,8 +659,9 @@ function marcus(): PatientCase {
     id,
     name: "Marcus Bell",
     demonstrates:
-      "CM FIXED enrolled mid-program 39 days ago (week 6 of 12, pending): weeks N N missed N N = 4 x 10.00 = 40.00, next 10.00; " +
-      "STIMULANT use: cocaine (benzoylecgonine) positive 14 days ago while opioid-negative; stage action (coded, 30 days), no opioid positive since; " +
+      "CM FIXED enrolled mid-program 39 days ago (week 6 of 12, pending), scored on illicit opioids AND stimulants (the default: cocaine positive 63 and 49 days ago, in the 30 days before the start): " +
+      "weeks N N missed P N = 3 x 10.00 = 30.00, next 10.00, week 4 positive for the cocaine (benzoylecgonine) positive 14 days ago while opioid-negative; " +
+      "STIMULANT use; stage action (coded, 30 days), no opioid positive since; " +
       "buprenorphine/naloxone film active; UDS as valueString \"Positive\"/\"Negative\".",
     flags: [],
     resources: [

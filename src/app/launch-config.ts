@@ -59,7 +59,7 @@ export type LaunchKind = "ehr" | "standalone";
  * .read / .write (v1 has no finer split: .read = r+s, .write = c+u+d, so the written types Observation, CarePlan,
  * Goal and Provenance need both, delete comes with .write whether wanted or not, and read-only types get .read).
  */
-const DATA_SCOPES_V2 = [
+export const DATA_SCOPES_V2 = [
   "patient/Patient.r",
   "patient/Observation.rs",
   "patient/Observation.c",

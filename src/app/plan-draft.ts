@@ -120,9 +120,14 @@ export function isChosen(state: DraftState, rec: Recommendation): boolean {
   return state.chosen[rec.id] ?? rec.tier === "primary";
 }
 
-/** The default activity text; CM's names the behaviour it reinforces. */
+/**
+ * The default activity text; CM's names what it scores (its target) and, apart, the aims written in the plan but not
+ * scored from urine tests (clinical-spec §7.6).
+ */
 export function defaultActivityText(rec: Recommendation): string {
-  return rec.target ? `${rec.activity.replace(/[.\s]+$/, "")}. Target: ${rec.target}.` : rec.activity;
+  if (!rec.target) return rec.activity;
+  const aims = rec.aims?.length ? ` Also aimed at (recognised by hand, not scored from urine tests): ${rec.aims.join(", ")}.` : "";
+  return `${rec.activity.replace(/[.\s]+$/, "")}. Target: ${rec.target}.${aims}`;
 }
 
 export function activityText(state: DraftState, rec: Recommendation): string {
@@ -163,6 +168,13 @@ export function toPlanDraft(state: DraftState, inputs: DraftInputs): PlanDraft {
   };
   if (state.title.trim()) draft.title = state.title.trim();
   if (ids.has("contingency-management"))
-    draft.cm = { schedule: inputs.schedule, startDate: inputs.cmStart, weeks: state.cmWeeks, description: inputs.cmDescription };
+    draft.cm = {
+      schedule: inputs.schedule,
+      startDate: inputs.cmStart,
+      weeks: state.cmWeeks,
+      description: inputs.cmDescription,
+      // The plan records what CM scores (§7.6), so the CM status reads the same target back.
+      target: [...inputs.evaluation.contingencyManagement.target.analytes],
+    };
   return draft;
 }

@@ -20,7 +20,7 @@ export interface SafetyItem {
 
 /** Warning codes that are safety items when the engine does not mark severity. */
 export const SAFETY_CODES: ReadonlySet<string> = new Set(["overdose-risk-lost-tolerance", "recent-overdose", "no-oud-diagnosis", "no-naloxone", "no-naloxone-kit"]);
-/** Clinical notices shown in the strip (not data notices), unless the engine marks them as safety. */
+/** Clinical notices shown in the strip (not data notices) when the engine does not mark severity. */
 export const NOTICE_CODES: ReadonlySet<string> = new Set(["return-to-use", "cm-cap-reached"]);
 
 const LABELS: Record<string, string> = {
@@ -40,17 +40,14 @@ const orderOf = (code: string) => {
   return i < 0 ? ORDER.length : i;
 };
 
-const severityOf = (w: EngineWarning): string | undefined => (w as EngineWarning & { severity?: string }).severity;
-
 /** A warning is about safety when the engine says so, or (severity not given) when its code is a safety code. */
 export function isSafetyWarning(w: EngineWarning): boolean {
-  const severity = severityOf(w);
-  return severity !== undefined ? severity === "safety" : SAFETY_CODES.has(w.code);
+  return w.severity !== undefined ? w.severity === "safety" : SAFETY_CODES.has(w.code);
 }
 
-/** Warnings listed in the strip; the rest are data notices. */
+/** Warnings listed in the strip (safety items and clinical notices); the rest are data notices. */
 export function inStrip(w: EngineWarning): boolean {
-  return isSafetyWarning(w) || NOTICE_CODES.has(w.code);
+  return isSafetyWarning(w) || w.severity === "notice" || (w.severity === undefined && NOTICE_CODES.has(w.code));
 }
 
 function labelFor(code: string): string {
@@ -58,6 +55,21 @@ function labelFor(code: string): string {
   if (known) return known;
   const words = code.replace(/-/g, " ");
   return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * A message's first sentence and the rest: the strip shows the first, the rest (and the references) one click away.
+ * A full stop inside parentheses ("(… [65]. …)") does not end the sentence.
+ */
+export function firstSentence(text: string): { head: string; rest: string } {
+  let depth = 0;
+  for (let i = 0; i < text.length - 2; i++) {
+    const c = text[i];
+    if (c === "(" || c === "[") depth++;
+    else if ((c === ")" || c === "]") && depth > 0) depth--;
+    else if (c === "." && depth === 0 && text[i + 1] === " " && /[A-Z]/.test(text[i + 2]!)) return { head: text.slice(0, i + 1), rest: text.slice(i + 2) };
+  }
+  return { head: text, rest: "" };
 }
 
 /** The message without a leading repeat of its label ("Return to use: …" under the label "Return to use"). */

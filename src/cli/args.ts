@@ -1,7 +1,8 @@
 // The command line of clinical-spec §6, parsed and checked before anything is read.
 import { parseArgs } from "node:util";
+import { parseCmTarget } from "../clinical/cm-target.ts";
 import { isValidDateOrDateTime } from "../clinical/dates.ts";
-import type { CmScheduleKind } from "../clinical/types.ts";
+import type { CmScheduleKind, CmTargetAnalyte } from "../clinical/types.ts";
 
 export class UsageError extends Error {
   override name = "UsageError";
@@ -13,6 +14,7 @@ export interface EvaluateArgs {
   now?: string;
   schedule?: CmScheduleKind;
   cmStart?: string;
+  cmTarget?: CmTargetAnalyte[];
   family: boolean;
   prefersNoMedication: boolean;
   noCm: boolean;
@@ -36,6 +38,9 @@ Options:
   --now DATE                "today" (YYYY-MM-DD or ISO date-time); default: the real date
   --schedule KIND           contingency-management reward schedule: escalating (default), prize, fixed
   --cm-start DATE           contingency-management start date (enrols the patient from that date)
+  --cm-target TARGET        what CM weeks are scored on: opioids, or opioids,stimulants (default: the target
+                            recorded in the plan, else stimulants included when a stimulant-positive test lies
+                            in the 30 days up to the CM start date)
   --family                  family or partner involved and willing
   --prefers-no-medication   the patient prefers treatment without medication
   --no-cm                   the setting cannot deliver contingency management
@@ -61,6 +66,7 @@ export function parseCli(argv: string[]): CliArgs {
         now: { type: "string" },
         schedule: { type: "string" },
         "cm-start": { type: "string" },
+        "cm-target": { type: "string" },
         family: { type: "boolean", default: false },
         "prefers-no-medication": { type: "boolean", default: false },
         "no-cm": { type: "boolean", default: false },
@@ -85,6 +91,8 @@ export function parseCli(argv: string[]): CliArgs {
   if (v.token !== undefined && v.server === undefined) throw new UsageError("--token goes with --server");
   if (v.schedule !== undefined && !SCHEDULES.includes(v.schedule as CmScheduleKind))
     throw new UsageError(`unknown schedule "${v.schedule}" (expected ${SCHEDULES.join(", ")})`);
+  const cmTarget = v["cm-target"] === undefined ? undefined : parseCmTarget(v["cm-target"]);
+  if (cmTarget === null) throw new UsageError(`unknown CM target "${v["cm-target"]}" (expected opioids or opioids,stimulants)`);
   for (const [name, value] of [["--now", v.now], ["--cm-start", v["cm-start"]]] as const) {
     if (value !== undefined && !isValidDateOrDateTime(value))
       throw new UsageError(`${name} "${value}" is not a valid date (expected YYYY-MM-DD or an ISO date-time)`);
@@ -112,6 +120,7 @@ export function parseCli(argv: string[]): CliArgs {
     ...(v.now !== undefined ? { now: v.now } : {}),
     ...(v.schedule !== undefined ? { schedule: v.schedule as CmScheduleKind } : {}),
     ...(v["cm-start"] !== undefined ? { cmStart: v["cm-start"] } : {}),
+    ...(cmTarget ? { cmTarget } : {}),
     family: v.family === true,
     prefersNoMedication: v["prefers-no-medication"] === true,
     noCm: v["no-cm"] === true,

@@ -1,12 +1,6 @@
 // The JSON that `cli evaluate` prints: the field names of clinical-spec §6 (fixed), plus extra fields.
-import { formatRefs } from "../clinical/references.ts";
-import type { EvidenceLine, Evaluation } from "../clinical/types.ts";
-
-export function evidenceText(e: EvidenceLine): string {
-  const cite = e.refs.length ? ` ${formatRefs(e.refs)}` : "";
-  const section = e.section ? ` (seed: ${e.section})` : "";
-  return `${e.text}${cite}${section}`;
-}
+import { evidenceText } from "../clinical/references.ts";
+import type { Evaluation } from "../clinical/types.ts";
 
 export function toCliJson(ev: Evaluation): Record<string, unknown> {
   const cm = ev.contingencyManagement;
@@ -39,12 +33,14 @@ export function toCliJson(ev: Evaluation): Record<string, unknown> {
           code: a.code,
           status: a.status,
           counted: a.counted,
+          preliminary: a.preliminary,
         })),
       })),
     },
     ongoingOpioidUse: ev.ongoingOpioidUse,
     stimulantUse: ev.stimulantUse,
     returnToUse: ev.returnToUse,
+    preliminaryOpioidPositives: ev.preliminaryOpioidPositives,
     recentOverdose: ev.conditions.recentOverdose,
     oudConditions: ev.conditions.oud,
     recentNaloxoneKit: ev.recentNaloxoneKit,
@@ -67,18 +63,26 @@ export function toCliJson(ev: Evaluation): Record<string, unknown> {
       capRemaining: cm.capRemaining,
       capReached: cm.capReached,
       completed: cm.completed,
+      target: cm.target,
       ...(cm.expectedValuePerDraw !== undefined ? { expectedValuePerDraw: cm.expectedValuePerDraw } : {}),
       params: cm.params,
     },
     recommendations: ev.recommendations.map((r) => ({
       id: r.id,
+      rank: r.rank,
       tier: r.tier,
       title: r.title,
       reasons: r.reasons.map((x) => x.text),
       reasonRefs: r.reasons.map((x) => x.refs),
       evidence: r.evidence.map(evidenceText),
       ...(r.target ? { target: r.target } : {}),
+      ...(r.aims ? { aims: r.aims } : {}),
     })),
-    warnings: ev.warnings.map((w) => ({ code: w.code, message: w.message, ...(w.refs ? { refs: w.refs } : {}) })),
+    warnings: ev.warnings.map((w) => ({
+      code: w.code,
+      ...(w.severity ? { severity: w.severity } : {}),
+      message: w.message,
+      ...(w.refs ? { refs: w.refs } : {}),
+    })),
   };
 }

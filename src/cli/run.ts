@@ -12,7 +12,7 @@ import { toCliJson } from "./output.ts";
 import { entriesFromServer } from "./server-source.ts";
 
 /** Today's date in this machine's zone: what a user means by "today". */
-function localToday(): string {
+export function localToday(): string {
   const t = new Date();
   return `${t.getFullYear()}-${String(t.getMonth() + 1).padStart(2, "0")}-${String(t.getDate()).padStart(2, "0")}`;
 }
@@ -36,6 +36,7 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
       now: args.now ?? localToday(),
       ...(args.schedule ? { schedule: args.schedule } : {}),
       ...(args.cmStart ? { cmStart: args.cmStart } : {}),
+      ...(args.cmTarget ? { cmTarget: args.cmTarget } : {}),
       context: {
         familyInvolved: args.family,
         prefersNoMedication: args.prefersNoMedication,

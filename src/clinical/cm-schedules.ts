@@ -2,8 +2,11 @@
 // outcomes, their default parameters with where each comes from, and the plain-language lines the UI shows.
 //
 // Money is handled in whole cents here (no float drift); prize rewards are whole draws.
-// Sources for the defaults: reference/fhir-vocabulary.md §8. Seed: 12 weeks of weekly CM is the research
-// standard (seed CONTINGENCY MANAGEMENT; [2], [18]).
+// Sources for the defaults: the project's verified CM parameters (California Recovery Incentives Program, SAMHSA
+// 2025, Petry's prize bowl). The 12-week program length: most CM studies use 12 weeks of weekly CM as the standard,
+// as the source review "Opioid use disorder: psychosocial management" states (section Contingency management,
+// without a reference number).
+import { cite } from "./references.ts";
 import type { CmParams, CmScheduleKind, EscalatingParams, PrizeBowlSlip, WeekOutcome } from "./types.ts";
 
 export const CM_SCHEDULE_KINDS: readonly CmScheduleKind[] = ["escalating", "prize", "fixed"];
@@ -229,7 +232,7 @@ export function describeSchedule(params: CmParams): CmScheduleLine[] {
     "programWeeks",
     `The program runs ${plural(params.programWeeks, "week")}. Each week is judged on its urine tests for illicit opioids: negative (at least one test, all negative), positive (any positive), or missed (no test).`,
     params.programWeeks === d.programWeeks,
-    "12 weeks of weekly CM is the research standard (seed, contingency management; Higgins 1994, Petry 2004)",
+    `most CM studies use 12 weeks of weekly CM as the standard ${cite("Contingency management")}`,
     false,
   );
 

@@ -1,12 +1,14 @@
-// Contingency-management (CM) status (clinical-spec §4): weeks judged on opioid urine tests, rewards from the
-// chosen schedule (cm-schedules.ts), the yearly cap, streaks, and the next reward. Pure: `now` is passed in.
+// Contingency-management (CM) status (clinical-spec §4): weeks judged on the urine tests of the CM target
+// (cm-target.ts: illicit opioids, plus stimulants when the target includes them, §7.6), rewards from the chosen
+// schedule (cm-schedules.ts), the yearly cap, streaks, and the next reward. Pure: `now` is passed in.
 //
 // Choices where §4 is silent (documented here and in describeSchedule):
 // - Week k covers days [start + 7(k−1), start + 7k). currentWeek = floor((now − start)/7) + 1; before the start
 //   date currentWeek is 0, no week is listed, and nextIfNegative is week 1's reward.
-// - Only tests whose opioid summary is positive or negative judge a week. Tests that are "indeterminate" (no
-//   illicit-opioid analyte read negative or positive) or "none" (no illicit-opioid analyte tested) are ignored:
-//   such a week with no other test is missed (week over) or pending (current week).
+// - Only tests where a target class (illicit opioids; stimulants when targeted) is read positive or negative judge a
+//   week (cm-target.ts targetOutcome). Tests with no target analyte read negative or positive (not tested, or only
+//   indeterminate) are ignored: such a week with no other test is missed (week over) or pending (current week).
+//   A week is positive when any judging test is positive, negative when every judging test is negative.
 // - Tests dated after `now` or before the start date are ignored.
 // - The yearly cap is counted per program year from the start date (year n = [start + n years, start + n+1
 //   years)); a week counts in the program year in which it starts. capRemaining/capReached are for the program
@@ -23,9 +25,10 @@ import {
   toCents,
   type ScheduleState,
 } from "./cm-schedules.ts";
-import { CM_SCHEDULE_EXTENSION, RECOMMENDATION_SYSTEM } from "./codes.ts";
+import { isCmTargetAnalyte, normaliseCmTarget, targetOutcome } from "./cm-target.ts";
+import { CM_SCHEDULE_EXTENSION, CM_TARGET_EXTENSION, RECOMMENDATION_SYSTEM } from "./codes.ts";
 import { addDays, addMonths, datePart, daysBetween } from "./dates.ts";
-import type { CmParams, CmScheduleKind, CmStatus, CmWeek, UdsTest, WeekOutcome } from "./types.ts";
+import type { CmParams, CmScheduleKind, CmStatus, CmTarget, CmTargetAnalyte, CmWeek, UdsTest, WeekOutcome } from "./types.ts";
 import { refOf } from "./record.ts";
 
 export interface CmEnrolment {
@@ -41,6 +44,8 @@ export interface CmInput {
   now: string;
   enrolment: CmEnrolment | null;
   params: CmParams;
+  /** What the weeks are scored on (cm-target.ts resolveCmTarget); default: illicit opioids only. */
+  target?: CmTarget;
 }
 
 const emptyCounts = (): Record<WeekOutcome, number> => ({ negative: 0, positive: 0, missed: 0, pending: 0 });
@@ -78,7 +83,7 @@ function programYear(start: string, date: string): number {
   return n;
 }
 
-function notEnrolled(params: CmParams): CmStatus {
+function notEnrolled(params: CmParams, target: CmTarget): CmStatus {
   return {
     enrolled: false,
     schedule: params.schedule,
@@ -97,6 +102,7 @@ function notEnrolled(params: CmParams): CmStatus {
     nextIfNegative: null,
     completed: false,
     counts: emptyCounts(),
+    target,
     ...(params.schedule === "prize" ? { expectedValuePerDraw: expectedValuePerDraw(params.prize.bowl) } : {}),
     params,
   };
@@ -105,9 +111,10 @@ function notEnrolled(params: CmParams): CmStatus {
 /** CM status at `now` (clinical-spec §4). Never throws: an unusable start date or `now` reads as not enrolled. */
 export function cmStatus(input: CmInput): CmStatus {
   const { params } = input;
+  const target: CmTarget = input.target ?? { analytes: ["opioids"], source: "default", refs: [] };
   const start = input.enrolment ? datePart(input.enrolment.startDate) : null;
   const now = datePart(input.now);
-  if (!input.enrolment || start === null || now === null) return notEnrolled(params);
+  if (!input.enrolment || start === null || now === null) return notEnrolled(params, target);
 
   const programWeeks = Number.isInteger(params.programWeeks) && params.programWeeks > 0 ? params.programWeeks : 12;
   const elapsed = daysBetween(start, now);
@@ -117,16 +124,17 @@ export function cmStatus(input: CmInput): CmStatus {
   const prize = params.schedule === "prize";
   const meter = capMeter(params);
 
-  // Judging tests per week.
-  const byWeek = new Map<number, UdsTest[]>();
+  // Judging tests per week, with their outcome on the target.
+  const byWeek = new Map<number, { test: UdsTest; outcome: "positive" | "negative" }[]>();
   for (const t of input.tests) {
-    if (t.opioid !== "positive" && t.opioid !== "negative") continue;
     const d = datePart(t.date);
     if (d === null || d > now || d < start) continue;
     const week = Math.floor(daysBetween(start, d) / 7) + 1;
     if (week > listed) continue;
+    const outcome = targetOutcome(t, target);
+    if (outcome === null) continue;
     const list = byWeek.get(week) ?? [];
-    list.push(t);
+    list.push({ test: t, outcome });
     byWeek.set(week, list);
   }
 
@@ -136,10 +144,11 @@ export function cmStatus(input: CmInput): CmStatus {
   for (let k = 1; k <= listed; k += 1) {
     const weekStart = addDays(start, 7 * (k - 1));
     const weekEnd = addDays(start, 7 * k - 1);
-    const tests = (byWeek.get(k) ?? []).slice().sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-    const outcome: WeekOutcome = tests.some((t) => t.opioid === "positive")
+    const judged = (byWeek.get(k) ?? []).slice().sort((a, b) => (a.test.date < b.test.date ? -1 : a.test.date > b.test.date ? 1 : 0));
+    const tests = judged.map((j) => j.test);
+    const outcome: WeekOutcome = judged.some((j) => j.outcome === "positive")
       ? "positive"
-      : tests.length > 0
+      : judged.length > 0
         ? "negative"
         : weekEnd < now
           ? "missed"
@@ -181,10 +190,10 @@ export function cmStatus(input: CmInput): CmStatus {
 
   // Next reward: the current week when pending, otherwise the following week, simulated on a copy of the state.
   let nextIfNegative: number | null = null;
-  const target = current?.outcome === "pending" ? currentWeek : currentWeek + 1;
-  if (!completed && target <= programWeeks) {
+  const nextWeek = current?.outcome === "pending" ? currentWeek : currentWeek + 1;
+  if (!completed && nextWeek <= programWeeks) {
     const reward = stepSchedule(params, state, "negative").earned;
-    const year = programYear(start, addDays(start, 7 * (target - 1)));
+    const year = programYear(start, addDays(start, 7 * (nextWeek - 1)));
     const fits = applyCap(meter, reward, usedUnits.get(year) ?? 0);
     nextIfNegative = prize ? fits : fromCents(fits);
   }
@@ -217,6 +226,7 @@ export function cmStatus(input: CmInput): CmStatus {
     nextIfNegative,
     completed,
     counts,
+    target,
     ...(prize ? { expectedValuePerDraw: ev } : {}),
     params,
   };
@@ -233,6 +243,15 @@ export function cmStatus(input: CmInput): CmStatus {
 
 // ---------------------------------------------------------------- enrolment from a CarePlan written by the app
 
+export interface CmPlanEnrolment {
+  startDate: string;
+  /** "CarePlan/ID". */
+  source: string;
+  schedule: CmScheduleKind | null;
+  /** The CM target recorded in the activity, or null when none is recorded. */
+  target: CmTargetAnalyte[] | null;
+}
+
 const LIVE_PLAN_STATUSES = new Set(["active", "on-hold", "completed"]);
 const DEAD_ACTIVITY_STATUSES = new Set(["cancelled", "entered-in-error", "stopped"]);
 
@@ -247,12 +266,12 @@ function isCmActivity(a: CarePlanActivity): boolean {
  * "contingency-management" (status not cancelled/entered-in-error/stopped) in a CarePlan that is active, on-hold
  * or completed. Start = the date part of detail.scheduledTiming.repeat.boundsPeriod.start, else
  * detail.scheduledPeriod.start, else CarePlan.period.start. Schedule = the activity's detail.extension
- * CM_SCHEDULE_EXTENSION valueCode (null when absent or unknown). The latest start wins (on a tie, the first found).
+ * CM_SCHEDULE_EXTENSION valueCode (null when absent or unknown). Target = the activity's detail.extension
+ * CM_TARGET_EXTENSION valueCodes ("opioids", "stimulants"; opioids always included; null when none is recorded or
+ * none is known). The latest start wins (on a tie, the first found).
  */
-export function cmEnrolmentFromCarePlans(
-  carePlans: CarePlan[],
-): { startDate: string; source: string; schedule: CmScheduleKind | null } | null {
-  let best: { startDate: string; source: string; schedule: CmScheduleKind | null } | null = null;
+export function cmEnrolmentFromCarePlans(carePlans: CarePlan[]): CmPlanEnrolment | null {
+  let best: CmPlanEnrolment | null = null;
   for (const plan of carePlans) {
     if (!plan || plan.resourceType !== "CarePlan" || !LIVE_PLAN_STATUSES.has(plan.status)) continue;
     for (const activity of plan.activity ?? []) {
@@ -263,9 +282,16 @@ export function cmEnrolmentFromCarePlans(
         datePart(d.scheduledPeriod?.start) ??
         datePart(plan.period?.start);
       if (startDate === null) continue;
-      const code = d.extension?.find((e) => e.url === CM_SCHEDULE_EXTENSION)?.valueCode;
+      const extensions = Array.isArray(d.extension) ? d.extension : [];
+      const code = extensions.find((e) => e?.url === CM_SCHEDULE_EXTENSION)?.valueCode;
+      const targets = extensions.filter((e) => e?.url === CM_TARGET_EXTENSION).map((e) => e.valueCode).filter(isCmTargetAnalyte);
       if (best === null || startDate > best.startDate) {
-        best = { startDate, source: refOf(plan), schedule: isCmScheduleKind(code) ? code : null };
+        best = {
+          startDate,
+          source: refOf(plan),
+          schedule: isCmScheduleKind(code) ? code : null,
+          target: targets.length ? normaliseCmTarget(targets) : null,
+        };
       }
     }
   }

@@ -14,6 +14,8 @@ export const GOAL_ID_SYSTEM = `${STAGEWISE_BASE}/identifier/goal`;
 export const SAVE_TAG_SYSTEM = `${STAGEWISE_BASE}/save`;
 /** Extension on a CarePlan CM activity carrying the reward schedule kind. */
 export const CM_SCHEDULE_EXTENSION = `${STAGEWISE_BASE}/StructureDefinition/cm-schedule`;
+/** Extension on a CarePlan CM activity, repeated: what CM scores, valueCode "opioids" and "stimulants" (§7.6). */
+export const CM_TARGET_EXTENSION = `${STAGEWISE_BASE}/StructureDefinition/cm-target`;
 
 export const STAGE_OF_CHANGE_CODE = "stage-of-change";
 export const READINESS_RULER_CODE = "readiness-ruler";

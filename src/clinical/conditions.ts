@@ -1,5 +1,5 @@
 // Condition facts: active OUD diagnoses and opioid overdoses (with the latest one in the last 6 months, the entry
-// criterion of seed reference [56]). Codes come from vocabulary.ts. Pure.
+// criterion of the peer-support trial that the source review cites as reference [56]). Codes come from vocabulary.ts. Pure.
 import type { CodeableConcept, Condition } from "fhir/r4.js";
 import { addMonths, datePart } from "./dates.ts";
 import { refOf, type PatientRecord } from "./record.ts";

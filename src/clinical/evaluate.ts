@@ -2,6 +2,7 @@
 // Pure: `now` is passed in, nothing is read from the clock, the network or the disk.
 import { cmEnrolmentFromCarePlans, cmStatus } from "./cm.ts";
 import { defaultCmParams } from "./cm-schedules.ts";
+import { isValidCmTarget, resolveCmTarget } from "./cm-target.ts";
 import { readConditions } from "./conditions.ts";
 import { datePart } from "./dates.ts";
 import { INPUT_CM_START } from "./inputs.ts";
@@ -12,7 +13,16 @@ import { refLabels } from "./ref-labels.ts";
 import { recommend } from "./rules.ts";
 import { readStage } from "./stage.ts";
 import { DEFAULT_CONTEXT } from "./types.ts";
-import type { ClinicianContext, CmParams, CmScheduleKind, EngineWarning, Evaluation, Facts } from "./types.ts";
+import type {
+  ClinicianContext,
+  CmParams,
+  CmScheduleKind,
+  CmTargetAnalyte,
+  EngineWarning,
+  Evaluation,
+  Facts,
+  WarningSeverity,
+} from "./types.ts";
 import { readUds } from "./uds.ts";
 import { useFacts } from "./use-facts.ts";
 
@@ -26,7 +36,22 @@ export interface EvaluateOptions {
   cmStart?: string;
   /** Overrides of the CM parameters (program length, cap, schedule amounts). */
   cmParams?: Partial<Omit<CmParams, "schedule">>;
+  /**
+   * What CM scores (clinical-spec §7.6): ["opioids"] or ["opioids", "stimulants"]; overrides the target recorded in
+   * a CarePlan. Absent: the plan's, else the default (stimulants included when a stimulant-positive test lies in the
+   * 30 days up to the CM start date).
+   */
+  cmTarget?: CmTargetAnalyte[];
 }
+
+/** Severity of the engine's own clinical warnings; every other warning is about reading the record ("data"). */
+const SEVERITY: Record<string, WarningSeverity> = {
+  "overdose-risk-lost-tolerance": "safety",
+  "recent-overdose": "safety",
+  "no-oud-diagnosis": "safety",
+  "return-to-use": "safety",
+  "cm-cap-reached": "notice",
+};
 
 export class EvaluateError extends Error {
   override name = "EvaluateError";
@@ -37,6 +62,8 @@ export function evaluate(record: PatientRecord, options: EvaluateOptions): Evalu
   if (!now) throw new EvaluateError(`"now" is not a date: ${JSON.stringify(options.now)}`);
   const cmStart = options.cmStart === undefined ? undefined : datePart(options.cmStart);
   if (cmStart === null) throw new EvaluateError(`CM start is not a date: ${JSON.stringify(options.cmStart)}`);
+  if (options.cmTarget !== undefined && !isValidCmTarget(options.cmTarget))
+    throw new EvaluateError(`CM target must be ["opioids"] or ["opioids", "stimulants"]: ${JSON.stringify(options.cmTarget)}`);
   const context: ClinicianContext = { ...DEFAULT_CONTEXT, ...options.context };
   const warnings: EngineWarning[] = [...record.warnings];
 
@@ -73,12 +100,20 @@ export function evaluate(record: PatientRecord, options: EvaluateOptions): Evalu
       : null;
   const schedule = options.schedule ?? fromPlan?.schedule ?? "escalating";
   const params: CmParams = { ...defaultCmParams(schedule), ...options.cmParams, schedule };
-  const cm = cmStatus({ tests: uds.tests, now, enrolment, params });
+  const target = resolveCmTarget({
+    ...(options.cmTarget ? { input: options.cmTarget } : {}),
+    plan: enrolment && !cmStart ? (fromPlan?.target ?? null) : null,
+    tests: uds.tests,
+    start: enrolment?.startDate ?? null,
+    now,
+  });
+  const cm = cmStatus({ tests: uds.tests, now, enrolment, params, target });
 
   const recs = recommend(facts, context, cm);
   warnings.push(...recs.warnings);
   if (cm.capReached && cm.capMessage) warnings.push({ code: "cm-cap-reached", message: cm.capMessage });
 
-  const evaluation = { ...facts, context, contingencyManagement: cm, recommendations: recs.recommendations, warnings };
+  const shown = warnings.map((w) => (w.severity ? w : { ...w, severity: SEVERITY[w.code] ?? "data" }));
+  const evaluation = { ...facts, context, contingencyManagement: cm, recommendations: recs.recommendations, warnings: shown };
   return { ...evaluation, refLabels: refLabels(evaluation, record) };
 }

@@ -7,7 +7,7 @@ import { refOf, resolveReference, type PatientRecord } from "./record.ts";
 import type { Analyte, EngineWarning, MedicationFact, MoudFact, MoudFlag, MoudMedication } from "./types.ts";
 import { canonicalSystem, isBuprenorphineForPain, isNaloxoneKit, moudClass } from "./vocabulary.ts";
 
-/** A completed request with no validity end is taken to cover this many days after authoredOn. */
+/** A completed or stopped request with no validity end is taken to cover this many days after it starts (§7.1). */
 export const COMPLETED_DEFAULT_DAYS = 90;
 
 /**
@@ -101,6 +101,7 @@ export function readMedications(record: PatientRecord): { medications: Medicatio
       status: request.status,
       authoredOn: request.authoredOn ?? null,
       endDate: request.dispenseRequest?.validityPeriod?.end ?? null,
+      validFrom: request.dispenseRequest?.validityPeriod?.start ?? null,
       rxnorm,
       display: display ?? null,
       moud,
@@ -139,6 +140,29 @@ interface Window {
   to: string | null; // inclusive; null = open end
 }
 
+/** Statuses whose coverage is open-ended when no validity end is written. */
+const OPEN_ENDED = new Set(["active", "on-hold"]);
+/** Statuses that explain nothing: the prescription never took effect. (entered-in-error is dropped on reading.) */
+const EXPLAINS_NOTHING = new Set(["entered-in-error", "cancelled", "draft"]);
+
+/**
+ * The days a prescription covers (clinical-spec §7.1), whatever its status now: from authoredOn (or, without it,
+ * dispenseRequest.validityPeriod.start) to validityPeriod.end. Without an end, active and on-hold requests are
+ * open-ended, and completed and stopped ones cover 90 days from their start. Entered-in-error, cancelled and draft
+ * requests cover nothing. A bounded request with no start cannot be placed in time and covers nothing.
+ * Where §7.1 is silent: "unknown" status is read like completed/stopped (a prescription was written, but whether it
+ * is still taken is not known), so its positives are explained for a bounded time only.
+ * Returns null when the request covers nothing.
+ */
+export function coverageOf(med: Pick<MedicationFact, "status" | "authoredOn" | "endDate" | "validFrom">): { from: string | null; to: string | null } | null {
+  if (EXPLAINS_NOTHING.has(med.status)) return null;
+  const from = datePart(med.authoredOn) ?? datePart(med.validFrom);
+  const end = datePart(med.endDate);
+  if (OPEN_ENDED.has(med.status)) return { from, to: end };
+  if (!from) return null;
+  return { from, to: end ?? addDays(from, COMPLETED_DEFAULT_DAYS) };
+}
+
 /** Coverage windows per analyte, built once per medication list. */
 const windowCache = new WeakMap<MedicationFact[], Map<Analyte, Window[]>>();
 
@@ -148,14 +172,9 @@ function windowsOf(meds: MedicationFact[]): Map<Analyte, Window[]> {
   const byAnalyte = new Map<Analyte, Window[]>();
   for (const med of meds) {
     if (med.explains.length === 0) continue;
-    const authored = datePart(med.authoredOn);
-    let w: Window | null = null;
-    if (med.status === "active" || med.status === "on-hold") w = { med, from: authored, to: null };
-    else if (med.status === "completed" && authored) {
-      const end = datePart(med.endDate) ?? addDays(authored, COMPLETED_DEFAULT_DAYS);
-      w = { med, from: authored, to: end };
-    }
-    if (!w) continue;
+    const coverage = coverageOf(med);
+    if (!coverage) continue;
+    const w: Window = { med, ...coverage };
     for (const a of med.explains) {
       const list = byAnalyte.get(a) ?? [];
       list.push(w);
@@ -167,9 +186,7 @@ function windowsOf(meds: MedicationFact[]): Map<Analyte, Window[]> {
 }
 
 /**
- * A request that explains `analyte` and covered `date`: active or on-hold and authored on or before the date (or
- * with no authoredOn); or completed with authoredOn ≤ date ≤ validity end (no end: authoredOn + 90 days). A completed
- * request with no authoredOn cannot be placed in time and covers nothing. Indexed once per `meds` array.
+ * A request that explains `analyte` and whose coverage (coverageOf) holds `date`. Indexed once per `meds` array.
  */
 export function prescribedOn(meds: MedicationFact[], analyte: Analyte, date: string): MedicationFact | undefined {
   const day = datePart(date);

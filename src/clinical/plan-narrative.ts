@@ -2,7 +2,7 @@
 // Every string that came from the app (titles, clinician-edited activity text, goal descriptions, CM lines) is
 // escaped here, so typed text can never become markup. Pure: no DOM, no I/O.
 import type { Narrative } from "fhir/r4.js";
-import type { CmScheduleKind } from "./types.ts";
+import type { CmScheduleKind, CmTargetAnalyte } from "./types.ts";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
@@ -39,6 +39,8 @@ export interface NarrativeCm {
   endDate: string;
   weeks: number;
   description: string[];
+  /** What the weeks are scored on (§7.6). */
+  target?: CmTargetAnalyte[];
 }
 export interface NarrativeInput {
   title?: string;
@@ -95,6 +97,10 @@ export function planNarrative(input: NarrativeInput): Narrative {
       `<p>Weekly, ${cm.weeks} week${cm.weeks === 1 ? "" : "s"}, ${escapeXhtml(cm.startDate)} to ` +
         `${escapeXhtml(cm.endDate)}; schedule: ${SCHEDULE_NAMES[cm.schedule] ?? escapeXhtml(String(cm.schedule))}.</p>`,
     );
+    if (cm.target?.length)
+      parts.push(
+        `<p>Scored on urine tests negative for ${cm.target.includes("stimulants") ? "illicit opioids and stimulants (cocaine, amphetamine)" : "illicit opioids"}.</p>`,
+      );
     const lines = cm.description.filter((l) => l.trim());
     if (lines.length) parts.push(`<ul>${lines.map((l) => `<li>${multiline(l)}</li>`).join("")}</ul>`);
   }

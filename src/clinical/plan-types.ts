@@ -1,6 +1,6 @@
 // The shapes of a plan save (clinical-spec §5): the clinician's draft and the save context. plan.ts builds the
 // transaction Bundle from them, plan-validate.ts checks them first.
-import type { CmScheduleKind, RecommendationId } from "./types.ts";
+import type { CmScheduleKind, CmTargetAnalyte, RecommendationId } from "./types.ts";
 
 export interface PlanActivityDraft {
   id: RecommendationId;
@@ -29,6 +29,11 @@ export interface PlanCmDraft {
   weeks: number;
   /** Plain-language lines describing the schedule, shown in the narrative. */
   description: string[];
+  /**
+   * What the weeks are scored on (clinical-spec §7.6): written in the CM activity (CM_TARGET_EXTENSION, one per
+   * analyte class) and read back as the enrolment's target. Absent: nothing recorded (the default applies).
+   */
+  target?: CmTargetAnalyte[];
 }
 
 export interface PlanDraft {

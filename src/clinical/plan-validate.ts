@@ -1,5 +1,6 @@
 // Checks on a plan draft and its save context before a Bundle is built (clinical-spec §5): one clear message per
 // problem, naming the field. Also the reference checks the builder shares (which author may be written).
+import { isValidCmTarget } from "./cm-target.ts";
 import { isValidDate, isValidDateOrDateTime } from "./dates.ts";
 import { CM_ACTIVITY_ID } from "./plan-types.ts";
 import type { PlanContext, PlanDraft } from "./plan-types.ts";
@@ -110,6 +111,8 @@ export function validatePlanDraft(draft: PlanDraft): string[] {
       problems.push(`Contingency management: start date ${quoted(cm.startDate)} is not a date`);
     if (!Number.isInteger(cm.weeks) || cm.weeks < 1 || cm.weeks > 52)
       problems.push(`Contingency management: weeks ${quoted(cm.weeks)} must be a whole number from 1 to 52`);
+    if (cm.target !== undefined && !isValidCmTarget(cm.target))
+      problems.push(`Contingency management: target ${quoted(cm.target)} must be opioids, or opioids and stimulants`);
     if (!Array.isArray(cm.description) || cm.description.some((l) => typeof l !== "string"))
       problems.push("Contingency management: description must be a list of lines");
   }

@@ -34,6 +34,7 @@ import {
   CAREPLAN_CATEGORY_ASSESS_PLAN,
   CAREPLAN_ID_SYSTEM,
   CM_SCHEDULE_EXTENSION,
+  CM_TARGET_EXTENSION,
   GOAL_ID_SYSTEM,
   SAVE_TAG_SYSTEM,
   SECURITY_LABELS,
@@ -108,8 +109,12 @@ export function buildPlanBundle(draft: PlanDraft, ctx: PlanContext): Bundle {
     };
     if (a.id === CM_ACTIVITY_ID && draft.cm) {
       // NORMATIVE (read back by the CM status reader): start in scheduledTiming.repeat.boundsPeriod.start,
-      // schedule kind in the CM_SCHEDULE_EXTENSION valueCode.
-      detail.extension = [{ url: CM_SCHEDULE_EXTENSION, valueCode: draft.cm.schedule }];
+      // schedule kind in the CM_SCHEDULE_EXTENSION valueCode, the target (§7.6) in one CM_TARGET_EXTENSION per
+      // analyte class scored.
+      detail.extension = [
+        { url: CM_SCHEDULE_EXTENSION, valueCode: draft.cm.schedule },
+        ...(draft.cm.target ?? []).map((valueCode) => ({ url: CM_TARGET_EXTENSION, valueCode })),
+      ];
       detail.scheduledTiming = {
         repeat: {
           boundsPeriod: { start: draft.cm.startDate, end: cmEndDate(draft.cm.startDate, draft.cm.weeks) },

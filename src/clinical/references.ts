@@ -1,12 +1,36 @@
-// The numbered reference list of the seed review (../shared/seeds/000_788e3f4f423030f0.txt), as bibliographic
-// citations only (spelling as printed in the seed). Used to publish citations in the FHIR ActivityDefinitions and to
-// check that every reference number in the catalog exists.
+// The clinical source and how it is cited. The source is the topic review "Opioid use disorder: psychosocial
+// management" (literature current through January 2024); this file holds its title, its section names (sentence
+// case), its numbered reference list (bibliographic citations only, spelling as printed in the review), the few
+// other sources cited for claims the review does not make, and the one citation format used everywhere: in rule
+// reasons, evidence lines, the app, the CLI output and the published FHIR artifacts.
+import type { EvidenceLine } from "./types.ts";
 
-/** The review the reference numbers belong to. */
-export const SEED_REVIEW =
-  "Opioid use disorder: Psychosocial management. Topic review, literature current through January 2024 (last updated 24 October 2023).";
+/** The review's title, as cited in text. */
+export const SOURCE_TITLE = "Opioid use disorder: psychosocial management";
 
-export const SEED_REFERENCES: Readonly<Record<number, string>> = {
+/** The review as a bibliographic citation. */
+export const SOURCE_REVIEW =
+  "Opioid use disorder: psychosocial management. Topic review, literature current through January 2024 (last updated 24 October 2023).";
+
+/** The review's top-level sections, in sentence case, in the review's order. */
+export const SOURCE_SECTIONS = [
+  "Overview",
+  "Selecting psychotherapy",
+  "Contingency management",
+  "Motivational interviewing",
+  "Cognitive-behavioral therapy",
+  "Family therapy",
+  "Addiction counseling",
+  "Mutual help groups",
+  "Peer support strategies",
+  "Psychosocial treatment alone",
+  "Family involvement and education",
+  "Summary",
+] as const;
+
+export type SourceSection = (typeof SOURCE_SECTIONS)[number];
+
+export const SOURCE_REFERENCES: Readonly<Record<number, string>> = {
   1: "Prochaska JO, DiClemente CC, Norcross JC. In search of how people change. Applications to addictive behaviors. Am Psychol 1992; 47:1102.",
   2: "Davis DR, Kurti AN, Skelly JM, et al. A review of the literature on contingency management in the treatment of substance use disorders, 2009-2014. Prev Med 2016; 92:36.",
   3: "Hartzler B, Jackson TR, Jones BE, et al. Disseminating contingency management: impacts of staff training and implementation at an opiate treatment program. J Subst Abuse Treat 2014; 46:429.",
@@ -85,4 +109,87 @@ export function formatRefs(refs: readonly number[]): string {
     i = j + 1;
   }
   return `[${parts.join(", ")}]`;
+}
+
+/**
+ * Sources other than the review, for the few claims the review does not make. `short` is the in-text form,
+ * `citation` the bibliographic one.
+ */
+export const OTHER_SOURCES = {
+  "asam-2020": {
+    short: "ASAM National Practice Guideline, 2020",
+    citation:
+      "American Society of Addiction Medicine. The ASAM National Practice Guideline for the Treatment of Opioid Use " +
+      "Disorder: 2020 Focused Update. J Addict Med 2020; 14(2S Suppl 1):1-91.",
+  },
+  "otp-rule-2024": {
+    short: "42 CFR Part 8, as revised in 2024",
+    citation:
+      "Substance Abuse and Mental Health Services Administration. Medications for the Treatment of Opioid Use " +
+      "Disorder (42 CFR Part 8), final rule. Federal Register 2024; 89:7528. Medication in an opioid treatment " +
+      "program is no longer contingent on receiving counseling.",
+  },
+  "fda-naltrexone-xr": {
+    short: "FDA label for extended-release naltrexone",
+    citation:
+      "Vivitrol (naltrexone for extended-release injectable suspension), US prescribing information: vulnerability " +
+      "to opioid overdose after a missed dose, at the end of a dosing interval, or after stopping treatment.",
+  },
+  "samhsa-2025": {
+    short: "SAMHSA, 2025",
+    citation:
+      "Substance Abuse and Mental Health Services Administration. Contingency management incentives for grant " +
+      "programs, January 2025: caution against rewarding opioid abstinence because of overdose risk after lost " +
+      "tolerance; medication for opioid use disorder is the standard of care.",
+  },
+} as const;
+
+export type OtherSourceId = keyof typeof OTHER_SOURCES;
+
+/** "Selecting psychotherapy", "Contingency management [18, 19]": a section of the review with its reference numbers. */
+export function sectionCitation(section: SourceSection, refs: readonly number[] = []): string {
+  return refs.length ? `${section} ${formatRefs(refs)}` : section;
+}
+
+/**
+ * The in-text citation of the review: its title, then one or more sections, each followed by the reference numbers
+ * cited from it.
+ *   cite("Selecting psychotherapy")  → "(Opioid use disorder: psychosocial management, Selecting psychotherapy)"
+ *   cite("Selecting psychotherapy", "Motivational interviewing", [13])
+ *     → "(Opioid use disorder: psychosocial management, Selecting psychotherapy; Motivational interviewing [13])"
+ */
+export function cite(...parts: (SourceSection | readonly number[])[]): string {
+  const pointers: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const section = parts[i];
+    if (typeof section !== "string") throw new Error("cite(): reference numbers must follow a section name");
+    const next = parts[i + 1];
+    if (next !== undefined && typeof next !== "string") {
+      pointers.push(sectionCitation(section, next));
+      i++;
+    } else pointers.push(sectionCitation(section));
+  }
+  if (!pointers.length) throw new Error("cite(): name at least one section of the review");
+  return `(${SOURCE_TITLE}, ${pointers.join("; ")})`;
+}
+
+/** "(ASAM National Practice Guideline, 2020)": a source other than the review, in text. */
+export function citeOther(id: OtherSourceId): string {
+  return `(${OTHER_SOURCES[id].short})`;
+}
+
+/**
+ * An evidence line's citation. "full" stands alone ("(Opioid use disorder: psychosocial management, Contingency
+ * management [18])"); "short" leaves out the review's title, for lists that name the review once
+ * ("Contingency management [18]"). A line from another source gives that source's short name in both forms.
+ */
+export function evidenceCitation(e: EvidenceLine, form: "full" | "short" = "full"): string {
+  if (e.otherSource) return form === "full" ? citeOther(e.otherSource) : OTHER_SOURCES[e.otherSource].short;
+  if (!e.section) return formatRefs(e.refs);
+  return form === "full" ? cite(e.section, e.refs) : sectionCitation(e.section, e.refs);
+}
+
+/** An evidence line as one self-contained sentence with its citation (the CLI output). */
+export function evidenceText(e: EvidenceLine): string {
+  return `${e.text} ${evidenceCitation(e)}`;
 }

@@ -2,9 +2,19 @@
 //   FHIR record → facts (UDS, stage, medications, conditions) → recommendations + CM status → plan → Bundle.
 // Everything here is plain data: no FHIR resource leaves the fact layer except as a "ref" string
 // ("Observation/123"), which the UI turns into a link and the CLI prints.
+import type { OtherSourceId, SourceSection } from "./references.ts";
 
 /** A reference to the resource (or clinician input) behind a fact, e.g. "Observation/abc" or "input:family". */
 export type Ref = string;
+
+/**
+ * How a warning is to be shown, set by the engine on every warning it returns:
+ * - "safety": a clinical risk or gap to act on now (overdose risk after lost tolerance, recent overdose, no OUD
+ *   diagnosis on record, return to use): shown at the top with the safety items;
+ * - "notice": about the care program, not a risk (the CM yearly cap reached);
+ * - "data": the record could not be fully read (a malformed or skipped resource and the like).
+ */
+export type WarningSeverity = "safety" | "notice" | "data";
 
 /** Something the engine noticed and the user should see; never an exception. */
 export interface EngineWarning {
@@ -14,6 +24,8 @@ export interface EngineWarning {
   message: string;
   /** Resources the warning is about. */
   refs?: Ref[];
+  /** Set by evaluate() on every warning (see WarningSeverity). */
+  severity?: WarningSeverity;
 }
 
 // ---------------------------------------------------------------- stage of change
@@ -91,6 +103,8 @@ export interface AnalyteReading {
   /** final/amended/corrected count; preliminary is shown but not counted. */
   status: "final" | "amended" | "corrected" | "preliminary";
   counted: boolean;
+  /** A preliminary result (clinical-spec §7.2): shown and labelled everywhere, never counted. */
+  preliminary: boolean;
   /** How the result was read. */
   form: "codeable-concept" | "interpretation" | "string" | "quantity" | "boolean";
 }
@@ -121,6 +135,8 @@ export interface MedicationFact {
   authoredOn: string | null;
   /** Validity end (dispenseRequest.validityPeriod.end) if any. */
   endDate: string | null;
+  /** Validity start (dispenseRequest.validityPeriod.start) if any: the coverage start when authoredOn is absent. */
+  validFrom?: string | null;
   /** RxNorm code that classified it (or null when none could be read). */
   rxnorm: string | null;
   display: string | null;
@@ -190,6 +206,22 @@ export const DEFAULT_CONTEXT: ClinicianContext = {
 // ---------------------------------------------------------------- contingency management
 
 export type CmScheduleKind = "escalating" | "prize" | "fixed";
+
+/** What CM scores from urine tests (clinical-spec §7.6): illicit opioids always, stimulants when chosen. */
+export type CmTargetAnalyte = "opioids" | "stimulants";
+
+export interface CmTarget {
+  /** ["opioids"] or ["opioids", "stimulants"]. */
+  analytes: CmTargetAnalyte[];
+  /**
+   * Where the choice came from: "input" (the user: CLI --cm-target, EvaluateOptions.cmTarget), "plan" (recorded in
+   * the CM activity of a CarePlan the app wrote), "default" (stimulants included when a stimulant-positive test lies
+   * in the 30 days up to the CM start date; today when not enrolled).
+   */
+  source: "plan" | "input" | "default";
+  /** For a default that includes stimulants: the stimulant-positive results behind it. */
+  refs: Ref[];
+}
 export type WeekOutcome = "negative" | "positive" | "missed" | "pending";
 
 export interface EscalatingParams {
@@ -233,7 +265,7 @@ export interface CmWeek {
   outcome: WeekOutcome;
   /** Money for escalating/fixed; draws for prize. */
   earned: number;
-  /** Dates of the opioid tests that judged the week. */
+  /** Dates of the tests that judged the week (a target analyte read positive or negative). */
   tests: string[];
   /** No test that week included a fentanyl analyte: fentanyl use cannot be ruled out. */
   fentanylNotTested: boolean;
@@ -265,6 +297,8 @@ export interface CmStatus {
   nextIfNegative: number | null;
   completed: boolean;
   counts: Record<WeekOutcome, number>;
+  /** What the weeks are scored on (clinical-spec §7.6). */
+  target: CmTarget;
   /** Expected value of one prize draw (prize schedule only). */
   expectedValuePerDraw?: number;
   params: CmParams;
@@ -297,12 +331,19 @@ export interface Reason {
   refs: Ref[];
 }
 
+/**
+ * One claim with where it comes from: a section of the source review ("Opioid use disorder: psychosocial
+ * management") and the reference numbers it cites there, or, for a claim the review does not make, another source.
+ * Formatted by evidenceCitation() in references.ts.
+ */
 export interface EvidenceLine {
   text: string;
-  /** The seed's reference numbers (seeds/000), e.g. [13] or [44, 45, 46, 47, 48, 49]. */
+  /** The review's reference numbers for this claim, e.g. [13] or [44, 45, 46, 47, 48, 49]; empty when the review states it without one. */
   refs: number[];
-  /** Named section of the seed where no numbered reference applies (e.g. "SELECTING PSYCHOTHERAPY"). */
-  section?: string;
+  /** The review's section that states it, in sentence case (e.g. "Selecting psychotherapy"). */
+  section?: SourceSection;
+  /** A source other than the review, for a claim the review does not make. */
+  otherSource?: OtherSourceId;
 }
 
 export interface Recommendation {
@@ -313,8 +354,19 @@ export interface Recommendation {
   activity: string;
   reasons: Reason[];
   evidence: EvidenceLine[];
-  /** For contingency-management: the behaviour to reinforce. */
+  /** For contingency-management: what the weeks are scored on, naming exactly the analytes scored (§7.6). */
   target?: string;
+  /**
+   * For contingency-management: aims written in the plan but not scored from urine tests (MOUD initiation,
+   * adherence, attendance); rewarded by hand through the reward log.
+   */
+  aims?: string[];
+  /**
+   * Position in the ranked list, 1 = first (clinical-spec §7.8): primary safety items (naloxone with an overdose
+   * warning, then moud), then stage-assessment, then the other primary ones in catalog order; then consider ones in
+   * catalog order. The recommendations array is in this order.
+   */
+  rank: number;
 }
 
 // ---------------------------------------------------------------- the whole evaluation
@@ -330,6 +382,8 @@ export interface UseFacts {
   /** Stage action/maintenance and an illicit-opioid positive dated after that assessment. */
   returnToUse: boolean;
   returnToUseRefs: Ref[];
+  /** Preliminary (not counted) illicit-opioid positives dated in the last 14 days: awaiting confirmation (§7.2). */
+  preliminaryOpioidPositives: { date: string; analyte: Analyte; source: Ref }[];
 }
 
 export interface Facts extends UseFacts {

@@ -169,6 +169,7 @@ function makeReading(
     code: p.code,
     status: p.status,
     counted: p.status !== "preliminary",
+    preliminary: p.status === "preliminary",
     form,
   };
 }
@@ -242,25 +243,27 @@ function addCutoff(cutoffs: Map<string, Cutoff>, date: string, analyte: Analyte,
 }
 
 /**
- * One day's test. `opioid` over the counted illicit-opioid readings: any positive not explained by a prescription →
- * "positive"; else any negative (a prescribed positive counts as negative for illicit use) → "negative"; else only
- * indeterminate ones → "indeterminate"; none → "none". Preliminary readings never change it.
+ * A day's summary for one class of analytes, over its counted readings: any positive not explained by a
+ * prescription → "positive"; else any negative (a prescribed positive counts as negative for illicit use) →
+ * "negative"; else only indeterminate ones → "indeterminate"; none → "none". Preliminary readings never change it.
  */
-function summarize(date: string, analytes: AnalyteReading[]): UdsTest {
+export function classSummary(analytes: readonly AnalyteReading[], cls: ReadonlySet<Analyte>): UdsTest["opioid"] {
   let positive = false;
   let negative = false;
   let indeterminate = false;
-  let fentanylTested = false;
   for (const a of analytes) {
-    if (!a.counted) continue;
-    if (a.analyte === "fentanyl") fentanylTested = true;
-    if (!ILLICIT.has(a.analyte)) continue;
+    if (!a.counted || !cls.has(a.analyte)) continue;
     if (a.result === "positive") {
       if (a.prescribed) negative = true;
       else positive = true;
     } else if (a.result === "negative") negative = true;
     else indeterminate = true;
   }
-  const opioid = positive ? "positive" : negative ? "negative" : indeterminate ? "indeterminate" : "none";
-  return { date, opioid, fentanylTested, analytes };
+  return positive ? "positive" : negative ? "negative" : indeterminate ? "indeterminate" : "none";
+}
+
+/** One day's test: `opioid` is the illicit-opioid classSummary; fentanylTested over counted readings. */
+function summarize(date: string, analytes: AnalyteReading[]): UdsTest {
+  const fentanylTested = analytes.some((a) => a.counted && a.analyte === "fentanyl");
+  return { date, opioid: classSummary(analytes, ILLICIT), fentanylTested, analytes };
 }

@@ -1,5 +1,5 @@
 // Use facts derived from the urine drug screens and the stage (clinical-spec §2): ongoing opioid use, stimulant use,
-// return to use. Only tests dated on or before `now` are considered (a record read "as of" a past day must not see
+// return to use, and preliminary illicit-opioid positives awaiting confirmation (§7.2, never counted). Only tests dated on or before `now` are considered (a record read "as of" a past day must not see
 // later tests). Pure.
 import { addDays, datePart } from "./dates.ts";
 import { ILLICIT_OPIOID_ANALYTES, STIMULANT_ANALYTES } from "./types.ts";
@@ -9,6 +9,8 @@ export type { UseFacts };
 
 /** "Within the last 30 days": a test dated on or after now − 30 days counts. */
 export const RECENT_USE_DAYS = 30;
+/** A preliminary illicit-opioid positive dated on or after now − 14 days is awaiting confirmation (§7.2). */
+export const PRELIMINARY_DAYS = 14;
 
 
 const ILLICIT = new Set(ILLICIT_OPIOID_ANALYTES);
@@ -38,6 +40,8 @@ export function useFacts(tests: UdsTest[], stage: StageFact, now: string): UseFa
   const stimulantSeen = new Set<Ref>();
   const returnRefs: Ref[] = [];
   const returnSeen = new Set<Ref>();
+  const preliminary: UseFacts["preliminaryOpioidPositives"] = [];
+  const preliminaryFrom = addDays(now, -PRELIMINARY_DAYS);
 
   const stageDate = stage.observedAt ? datePart(stage.observedAt) : null;
   const changedStage = (stage.value === "action" || stage.value === "maintenance") && stageDate !== null;
@@ -50,6 +54,11 @@ export function useFacts(tests: UdsTest[], stage: StageFact, now: string): UseFa
       for (const a of test.analytes) if (STIMULANT.has(a.analyte) && illicitPositive(a)) pushUnique(stimulantUseRefs, stimulantSeen, a.source);
     }
     if (changedStage && test.opioid === "positive" && test.date > stageDate) opioidRefs(test, returnRefs, returnSeen);
+    if (test.date >= preliminaryFrom) {
+      for (const a of test.analytes)
+        if (a.preliminary && ILLICIT.has(a.analyte) && a.result === "positive" && !a.prescribed)
+          preliminary.push({ date: test.date, analyte: a.analyte, source: a.source });
+    }
   }
 
   const returnToUse = returnRefs.length > 0;
@@ -61,5 +70,6 @@ export function useFacts(tests: UdsTest[], stage: StageFact, now: string): UseFa
     stimulantUseRefs,
     returnToUse,
     returnToUseRefs: returnRefs,
+    preliminaryOpioidPositives: preliminary,
   };
 }

@@ -159,13 +159,14 @@ const CASES: Case[] = [
     schedule: "fixed",
     scheduleLabel: "Fixed reward",
     async known(page) {
-      // README: weeks N N missed N N = 4 × 10.00 = 40.00, next 10.00, week 6 of 12; buprenorphine/naloxone active.
+      // README: scored on opioids and stimulants (the default, cocaine before the start): weeks N N missed P N =
+      // 3 × 10.00 = 30.00 (week 4 holds the cocaine positive), next 10.00, week 6 of 12; buprenorphine/naloxone active.
       await openTab(page, "Contingency management");
       expect(await page.locator(".cm-enrolment").innerText()).toContain("week 6 of 12");
       const stats = await facts(page, "dl.cm-stats");
-      expect(stats["Earned in total"]).toBe("$40.00");
+      expect(stats["Earned in total"]).toBe("$30.00");
       expect(stats["If the next test is negative"]).toBe("$10.00");
-      expect(await page.locator("#panel-cm table caption").innerText()).toContain("1 missed");
+      expect(await page.locator("#panel-cm table caption").innerText()).toContain("3 negative, 1 positive, 1 missed");
       await openTab(page, "Overview");
       expect(await page.locator(".moud-status .big-value").innerText()).toBe("Buprenorphine");
       // Stimulant use: cocaine positive 14 days ago, in the facts behind the recommendations.

@@ -1,6 +1,6 @@
 // Small builders for FHIR R4 test resources, so each test says only what matters to it.
 import type { Bundle, CarePlan, Condition, FhirResource, MedicationRequest, Observation, Patient } from "fhir/r4.js";
-import { CM_SCHEDULE_EXTENSION, RECOMMENDATION_SYSTEM, STAGE_SYSTEM } from "../../src/clinical/codes.ts";
+import { CM_SCHEDULE_EXTENSION, CM_TARGET_EXTENSION, RECOMMENDATION_SYSTEM, STAGE_SYSTEM } from "../../src/clinical/codes.ts";
 
 export const PATIENT_ID = "p1";
 const subject = { reference: `Patient/${PATIENT_ID}` };
@@ -80,6 +80,7 @@ export const RXNORM_CODES = {
   methadone: { code: "864708", display: "methadone hydrochloride 10 MG Oral Tablet [Dolophine]" },
   naltrexoneEr: { code: "637213", display: "naltrexone 380 MG Injection" },
   narcan: { code: "1725064", display: "naloxone hydrochloride 4 MG/ACTUAT Nasal Spray [Narcan]" },
+  percocet: { code: "1049640", display: "acetaminophen 325 MG / oxycodone hydrochloride 5 MG Oral Tablet [Percocet]" },
 } as const;
 
 export function medRequest(
@@ -122,8 +123,13 @@ export function overdose(date: string, id = nextId("od")): Condition {
   };
 }
 
-/** A CarePlan as the app writes it for CM enrolment (clinical-spec §4–§5). */
-export function cmCarePlan(start: string, schedule: "escalating" | "prize" | "fixed", id = nextId("cp")): CarePlan {
+/** A CarePlan as the app writes it for CM enrolment (clinical-spec §4–§5), with the CM target when given (§7.6). */
+export function cmCarePlan(
+  start: string,
+  schedule: "escalating" | "prize" | "fixed",
+  id = nextId("cp"),
+  target?: ("opioids" | "stimulants")[],
+): CarePlan {
   return {
     resourceType: "CarePlan",
     id,
@@ -137,7 +143,10 @@ export function cmCarePlan(start: string, schedule: "escalating" | "prize" | "fi
           code: { coding: [{ system: RECOMMENDATION_SYSTEM, code: "contingency-management" }], text: "Contingency management" },
           status: "in-progress",
           scheduledTiming: { repeat: { boundsPeriod: { start }, frequency: 1, period: 1, periodUnit: "wk" } },
-          extension: [{ url: CM_SCHEDULE_EXTENSION, valueCode: schedule }],
+          extension: [
+            { url: CM_SCHEDULE_EXTENSION, valueCode: schedule },
+            ...(target ?? []).map((valueCode) => ({ url: CM_TARGET_EXTENSION, valueCode })),
+          ],
         },
       },
     ],

@@ -1,10 +1,7 @@
 // The command line end to end, as a child process (clinical-spec §6): clinical cases written by hand for each
 // stage and each CM schedule, the HL7 fixtures, NDJSON input, and every bad-input case.
-import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { promisify } from "node:util";
 import type { Bundle, FhirResource } from "fhir/r4.js";
 import { describe, expect, it } from "vitest";
 import {
@@ -19,49 +16,9 @@ import {
   uds,
   udsDay,
 } from "../helpers/resources.ts";
+import { cli, dir, evaluateBundle, exec, NOW, ROOT, tier, warningCodes, write, type Json } from "./helpers/cli.ts";
 
-const exec = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, "../..");
-const MAIN = join(ROOT, "src/cli/main.ts");
 const FIXTURES = resolve(ROOT, "third_party/fixtures/hl7-cdc-opioid-cpg");
-const NOW = "2026-11-23";
-const dir = mkdtempSync(join(tmpdir(), "stagewise-cli-"));
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(...args: string[]): Promise<Result> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [MAIN, ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-}
-
-let fileCount = 0;
-function write(content: unknown, ext = "json"): string {
-  const file = join(dir, `case-${++fileCount}.${ext}`);
-  writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
-  return file;
-}
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-async function evaluateBundle(bundle: Bundle, ...flags: string[]): Promise<Json> {
-  const r = await cli("evaluate", "--bundle", write(bundle), "--now", NOW, ...flags);
-  expect(r.stderr).toBe("");
-  expect(r.code).toBe(0);
-  return JSON.parse(r.stdout) as Json;
-}
-
-const tier = (out: Json, id: string): string | undefined =>
-  (out.recommendations as Json[]).find((r) => r.id === id)?.tier;
-const warningCodes = (out: Json): string[] => (out.warnings as Json[]).map((w) => w.code);
 
 describe("clinical cases, one per stage", () => {
   it("precontemplation, no MOUD, fentanyl in last week: MOUD, MI, CM, peer support and naloxone are primary, with the overdose warning", async () => {
@@ -81,11 +38,12 @@ describe("clinical cases, one per stage", () => {
     const fentanylTest = (out.uds.tests as Json[]).find((t) => t.date === "2026-11-16")!;
     expect(fentanylTest.opioid).toBe("positive");
     expect(fentanylTest.analytes).toContainEqual(expect.objectContaining({ analyte: "fentanyl", result: "positive", prescribed: false }));
-    // Every recommendation carries reasons and evidence citing the seed.
+    // Every recommendation carries reasons and evidence citing the source review by title.
     for (const r of out.recommendations as Json[]) {
       expect(r.reasons.length, r.id).toBeGreaterThan(0);
-      expect((r.evidence as string[]).some((e) => /\[\d|seed:/.test(e)), r.id).toBe(true);
+      expect((r.evidence as string[]).some((e) => e.includes("(Opioid use disorder: psychosocial management, ")), r.id).toBe(true);
     }
+    expect(JSON.stringify(out)).not.toMatch(/\bseed\b/i);
   });
 
   it("the same patient where the setting cannot deliver CM: CM drops to consider and says why", async () => {
@@ -284,6 +242,9 @@ describe("bad input: exit 2, one line 'error: …' on stderr, nothing on stdout"
     ["a Bundle with no Patient", () => ["evaluate", "--bundle", write(collection(stage("action", "2026-01-01")))], /no Patient/],
     ["two patients", () => ["evaluate", "--bundle", write(collection(patient("a"), patient("b")))], /2 patients/],
     ["an unknown schedule", () => ["evaluate", "--bundle", good(), "--schedule", "lottery"], /unknown schedule "lottery"/],
+    ["an unknown CM target", () => ["evaluate", "--bundle", good(), "--cm-target", "alcohol"], /unknown CM target "alcohol" \(expected opioids or opioids,stimulants\)/],
+    ["a CM target without opioids", () => ["evaluate", "--bundle", good(), "--cm-target", "stimulants"], /unknown CM target "stimulants"/],
+    ["an empty CM target", () => ["evaluate", "--bundle", good(), "--cm-target", ""], /unknown CM target ""/],
     ["an invalid --now", () => ["evaluate", "--bundle", good(), "--now", "2026-02-30"], /--now "2026-02-30" is not a valid date/],
     ["an invalid --cm-start", () => ["evaluate", "--bundle", good(), "--cm-start", "soon"], /--cm-start "soon" is not a valid date/],
     ["both --bundle and --server", () => ["evaluate", "--bundle", good(), "--server", "http://127.0.0.1:9/fhir", "--patient", "x"], /either --bundle or --server/],

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { App } from "../../src/app/App.tsx";
 import { fetchApi } from "../../src/app/fhir-api.ts";
 import type { SmartSession } from "../../src/app/session.ts";
-import { CAREPLAN_ID_SYSTEM, STAGE_SYSTEM } from "../../src/clinical/codes.ts";
+import { CAREPLAN_ID_SYSTEM, CM_TARGET_EXTENSION, STAGE_SYSTEM } from "../../src/clinical/codes.ts";
 import { medRequest, oudCondition, patient, stage, udsDay } from "../helpers/resources.ts";
 import { byLabel, byRole, click, expectText, openTab, render, text, type, waitFor, type Rendered } from "./helpers/app-dom.tsx";
 import { BASE, fakeFhir, outcome, transactionResponse } from "./helpers/fhir-server.ts";
@@ -170,7 +170,11 @@ describe("plan editor", () => {
     expect(transactions()).toHaveLength(0);
   });
 
-  it("contingency management in the plan carries the schedule and start set on the CM tab (the one place for them)", async () => {
+  it.each([
+    ["no stimulant use", [], ["opioids"], /Target: abstinence from illicit opioids: /],
+    ["cocaine positive 7 days ago", udsDay("2026-11-16", { cocaine: "pos" }), ["opioids", "stimulants"], /Target: abstinence from illicit opioids and stimulants \(cocaine, amphetamine\)/],
+  ])("contingency management in the plan carries its schedule and start (set on the CM tab, the one place for them) and its target (%s)", async (_name, extra, target, textSays) => {
+    fake.resources.push(...extra);
     fake.transactionAnswers = [{ status: 200, body: transactionResponse("cp-9", "1", 0) }];
     await openApp();
     const planTab = await openPlan();
@@ -190,6 +194,9 @@ describe("plan editor", () => {
     const activity = plan.activity?.find((a) => a.detail?.code?.text === "Contingency management");
     expect(activity?.detail?.extension?.[0]?.valueCode).toBe("prize");
     expect(activity?.detail?.scheduledTiming?.repeat?.boundsPeriod).toEqual({ start: "2026-11-30", end: "2027-02-21" });
+    // §7.6: the plan records what CM scores, and the activity text names exactly that.
+    expect(activity?.detail?.extension?.filter((e) => e.url === CM_TARGET_EXTENSION).map((e) => e.valueCode)).toEqual(target);
+    expect(activity?.detail?.description).toMatch(textSays);
   });
 });
 

@@ -53,7 +53,7 @@ describe("safety", () => {
     await openApp();
     expect(alerts()).toEqual([
       "No naloxone kit: none prescribed (active or completed) in the last 12 months.",
-      "No OUD diagnosis: No active opioid use disorder diagnosis was found in the record.",
+      "No OUD diagnosis: No opioid use disorder diagnosis on record: recommendations assume OUD; confirm the diagnosis.",
     ]);
   });
 

@@ -7,7 +7,7 @@ import type { Observation } from "fhir/r4.js";
 import { describe, expect, it } from "vitest";
 import { lastTest } from "../../src/app/last-test.ts";
 import { factOf, nextSteps, shareFacts } from "../../src/app/reasons.ts";
-import { safetyItems } from "../../src/app/safety.ts";
+import { firstSentence, safetyItems } from "../../src/app/safety.ts";
 import { evaluate } from "../../src/clinical/evaluate.ts";
 import { recordFromBundle } from "../../src/clinical/record.ts";
 import type { EngineWarning, Evaluation, Recommendation } from "../../src/clinical/types.ts";
@@ -29,16 +29,45 @@ describe("the safety strip", () => {
     // id, what the strip says (alerts first, overdose first)
     ["pw-maria-precontemplation", ["alert Overdose risk", "alert No naloxone kit"]],
     ["pw-tomas-unknown-stage-overdose", ["alert Overdose risk", "alert Recent overdose"]],
-    ["pw-derek-return-to-use", ["alert No naloxone kit", "notice Return to use"]],
+    ["pw-derek-return-to-use", ["alert No naloxone kit", "alert Return to use"]],
     ["pw-helen-five-year-history", []],
     ["pw-robert-action-methadone-otp", []],
   ])("%s: %j", (id, expected) => {
     expect(strip(synthetic(id))).toEqual(expected);
   });
 
-  it("a recent overdose names the overdose (its label) before the message", () => {
-    const tomas = safetyItems(synthetic("pw-tomas-unknown-stage-overdose")).find((i) => i.code === "recent-overdose")!;
-    expect(tomas).toMatchObject({ refs: ["Condition/pw-tomas-unknown-stage-overdose-overdose"], refsFirst: true, safety: true });
+  it("a recent overdose is the engine's warning (date and days ago), once", () => {
+    const items = safetyItems(synthetic("pw-tomas-unknown-stage-overdose")).filter((i) => i.code === "recent-overdose");
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ refs: ["Condition/pw-tomas-unknown-stage-overdose-overdose"], safety: true });
+    expect(items[0]!.message).toMatch(/^Opioid overdose on \d{4}-\d{2}-\d{2} \(\d+ days ago\)/);
+  });
+
+  it("an engine that marks no severity: the safety codes are alerts, return to use and the CM cap notices, and the facts fill in", () => {
+    const e = small(stage("action", "2026-11-01"), overdose("2026-10-01"));
+    const unmarked = withWarnings(e, [
+      { code: "overdose-risk-lost-tolerance", message: "Overdose risk: no active MOUD." },
+      { code: "return-to-use", message: "Return to use: after the action stage." },
+      { code: "cm-cap-reached", message: "The yearly cap is reached." },
+      { code: "malformed-resource", message: "Observation skipped: no status." },
+    ]);
+    expect(safetyItems(unmarked).map((i) => `${i.safety ? "alert" : "notice"} ${i.label}: ${i.message}`)).toEqual([
+      "alert Overdose risk: no active MOUD.",
+      "alert Recent overdose: (within the last 6 months).",
+      "alert No naloxone kit: none prescribed (active or completed) in the last 12 months.",
+      "alert No OUD diagnosis: No active opioid use disorder diagnosis was found in the record.",
+      "notice Return to use: after the action stage.",
+      "notice CM yearly cap reached: The yearly cap is reached.",
+    ]);
+  });
+
+  it.each([
+    ["One. Two.", "One.", "Two."],
+    ["Overdose on 2026-09-23 (61 days ago), within 6 months. Give naloxone (review [65]. More). Then this.", "Overdose on 2026-09-23 (61 days ago), within 6 months.", "Give naloxone (review [65]. More). Then this."],
+    ["No sentence end here", "No sentence end here", ""],
+    ["A dose of 2.5 mg. Next.", "A dose of 2.5 mg.", "Next."],
+  ])("the strip's first sentence of %j", (text, head, rest) => {
+    expect(firstSentence(text)).toEqual({ head, rest });
   });
 
   it("no OUD diagnosis is a safety item; with one on record it is gone", () => {

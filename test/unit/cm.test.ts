@@ -4,9 +4,13 @@ import type { CarePlan, CarePlanActivity } from "fhir/r4.js";
 import { describe, expect, it } from "vitest";
 import { cmEnrolmentFromCarePlans, cmStatus } from "../../src/clinical/cm.ts";
 import { defaultCmParams } from "../../src/clinical/cm-schedules.ts";
-import { CM_SCHEDULE_EXTENSION, RECOMMENDATION_SYSTEM } from "../../src/clinical/codes.ts";
+import { parseCmTarget, resolveCmTarget, type CmTargetInput } from "../../src/clinical/cm-target.ts";
+import { CM_SCHEDULE_EXTENSION, CM_TARGET_EXTENSION, RECOMMENDATION_SYSTEM } from "../../src/clinical/codes.ts";
 import { addDays } from "../../src/clinical/dates.ts";
-import type { CmParams, CmScheduleKind, UdsTest } from "../../src/clinical/types.ts";
+import { evaluate } from "../../src/clinical/evaluate.ts";
+import { recordFromBundle } from "../../src/clinical/record.ts";
+import type { Analyte, AnalyteReading, CmParams, CmScheduleKind, CmTarget, CmTargetAnalyte, UdsTest, WeekOutcome } from "../../src/clinical/types.ts";
+import { collection, oudCondition, patient, udsDay } from "../helpers/resources.ts";
 
 const START = "2025-01-06";
 const day = (n: number) => addDays(START, n);
@@ -348,6 +352,81 @@ describe("cmStatus: weeks, streaks and the current week", () => {
   });
 });
 
+// ---------------------------------------------------------------- what the weeks are scored on (§7.6)
+
+function reading(analyte: Analyte, result: AnalyteReading["result"], extra: Partial<AnalyteReading> = {}): AnalyteReading {
+  return { analyte, result, prescribed: false, source: `Observation/${analyte}-${result}`, code: "x", status: "final", counted: true, preliminary: false, form: "string", ...extra };
+}
+/** A test on day n; `opioid` is its illicit-opioid summary, worked out by hand from the readings. */
+const withReadings = (n: number, opioid: UdsTest["opioid"], analytes: AnalyteReading[]): UdsTest => ({ date: day(n), opioid, fentanylTested: true, analytes });
+const OPIOIDS: CmTarget = { analytes: ["opioids"], source: "input", refs: [] };
+const BOTH: CmTarget = { analytes: ["opioids", "stimulants"], source: "input", refs: [] };
+const fenNeg = reading("fentanyl", "negative");
+
+describe("cmStatus: a week is scored on exactly the target's analytes", () => {
+  it.each([
+    ["opioid-negative, cocaine positive; target opioids", [withReadings(2, "negative", [fenNeg, reading("cocaine", "positive")])], OPIOIDS, "negative"],
+    ["opioid-negative, cocaine positive; target opioids and stimulants", [withReadings(2, "negative", [fenNeg, reading("cocaine", "positive")])], BOTH, "positive"],
+    ["opioid-negative, amphetamine positive; target opioids and stimulants", [withReadings(2, "negative", [fenNeg, reading("amphetamine", "positive")])], BOTH, "positive"],
+    ["opioid-negative, cocaine negative; target opioids and stimulants", [withReadings(2, "negative", [fenNeg, reading("cocaine", "negative")])], BOTH, "negative"],
+    ["opioid-positive, cocaine negative; target opioids and stimulants", [withReadings(2, "positive", [reading("fentanyl", "positive"), reading("cocaine", "negative")])], BOTH, "positive"],
+    ["only cocaine tested, negative; target opioids and stimulants", [withReadings(2, "none", [reading("cocaine", "negative")])], BOTH, "negative"],
+    ["only cocaine tested, negative; target opioids: no judging test", [withReadings(2, "none", [reading("cocaine", "negative")])], OPIOIDS, "missed"],
+    ["only cocaine tested, positive; target opioids: no judging test", [withReadings(2, "none", [reading("cocaine", "positive")])], OPIOIDS, "missed"],
+    ["a preliminary cocaine positive is never counted", [withReadings(2, "negative", [fenNeg, reading("cocaine", "positive", { status: "preliminary", counted: false, preliminary: true })])], BOTH, "negative"],
+    ["a preliminary fentanyl positive alone judges nothing", [withReadings(2, "none", [reading("fentanyl", "positive", { status: "preliminary", counted: false, preliminary: true })])], BOTH, "missed"],
+    [
+      "opioid-negative on day 1, cocaine positive on day 4 of the same week",
+      [withReadings(1, "negative", [fenNeg]), withReadings(4, "none", [reading("cocaine", "positive")])],
+      BOTH,
+      "positive",
+    ],
+  ] as [string, UdsTest[], CmTarget, WeekOutcome][])("%s → week 1 %s", (_name, tests, target, outcome) => {
+    const s = cmStatus({ tests, now: day(10), enrolment: { startDate: START, source: "input:cm-start" }, params: params("fixed"), target });
+    expect(s.weeks[0]!.outcome).toBe(outcome);
+    expect(s.target).toEqual(target);
+    expect(s.earnedTotal).toBe(outcome === "negative" ? 10 : 0);
+  });
+
+  it("without a target, weeks are scored on illicit opioids only", () => {
+    const s = status([withReadings(2, "negative", [fenNeg, reading("cocaine", "positive")])], 10);
+    expect(s.target).toEqual({ analytes: ["opioids"], source: "default", refs: [] });
+    expect(s.weeks[0]!.outcome).toBe("negative");
+  });
+});
+
+describe("resolveCmTarget: input, then plan, then the default judged on the 30 days up to the start", () => {
+  const coc = (n: number, extra: Partial<AnalyteReading> = {}) =>
+    withReadings(n, "negative", [fenNeg, { ...reading("cocaine", "positive", extra), source: `Observation/coc-${n}` }]);
+  it.each([
+    ["input wins over the plan", { input: ["opioids"], plan: ["opioids", "stimulants"], tests: [coc(-3)], start: START }, { analytes: ["opioids"], source: "input", refs: [] }],
+    ["the plan's choice wins over the default", { plan: ["opioids"], tests: [coc(-3)], start: START }, { analytes: ["opioids"], source: "plan", refs: [] }],
+    ["default: cocaine positive 3 days before the start → stimulants included", { tests: [coc(-3)], start: START }, { analytes: ["opioids", "stimulants"], source: "default", refs: ["Observation/coc--3"] }],
+    ["default: cocaine positive exactly 30 days before → included", { tests: [coc(-30)], start: START }, { analytes: ["opioids", "stimulants"], source: "default", refs: ["Observation/coc--30"] }],
+    ["default: cocaine positive 31 days before → not included", { tests: [coc(-31)], start: START }, { analytes: ["opioids"], source: "default", refs: [] }],
+    ["default: cocaine positive on the start day → included", { tests: [coc(0)], start: START }, { analytes: ["opioids", "stimulants"], source: "default", refs: ["Observation/coc-0"] }],
+    ["default: cocaine positive after the start → not included", { tests: [coc(5)], start: START }, { analytes: ["opioids"], source: "default", refs: [] }],
+    ["default: a preliminary cocaine positive → not included", { tests: [coc(-3, { status: "preliminary", counted: false, preliminary: true })], start: START }, { analytes: ["opioids"], source: "default", refs: [] }],
+    ["not enrolled: judged on the 30 days up to today", { tests: [coc(40)], start: null }, { analytes: ["opioids", "stimulants"], source: "default", refs: ["Observation/coc-40"] }],
+  ] as [string, Omit<CmTargetInput, "now">, CmTarget][])("%s", (_name, x, expected) => {
+    expect(resolveCmTarget({ ...x, now: day(50) })).toEqual(expected);
+  });
+
+  it.each([
+    ["opioids", ["opioids"]],
+    ["opioids,stimulants", ["opioids", "stimulants"]],
+    [" Opioids , Stimulants ", ["opioids", "stimulants"]],
+    ["stimulants", null],
+    ["stimulants,opioids", null],
+    ["opioids,opioids", null],
+    ["opioids,alcohol", null],
+    ["opioids,", null],
+    ["", null],
+  ])("parseCmTarget(%j) → %j", (text, expected) => {
+    expect(parseCmTarget(text)).toEqual(expected);
+  });
+});
+
 // ---------------------------------------------------------------- enrolment from a CarePlan
 
 const cmCoding = { system: RECOMMENDATION_SYSTEM, code: "contingency-management", display: "Contingency management" };
@@ -377,23 +456,23 @@ function plan(id: string, activities: CarePlanActivity[], extra: Partial<CarePla
 
 describe("cmEnrolmentFromCarePlans", () => {
   it.each([
-    ["boundsPeriod start (date part as written)", [plan("cp1", [activity()])], { startDate: "2025-01-06", source: "CarePlan/cp1", schedule: "prize" }],
+    ["boundsPeriod start (date part as written)", [plan("cp1", [activity()])], { startDate: "2025-01-06", source: "CarePlan/cp1", schedule: "prize" , target: null }],
     [
       "scheduledPeriod when there is no timing",
       [plan("cp1", [activity({ scheduledTiming: undefined, scheduledPeriod: { start: "2025-02-03" } })])],
-      { startDate: "2025-02-03", source: "CarePlan/cp1", schedule: "prize" },
+      { startDate: "2025-02-03", source: "CarePlan/cp1", schedule: "prize" , target: null },
     ],
     [
       "the CarePlan period when the activity has no date",
       [plan("cp1", [activity({ scheduledTiming: undefined, extension: undefined })])],
-      { startDate: "2024-12-01", source: "CarePlan/cp1", schedule: null },
+      { startDate: "2024-12-01", source: "CarePlan/cp1", schedule: null , target: null },
     ],
-    ["an on-hold plan", [plan("cp1", [activity()], { status: "on-hold" })], { startDate: "2025-01-06", source: "CarePlan/cp1", schedule: "prize" }],
-    ["a completed plan", [plan("cp1", [activity()], { status: "completed" })], { startDate: "2025-01-06", source: "CarePlan/cp1", schedule: "prize" }],
+    ["an on-hold plan", [plan("cp1", [activity()], { status: "on-hold" })], { startDate: "2025-01-06", source: "CarePlan/cp1", schedule: "prize" , target: null }],
+    ["a completed plan", [plan("cp1", [activity()], { status: "completed" })], { startDate: "2025-01-06", source: "CarePlan/cp1", schedule: "prize" , target: null }],
     [
       "an unknown schedule code reads as no schedule",
       [plan("cp1", [activity({ extension: [{ url: CM_SCHEDULE_EXTENSION, valueCode: "lottery" }] })])],
-      { startDate: "2025-01-06", source: "CarePlan/cp1", schedule: null },
+      { startDate: "2025-01-06", source: "CarePlan/cp1", schedule: null , target: null },
     ],
     [
       "the latest start wins",
@@ -402,12 +481,12 @@ describe("cmEnrolmentFromCarePlans", () => {
         plan("new", [activity({ scheduledTiming: { repeat: { boundsPeriod: { start: "2025-03-03" } } }, extension: [{ url: CM_SCHEDULE_EXTENSION, valueCode: "fixed" }] })]),
         plan("older", [activity({ scheduledTiming: { repeat: { boundsPeriod: { start: "2024-06-03" } } } })]),
       ],
-      { startDate: "2025-03-03", source: "CarePlan/new", schedule: "fixed" },
+      { startDate: "2025-03-03", source: "CarePlan/new", schedule: "fixed" , target: null },
     ],
     [
       "a cancelled CM activity is skipped, a live one in the same plan counts",
       [plan("cp1", [activity({ status: "cancelled", scheduledTiming: { repeat: { boundsPeriod: { start: "2025-05-05" } } } }), activity()])],
-      { startDate: "2025-01-06", source: "CarePlan/cp1", schedule: "prize" },
+      { startDate: "2025-01-06", source: "CarePlan/cp1", schedule: "prize" , target: null },
     ],
   ])("%s", (_name, plans, expected) => {
     expect(cmEnrolmentFromCarePlans(plans)).toEqual(expected);
@@ -446,10 +525,12 @@ describe("cmEnrolmentFromCarePlans", () => {
 
 describe("round trip with the plan builder (src/clinical/plan.ts)", () => {
   it.each([
-    ["active", { startDate: "2025-01-06", schedule: "escalating" }],
+    ["active", undefined, { startDate: "2025-01-06", schedule: "escalating", target: null }],
+    ["active", ["opioids"], { startDate: "2025-01-06", schedule: "escalating", target: ["opioids"] }],
+    ["active", ["opioids", "stimulants"], { startDate: "2025-01-06", schedule: "escalating", target: ["opioids", "stimulants"] }],
     // a draft plan is not an enrolment (the brief reads active, on-hold or completed CarePlans only)
-    ["draft", null],
-  ] as const)("a %s plan with CM", async (planStatus, expected) => {
+    ["draft", ["opioids"], null],
+  ] as const)("a %s plan with CM, target %j", async (planStatus, target, expected) => {
     const { buildPlanBundle } = await import("../../src/clinical/plan.ts");
     const bundle = buildPlanBundle(
       {
@@ -458,7 +539,7 @@ describe("round trip with the plan builder (src/clinical/plan.ts)", () => {
         period: { start: "2025-01-01" },
         activities: [{ id: "contingency-management", title: "Contingency management", text: "" }],
         goals: [],
-        cm: { schedule: "escalating", startDate: "2025-01-06", weeks: 12, description: [] },
+        cm: { schedule: "escalating", startDate: "2025-01-06", weeks: 12, description: [], ...(target ? { target: [...target] } : {}) },
       },
       { patient: "Patient/p1", author: null, now: "2025-01-01T10:00:00Z", app: { name: "Stagewise", version: "0" } },
     );
@@ -469,5 +550,22 @@ describe("round trip with the plan builder (src/clinical/plan.ts)", () => {
     expect(plans).toHaveLength(1);
     const e = cmEnrolmentFromCarePlans(plans);
     expect(e).toEqual(expected && { ...expected, source: "CarePlan/saved" });
+  });
+});
+
+describe("evaluate: the cmTarget option (what the app passes)", () => {
+  const record = () =>
+    recordFromBundle(collection(patient(), oudCondition(), ...udsDay("2025-01-08", { fentanyl: "neg", cocaine: "pos" })));
+  it.each([
+    [["opioids"], "negative"],
+    [["opioids", "stimulants"], "positive"],
+  ] as [CmTargetAnalyte[], WeekOutcome][])("cmTarget %j → source input, week 1 %s", (cmTarget, outcome) => {
+    const cm = evaluate(record(), { now: day(10), cmStart: START, cmTarget }).contingencyManagement;
+    expect(cm.target).toEqual({ analytes: cmTarget, source: "input", refs: [] });
+    expect(cm.weeks[0]!.outcome).toBe(outcome);
+  });
+
+  it.each([[["stimulants"]], [["opioids", "alcohol"]], [[]]])("cmTarget %j is refused, naming it", (cmTarget) => {
+    expect(() => evaluate(record(), { now: day(10), cmTarget: cmTarget as CmTargetAnalyte[] })).toThrow(/^CM target must be \["opioids"\] or \["opioids", "stimulants"\]/);
   });
 });

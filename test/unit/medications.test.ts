@@ -37,6 +37,7 @@ describe("where the medication comes from", () => {
         status: "active",
         authoredOn: "2025-01-02",
         endDate: null,
+        validFrom: null,
         rxnorm: "1996184",
         display: "Sublocade syringe",
         moud: "buprenorphine",
@@ -97,6 +98,24 @@ describe("where the medication comes from", () => {
   it("entered-in-error requests are dropped", () => {
     const { medications } = read(mr("x", { status: "entered-in-error", medicationCodeableConcept: rx("351267", "bup/nx") }));
     expect(medications).toEqual([]);
+  });
+
+  it.each([
+    // A stopped Percocet written without authoredOn: covered from validityPeriod.start to its end (§7.1).
+    ["2025-03-01", true],
+    ["2025-08-31", true],
+    ["2025-02-28", false],
+    ["2025-09-01", false],
+  ])("a stopped request's dispenseRequest.validityPeriod is read: oxycodone on %s explained %s", (date, explained) => {
+    const { medications } = read(
+      mr("percocet", {
+        status: "stopped",
+        medicationCodeableConcept: rx("1049621", "oxycodone hydrochloride 5 MG / acetaminophen 325 MG Oral Tablet [Percocet]"),
+        dispenseRequest: { validityPeriod: { start: "2025-03-01", end: "2025-08-31" } },
+      }),
+    );
+    expect(medications[0]).toMatchObject({ status: "stopped", authoredOn: null, validFrom: "2025-03-01", endDate: "2025-08-31", explains: ["oxycodone"] });
+    expect(prescribedOn(medications, "oxycodone", date)?.request ?? null).toBe(explained ? "MedicationRequest/percocet" : null);
   });
 });
 
@@ -194,13 +213,16 @@ describe("moudFromMedications", () => {
   });
 });
 
-describe("prescribedOn", () => {
+describe("prescribedOn: a prescription covers a test day whatever its status now (clinical-spec §7.1)", () => {
   it.each([
     ["active, before authoredOn", fact({ explains: ["oxycodone"] }), "2025-01-09", false],
     ["active, on authoredOn", fact({ explains: ["oxycodone"] }), "2025-01-10", true],
-    ["active, long after", fact({ explains: ["oxycodone"] }), "2026-06-01", true],
+    ["active, no validity end, long after", fact({ explains: ["oxycodone"] }), "2026-06-01", true],
     ["active, no authoredOn", fact({ authoredOn: null, explains: ["oxycodone"] }), "2020-01-01", true],
-    ["on-hold", fact({ status: "on-hold", explains: ["oxycodone"] }), "2025-02-01", true],
+    ["active, on its validity end", fact({ endDate: "2025-03-10", explains: ["oxycodone"] }), "2025-03-10", true],
+    ["active, after its validity end", fact({ endDate: "2025-03-10", explains: ["oxycodone"] }), "2025-03-11", false],
+    ["on-hold, no validity end", fact({ status: "on-hold", explains: ["oxycodone"] }), "2025-09-01", true],
+    ["on-hold, after its validity end", fact({ status: "on-hold", endDate: "2025-03-10", explains: ["oxycodone"] }), "2025-03-11", false],
     ["completed, within validity", fact({ status: "completed", endDate: "2025-02-10", explains: ["oxycodone"] }), "2025-02-10", true],
     ["completed, after validity", fact({ status: "completed", endDate: "2025-02-10", explains: ["oxycodone"] }), "2025-02-11", false],
     ["completed, validity as date-time", fact({ status: "completed", endDate: "2025-02-10T00:00:00-07:00", explains: ["oxycodone"] }), "2025-02-10", true],
@@ -208,8 +230,18 @@ describe("prescribedOn", () => {
     ["completed, no end, day 90", fact({ status: "completed", explains: ["oxycodone"] }), "2025-04-10", true],
     ["completed, no end, day 91", fact({ status: "completed", explains: ["oxycodone"] }), "2025-04-11", false],
     ["completed, no authoredOn", fact({ status: "completed", authoredOn: null, explains: ["oxycodone"] }), "2025-02-01", false],
-    ["stopped", fact({ status: "stopped", explains: ["oxycodone"] }), "2025-02-01", false],
-    ["cancelled", fact({ status: "cancelled", explains: ["oxycodone"] }), "2025-02-01", false],
+    ["completed, no authoredOn: from validityPeriod.start, day 90", fact({ status: "completed", authoredOn: null, validFrom: "2025-01-10", explains: ["oxycodone"] }), "2025-04-10", true],
+    ["completed, no authoredOn: from validityPeriod.start, day before", fact({ status: "completed", authoredOn: null, validFrom: "2025-01-10", explains: ["oxycodone"] }), "2025-01-09", false],
+    ["stopped, within validity (16 months of Percocet)", fact({ status: "stopped", endDate: "2026-05-10", explains: ["oxycodone"] }), "2026-05-10", true],
+    ["stopped, after validity", fact({ status: "stopped", endDate: "2026-05-10", explains: ["oxycodone"] }), "2026-05-11", false],
+    ["stopped, no end, day 90", fact({ status: "stopped", explains: ["oxycodone"] }), "2025-04-10", true],
+    ["stopped, no end, day 91", fact({ status: "stopped", explains: ["oxycodone"] }), "2025-04-11", false],
+    ["stopped, before authoredOn", fact({ status: "stopped", endDate: "2026-05-10", explains: ["oxycodone"] }), "2025-01-09", false],
+    ["unknown status: bounded like completed, day 90", fact({ status: "unknown", explains: ["oxycodone"] }), "2025-04-10", true],
+    ["unknown status: bounded like completed, day 91", fact({ status: "unknown", explains: ["oxycodone"] }), "2025-04-11", false],
+    ["cancelled, within validity", fact({ status: "cancelled", endDate: "2026-05-10", explains: ["oxycodone"] }), "2025-02-01", false],
+    ["draft, within validity", fact({ status: "draft", endDate: "2026-05-10", explains: ["oxycodone"] }), "2025-02-01", false],
+    ["entered-in-error", fact({ status: "entered-in-error", explains: ["oxycodone"] }), "2025-02-01", false],
     ["other analyte", fact({ explains: ["fentanyl"] }), "2025-02-01", false],
   ])("%s → %s", (_label, med, date, expected) => {
     expect(prescribedOn([med], "oxycodone", date)?.request ?? null).toBe(expected ? med.request : null);

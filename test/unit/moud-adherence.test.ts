@@ -10,7 +10,7 @@ function t(date: string, analyte: Analyte, result: AnalyteReading["result"], ext
     date,
     opioid: "none",
     fentanylTested: false,
-    analytes: [{ analyte, result, prescribed: false, source: `Observation/${analyte}-${date}`, code: "x", status: "final", counted: true, form: "string", ...extra }],
+    analytes: [{ analyte, result, prescribed: false, source: `Observation/${analyte}-${date}`, code: "x", status: "final", counted: true, preliminary: false, form: "string", ...extra }],
   };
 }
 function med(explains: Analyte[], moud: MedicationFact["moud"], extra: Partial<MedicationFact> = {}): MedicationFact {
@@ -49,7 +49,7 @@ describe("MOUD-aware reading of urine tests", () => {
     ["absent with only a pain prescription: no MOUD adherence flag", [t("2025-06-20", "buprenorphine", "negative")], [BUP_PAIN], []],
     ["present with both a pain and a MOUD buprenorphine prescription → confirmed", [t("2025-06-20", "buprenorphine", "positive")], [BUP_PAIN, BUP], ["adherence-confirmed:buprenorphine:2025-06-20"]],
     ["absent while the MOUD prescription is on hold: expected, no flag", [t("2025-06-20", "buprenorphine", "negative")], [med(["buprenorphine"], "buprenorphine", { status: "on-hold" })], []],
-    ["a preliminary result is not used", [t("2025-06-20", "buprenorphine", "negative", { status: "preliminary", counted: false })], [BUP], []],
+    ["a preliminary result is not used", [t("2025-06-20", "buprenorphine", "negative", { status: "preliminary", counted: false, preliminary: true })], [BUP], []],
     ["indeterminate is neither present nor absent", [t("2025-06-20", "buprenorphine", "indeterminate")], [BUP], []],
     ["a test that did not check for buprenorphine says nothing", [t("2025-06-20", "opiates", "negative")], [BUP], []],
   ] as [string, UdsTest[], MedicationFact[], string[]][])("%s", (_l, tests, meds, expected) => {

@@ -102,6 +102,11 @@ function validate(resource: FhirResource) {
 
 const SCENARIOS: [string, PlanDraft, PlanContext][] = [
   ["create, active, with CM", draft(), context()],
+  [
+    "create, CM with its target (two cm-target extensions)",
+    draft({ cm: { schedule: "fixed", startDate: "2026-01-05", weeks: 12, description: [], target: ["opioids", "stimulants"] } }),
+    context(),
+  ],
   ["create, draft, no author, no condition", draft({ status: "draft" }), context({ author: null, oudCondition: undefined })],
   [
     "create, no goals, no CM, no end, no title",
@@ -342,13 +347,37 @@ describe("the CM activity (normative shape, read back by the CM status reader)",
     }
   });
 
-  it("round trip: the CM reader (cm.ts) finds the start date and schedule in the written CarePlan", () => {
-    const { carePlan } = parts(buildPlanBundle(draft({ cm: { schedule: "prize", startDate: "2026-02-02", weeks: 12, description: [] } }), context()));
+  it.each([
+    ["no target recorded", undefined, [], null, null],
+    ["target opioids", ["opioids"], ["opioids"], ["opioids"], "Scored on urine tests negative for illicit opioids."],
+    [
+      "target opioids and stimulants",
+      ["opioids", "stimulants"],
+      ["opioids", "stimulants"],
+      ["opioids", "stimulants"],
+      "Scored on urine tests negative for illicit opioids and stimulants (cocaine, amphetamine).",
+    ],
+  ] as const)("round trip, %s: the CM reader (cm.ts) finds the start date, schedule and target in the written CarePlan", (_name, target, codes, readBack, narrative) => {
+    const cm = { schedule: "prize" as const, startDate: "2026-02-02", weeks: 12, description: [], ...(target ? { target: [...target] } : {}) };
+    const { carePlan } = parts(buildPlanBundle(draft({ cm }), context()));
+    // One cm-target extension per analyte class scored (clinical-spec §7.6).
+    expect(carePlan.activity?.[0]?.detail?.extension?.filter((e) => e.url === "https://stagewise.example/fhir/StructureDefinition/cm-target").map((e) => e.valueCode)).toEqual(codes);
     expect(cmEnrolmentFromCarePlans([{ ...carePlan, id: "cp-1" }])).toEqual({
       startDate: "2026-02-02",
       source: "CarePlan/cp-1",
       schedule: "prize",
+      target: readBack,
     });
+    if (narrative) expect(carePlan.text?.div).toContain(narrative);
+    else expect(carePlan.text?.div).not.toContain("Scored on");
+  });
+
+  it.each([
+    ["stimulants without opioids", ["stimulants"]],
+    ["an unknown analyte", ["opioids", "alcohol"]],
+  ])("a CM target of %s is refused with a message naming it", (_name, target) => {
+    const problems = validatePlanDraft(draft({ cm: { schedule: "prize", startDate: "2026-02-02", weeks: 12, description: [], target: target as never } }));
+    expect(problems).toContainEqual(expect.stringMatching(/^Contingency management: target .* must be opioids, or opioids and stimulants$/));
   });
 });
 

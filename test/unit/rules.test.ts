@@ -1,6 +1,8 @@
 // The recommendation rules of clinical-spec.md §3, one row per tier rule and per safety rule. Each row states the
-// expected tier and a reason that names the right evidence (seed reference or section) and points at the right
-// resource or clinician input. Expected values come from the spec table, not from running the engine.
+// expected tier and a reason that names the right evidence (the source review's section and reference numbers, as
+// "(Opioid use disorder: psychosocial management, <Section> [n])", or another named source) and points at the right
+// resource or clinician input; where a reason once cited the wrong references, `never` pins what it must not say.
+// Expected values come from the spec table and the review's text, not from running the engine.
 import { describe, expect, it } from "vitest";
 import { recommend } from "../../src/clinical/rules.ts";
 import type { ClinicianContext, CmStatus, EngineWarning, Facts, Recommendation, RecommendationId, Tier } from "../../src/clinical/types.ts";
@@ -21,8 +23,10 @@ interface Row {
   s?: CmStatus;
   id: RecommendationId;
   tier: Tier;
-  /** Text a fired reason must contain (usually the seed reference or section). */
+  /** Text a fired reason must contain (usually the review's section and reference numbers). */
   says: string;
+  /** Text that same reason must not contain (a citation that was wrong for this claim). */
+  never?: string;
   /** A ref that same reason must point at. */
   ref?: string;
 }
@@ -31,7 +35,7 @@ const ROWS: Row[] = [
   // moud
   { name: "no active MOUD → offer", f: facts({ moud: [] }), id: "moud", tier: "primary", says: "offer and discuss starting", ref: REF.oud },
   { name: "no active MOUD → naltrexone needs supervised withdrawal", f: facts({ moud: [] }), id: "moud", tier: "primary", says: "naltrexone only after medically supervised withdrawal" },
-  { name: "no active MOUD → declining psychosocial care never delays medication", f: facts({ moud: [] }), id: "moud", tier: "primary", says: "never delays" },
+  { name: "no active MOUD → declining psychosocial care never delays medication", f: facts({ moud: [] }), id: "moud", tier: "primary", says: "never delays medication (ASAM National Practice Guideline, 2020)" },
   { name: "on-hold MOUD → resume", f: facts({ moud: [], onHold: ["methadone"] }), id: "moud", tier: "primary", says: "resuming", ref: REF.held("methadone") },
   { name: "active MOUD → continue", f: facts({ moud: ["buprenorphine"] }), id: "moud", tier: "consider", says: "Continue it and support adherence", ref: REF.med("buprenorphine") },
   {
@@ -44,82 +48,99 @@ const ROWS: Row[] = [
     says: "Adherence",
     ref: "Observation/uds-0601",
   },
-  { name: "prefers no medication → moud stays primary as an offer", f: facts({ moud: [] }), c: { prefersNoMedication: true }, id: "moud", tier: "primary", says: "PSYCHOSOCIAL TREATMENT ALONE", ref: "input:prefers-no-medication" },
+  { name: "prefers no medication → moud stays primary as an offer", f: facts({ moud: [] }), c: { prefersNoMedication: true }, id: "moud", tier: "primary", says: "(Opioid use disorder: psychosocial management, Psychosocial treatment alone)", ref: "input:prefers-no-medication" },
 
   // stage-assessment [1]
-  { name: "stage unknown → assess", f: facts({ stage: "unknown" }), id: "stage-assessment", tier: "primary", says: "[1]" },
+  { name: "stage unknown → assess", f: facts({ stage: "unknown" }), id: "stage-assessment", tier: "primary", says: "(Opioid use disorder: psychosocial management, Selecting psychotherapy [1])" },
   { name: "stage stale → reassess", f: facts({ stage: "action", stageAgeDays: 120 }), id: "stage-assessment", tier: "primary", says: "stale", ref: REF.stage },
-  { name: "return to use → reassess", f: facts({ stage: "action", returnToUse: true }), id: "stage-assessment", tier: "primary", says: "[1]", ref: REF.returnTest },
+  { name: "return to use → reassess; stage changes are common (no reference)", f: facts({ stage: "action", returnToUse: true }), id: "stage-assessment", tier: "primary", says: "stage changes are common (Opioid use disorder: psychosocial management, Selecting psychotherapy).", never: "[1]", ref: REF.returnTest },
 
   // motivational-interviewing
-  { name: "precontemplation → MI", f: facts({ stage: "precontemplation" }), id: "motivational-interviewing", tier: "primary", says: "[13]", ref: REF.stage },
-  { name: "contemplation → MI", f: facts({ stage: "contemplation" }), id: "motivational-interviewing", tier: "primary", says: "[13]", ref: REF.stage },
+  { name: "precontemplation → MI", f: facts({ stage: "precontemplation" }), id: "motivational-interviewing", tier: "primary", says: "Selecting psychotherapy; Motivational interviewing [13])", ref: REF.stage },
+  { name: "contemplation → MI", f: facts({ stage: "contemplation" }), id: "motivational-interviewing", tier: "primary", says: "Selecting psychotherapy; Motivational interviewing [13])", ref: REF.stage },
   { name: "unknown stage → MI", f: facts({ stage: "unknown" }), id: "motivational-interviewing", tier: "primary", says: "Stage of change unknown" },
   { name: "return to use → MI", f: facts({ stage: "maintenance", returnToUse: true }), id: "motivational-interviewing", tier: "primary", says: "Return to use", ref: REF.returnTest },
-  { name: "maintenance → MI at any point", f: facts({ stage: "maintenance" }), id: "motivational-interviewing", tier: "consider", says: "SELECTING PSYCHOTHERAPY", ref: REF.stage },
-  { name: "stimulant use → MI for other substances", f: facts({ stage: "action", stimulantUse: true, moud: ["methadone"] }), c: { canDeliverCm: false }, id: "motivational-interviewing", tier: "consider", says: "MOTIVATIONAL INTERVIEWING", ref: REF.stimulantTest },
+  { name: "maintenance → MI at any point", f: facts({ stage: "maintenance" }), id: "motivational-interviewing", tier: "consider", says: "any point in treatment (Opioid use disorder: psychosocial management, Selecting psychotherapy)", ref: REF.stage },
+  { name: "stimulant use → MI for other substances (MI section, no reference)", f: facts({ stage: "action", stimulantUse: true, moud: ["methadone"] }), c: { canDeliverCm: false }, id: "motivational-interviewing", tier: "consider", says: "other substances (Opioid use disorder: psychosocial management, Motivational interviewing).", never: "[", ref: REF.stimulantTest },
 
   // contingency-management
-  { name: "ongoing opioid use, CM available → CM", f: facts({ ongoingOpioidUse: true }), id: "contingency-management", tier: "primary", says: "[18,19]", ref: REF.opioidTest },
-  { name: "stimulant use, CM available → CM", f: facts({ stimulantUse: true }), id: "contingency-management", tier: "primary", says: "[2,10–17]", ref: REF.stimulantTest },
+  { name: "ongoing opioid use, CM available → CM", f: facts({ ongoingOpioidUse: true }), id: "contingency-management", tier: "primary", says: "Contingency management [18, 19])", ref: REF.opioidTest },
+  { name: "stimulant use, CM available → CM (shown in people on MOUD)", f: facts({ stimulantUse: true }), id: "contingency-management", tier: "primary", says: "in people on MOUD, CM has reduced use of other substances such as stimulants (Opioid use disorder: psychosocial management, Contingency management [2, 10–17])", ref: REF.stimulantTest },
   { name: "ongoing use, setting cannot deliver CM → consider, says why", f: facts({ ongoingOpioidUse: true }), c: { canDeliverCm: false }, id: "contingency-management", tier: "consider", says: "cannot deliver", ref: "input:no-cm" },
-  { name: "contemplation → CM as a bridge", f: facts({ stage: "contemplation" }), id: "contingency-management", tier: "consider", says: "bridge", ref: REF.stage },
+  { name: "setting cannot deliver CM → regulatory oversight, not 'regulated'", f: facts({ ongoingOpioidUse: true }), c: { canDeliverCm: false }, id: "contingency-management", tier: "consider", says: "subject to regulatory oversight (Opioid use disorder: psychosocial management, Contingency management)", never: "[18]" },
+  { name: "contemplation → CM as a bridge", f: facts({ stage: "contemplation" }), id: "contingency-management", tier: "consider", says: "bridge to change when motivation is low (Opioid use disorder: psychosocial management, Selecting psychotherapy)", ref: REF.stage },
   { name: "enrolled, week 5 → continue", f: facts({ stage: "action" }), s: cm({ week: 5 }), id: "contingency-management", tier: "primary", says: "week 5 of 12", ref: REF.cmPlan },
 
   // cbt, wraparound-services, community-reinforcement
-  { name: "preparation → CBT", f: facts({ stage: "preparation" }), id: "cbt", tier: "primary", says: "SELECTING PSYCHOTHERAPY", ref: REF.stage },
-  { name: "action → CBT", f: facts({ stage: "action" }), id: "cbt", tier: "primary", says: "SELECTING PSYCHOTHERAPY", ref: REF.stage },
-  { name: "preparation → wraparound", f: facts({ stage: "preparation" }), id: "wraparound-services", tier: "primary", says: "SELECTING PSYCHOTHERAPY", ref: REF.stage },
-  { name: "action → wraparound", f: facts({ stage: "action" }), id: "wraparound-services", tier: "primary", says: "SELECTING PSYCHOTHERAPY", ref: REF.stage },
-  { name: "preparation → community reinforcement", f: facts({ stage: "preparation" }), id: "community-reinforcement", tier: "consider", says: "[60,61]", ref: REF.stage },
-  { name: "action → community reinforcement", f: facts({ stage: "action" }), id: "community-reinforcement", tier: "consider", says: "[60,61]", ref: REF.stage },
+  { name: "preparation → CBT", f: facts({ stage: "preparation" }), id: "cbt", tier: "primary", says: "wraparound services (Opioid use disorder: psychosocial management, Selecting psychotherapy)", ref: REF.stage },
+  { name: "action → CBT; evidence with MOUD is mixed [22,24,25]", f: facts({ stage: "action" }), id: "cbt", tier: "primary", says: "Evidence for CBT added to MOUD is mixed (Opioid use disorder: psychosocial management, Cognitive-behavioral therapy [22, 24, 25])", never: "[22, 24]", ref: REF.stage },
+  { name: "preparation → wraparound", f: facts({ stage: "preparation" }), id: "wraparound-services", tier: "primary", says: "(Opioid use disorder: psychosocial management, Selecting psychotherapy)", ref: REF.stage },
+  { name: "action → wraparound", f: facts({ stage: "action" }), id: "wraparound-services", tier: "primary", says: "(Opioid use disorder: psychosocial management, Selecting psychotherapy)", ref: REF.stage },
+  { name: "preparation → community reinforcement (stage use has no reference)", f: facts({ stage: "preparation" }), id: "community-reinforcement", tier: "consider", says: "(Opioid use disorder: psychosocial management, Selecting psychotherapy)", never: "[60", ref: REF.stage },
+  { name: "action → community reinforcement (stage use has no reference)", f: facts({ stage: "action" }), id: "community-reinforcement", tier: "consider", says: "(Opioid use disorder: psychosocial management, Selecting psychotherapy)", never: "[60", ref: REF.stage },
 
   // mutual-help
-  { name: "action → mutual help", f: facts({ stage: "action" }), id: "mutual-help", tier: "primary", says: "[51–53]", ref: REF.stage },
-  { name: "maintenance → mutual help", f: facts({ stage: "maintenance" }), id: "mutual-help", tier: "primary", says: "[51–53]", ref: REF.stage },
+  { name: "action → mutual help", f: facts({ stage: "action" }), id: "mutual-help", tier: "primary", says: "Selecting psychotherapy; Mutual help groups [51–53])", ref: REF.stage },
+  { name: "maintenance → mutual help", f: facts({ stage: "maintenance" }), id: "mutual-help", tier: "primary", says: "Selecting psychotherapy; Mutual help groups [51–53])", ref: REF.stage },
   { name: "maintenance on MOUD → MOUD-friendly groups and stigma", f: facts({ stage: "maintenance", moud: ["methadone"] }), id: "mutual-help", tier: "primary", says: "Methadone Anonymous", ref: REF.med("methadone") },
-  { name: "on MOUD → NA restrictions [50]", f: facts({ stage: "action" }), id: "mutual-help", tier: "primary", says: "[50,54]", ref: REF.med("buprenorphine") },
+  { name: "on MOUD → NA restrictions [50]", f: facts({ stage: "action" }), id: "mutual-help", tier: "primary", says: "Mutual help groups [50, 54])", ref: REF.med("buprenorphine") },
 
   // peer-support
-  { name: "action → peer support", f: facts({ stage: "action" }), id: "peer-support", tier: "primary", says: "SELECTING PSYCHOTHERAPY", ref: REF.stage },
-  { name: "recent overdose → peer support", f: facts({ overdoseDaysAgo: 40 }), id: "peer-support", tier: "primary", says: "[56]", ref: REF.overdose },
-  { name: "no MOUD + ongoing use → peer support for MOUD initiation", f: facts({ moud: [], ongoingOpioidUse: true }), id: "peer-support", tier: "primary", says: "best suited to starting MOUD", ref: REF.opioidTest },
-  { name: "not on MOUD otherwise → consider peer support", f: facts({ moud: [] }), id: "peer-support", tier: "consider", says: "[56]" },
+  { name: "action → peer support", f: facts({ stage: "action" }), id: "peer-support", tier: "primary", says: "peer-supported recovery (Opioid use disorder: psychosocial management, Selecting psychotherapy)", ref: REF.stage },
+  { name: "recent overdose → peer support, the trial's group described", f: facts({ overdoseDaysAgo: 40 }), id: "peer-support", tier: "primary", says: "a pilot trial of people with a recent overdose and recent opioid-positive tests", ref: REF.overdose },
+  { name: "recent overdose → peer support cites [56]", f: facts({ overdoseDaysAgo: 40 }), id: "peer-support", tier: "primary", says: "Peer support strategies [56])", ref: REF.overdose },
+  { name: "no MOUD + ongoing use → peer support for MOUD initiation (not shown by [56])", f: facts({ moud: [], ongoingOpioidUse: true }), id: "peer-support", tier: "primary", says: "best suited to starting MOUD (Opioid use disorder: psychosocial management, Peer support strategies)", never: "[56]", ref: REF.opioidTest },
+  { name: "not on MOUD otherwise → consider peer support (not shown by [56])", f: facts({ moud: [] }), id: "peer-support", tier: "consider", says: "(Opioid use disorder: psychosocial management, Peer support strategies)", never: "[56]" },
 
   // family
-  { name: "family → family therapy", f: facts(), c: { familyInvolved: true }, id: "family-therapy", tier: "consider", says: "[37–39]", ref: "input:family" },
-  { name: "family → network therapy", f: facts(), c: { familyInvolved: true }, id: "network-therapy", tier: "consider", says: "[43]", ref: "input:family" },
-  { name: "family → CRAFT", f: facts(), c: { familyInvolved: true }, id: "craft", tier: "consider", says: "[40,63,64]", ref: "input:family" },
-  { name: "family + precontemplation → CRAFT primary", f: facts({ stage: "precontemplation" }), c: { familyInvolved: true }, id: "craft", tier: "primary", says: "[40,63]", ref: REF.stage },
+  { name: "family → family therapy: definition [37]", f: facts(), c: { familyInvolved: true }, id: "family-therapy", tier: "consider", says: "who wants to take part (Opioid use disorder: psychosocial management, Family therapy [37])", never: "[37–39]", ref: "input:family" },
+  { name: "family → family therapy: outcomes [38,39]", f: facts(), c: { familyInvolved: true }, id: "family-therapy", tier: "consider", says: "outcomes (Opioid use disorder: psychosocial management, Family therapy [38, 39])", ref: "input:family" },
+  { name: "family → network therapy", f: facts(), c: { familyInvolved: true }, id: "network-therapy", tier: "consider", says: "Family therapy [41–43])", ref: "input:family" },
+  { name: "family → CRAFT", f: facts(), c: { familyInvolved: true }, id: "craft", tier: "consider", says: "Family involvement and education [63, 64])", ref: "input:family" },
+  { name: "family + precontemplation → CRAFT primary: unmotivated loved ones [40]", f: facts({ stage: "precontemplation" }), c: { familyInvolved: true }, id: "craft", tier: "primary", says: "not yet motivated for treatment (Opioid use disorder: psychosocial management, Family therapy [40])", never: "63", ref: REF.stage },
 
   // naloxone
-  { name: "no kit in 12 months → naloxone", f: facts({ naloxoneKit: false }), id: "naloxone", tier: "primary", says: "[65]" },
+  { name: "no kit in 12 months → naloxone", f: facts({ naloxoneKit: false }), id: "naloxone", tier: "primary", says: "Family involvement and education [65])" },
   { name: "kit on record → review it", f: facts({ naloxoneKit: true }), id: "naloxone", tier: "consider", says: "review the kit", ref: REF.naloxone },
 
   // addiction-counseling
-  { name: "on methadone → counseling, required", f: facts({ moud: ["methadone"] }), id: "addiction-counseling", tier: "primary", says: "required to offer", ref: REF.med("methadone") },
-  { name: "methadone: declining never stops medication", f: facts({ moud: ["methadone"] }), id: "addiction-counseling", tier: "primary", says: "never stops the medication" },
-  { name: "OTP → counseling, required", f: facts(), c: { otp: true }, id: "addiction-counseling", tier: "primary", says: "required to offer", ref: "input:otp" },
-  { name: "buprenorphine, office → consider counseling", f: facts(), id: "addiction-counseling", tier: "consider", says: "[44–49]" },
+  { name: "on methadone → counseling, required", f: facts({ moud: ["methadone"] }), id: "addiction-counseling", tier: "primary", says: "required to provide counseling (Opioid use disorder: psychosocial management, Overview)", never: "[44", ref: REF.med("methadone") },
+  { name: "methadone: declining never stops medication (OTP rules, not the review)", f: facts({ moud: ["methadone"] }), id: "addiction-counseling", tier: "primary", says: "never stops the medication (42 CFR Part 8, as revised in 2024)" },
+  { name: "OTP → counseling, required", f: facts(), c: { otp: true }, id: "addiction-counseling", tier: "primary", says: "required to provide addiction counseling (Opioid use disorder: psychosocial management, Overview)", never: "[44", ref: "input:otp" },
+  { name: "buprenorphine, office → consider counseling", f: facts(), id: "addiction-counseling", tier: "consider", says: "Addiction counseling [44–49])" },
 
   // nonmedication-program
-  { name: "prefers no medication → program", f: facts({ moud: [] }), c: { prefersNoMedication: true }, id: "nonmedication-program", tier: "primary", says: "[58,61]", ref: "input:prefers-no-medication" },
+  { name: "prefers no medication → program", f: facts({ moud: [] }), c: { prefersNoMedication: true }, id: "nonmedication-program", tier: "primary", says: "Psychosocial treatment alone [58, 61])", ref: "input:prefers-no-medication" },
 
   // safety
-  { name: "no MOUD + CM primary → naloxone primary despite a kit", f: facts({ moud: [], ongoingOpioidUse: true, naloxoneKit: true }), id: "naloxone", tier: "primary", says: "SAMHSA 2025", ref: REF.opioidTest },
+  { name: "no MOUD + CM primary → naloxone primary despite a kit", f: facts({ moud: [], ongoingOpioidUse: true, naloxoneKit: true }), id: "naloxone", tier: "primary", says: "tolerance falls with abstinence, so a return to use carries a high risk of fatal overdose (SAMHSA, 2025)", ref: REF.opioidTest },
   { name: "no MOUD + CM enrolled → naloxone primary", f: facts({ moud: [], naloxoneKit: true }), s: cm({ week: 3 }), id: "naloxone", tier: "primary", says: "under way", ref: REF.cmPlan },
   { name: "no MOUD + non-medication program → naloxone primary", f: facts({ moud: [], naloxoneKit: true }), c: { prefersNoMedication: true }, id: "naloxone", tier: "primary", says: "without medication", ref: "input:prefers-no-medication" },
   { name: "on-hold MOUD counts as none for safety", f: facts({ moud: [], onHold: ["buprenorphine"], stimulantUse: true, naloxoneKit: true }), id: "naloxone", tier: "primary", says: "tolerance" },
+
+  // clinical-spec §7.3: naltrexone leaves no opioid tolerance
+  { name: "naltrexone the only MOUD → naloxone primary despite a kit", f: facts({ moud: ["naltrexone"], naloxoneKit: true }), id: "naloxone", tier: "primary", says: "FDA label for extended-release naltrexone", ref: REF.med("naltrexone") },
+  // §7.4: a recent overdose, whatever kits are on record
+  { name: "overdose 61 days ago → naloxone primary despite a kit, date and days ago", f: facts({ overdoseDaysAgo: 61, naloxoneKit: true }), id: "naloxone", tier: "primary", says: "Opioid overdose on 2025-04-15 (61 days ago)", ref: REF.overdose },
+  // §7.2: a preliminary positive awaiting confirmation
+  { name: "preliminary fentanyl positive yesterday → naloxone: awaiting confirmation", f: facts({ preliminaryPositive: true }), id: "naloxone", tier: "consider", says: "Awaiting confirmation", ref: REF.preliminaryTest },
+  { name: "preliminary positive, no kit → naloxone stays primary and says awaiting confirmation", f: facts({ preliminaryPositive: true, naloxoneKit: false }), id: "naloxone", tier: "primary", says: "fentanyl on 2025-06-14", ref: REF.preliminaryTest },
+  { name: "preliminary fentanyl positive yesterday → stage assessment: awaiting confirmation", f: facts({ preliminaryPositive: true }), id: "stage-assessment", tier: "consider", says: "Awaiting confirmation", ref: REF.preliminaryTest },
+  // §7.5: illicit opioid use while MOUD is active
+  { name: "ongoing use on buprenorphine → moud primary: review the dose", f: facts({ ongoingOpioidUse: true }), id: "moud", tier: "primary", says: "review the dose, adherence and formulation", ref: REF.opioidTest },
+  { name: "ongoing use on buprenorphine → moud points at the medication", f: facts({ ongoingOpioidUse: true }), id: "moud", tier: "primary", says: "ASAM National Practice Guideline, 2020", ref: REF.med("buprenorphine") },
+  { name: "return to use on methadone → moud primary: review the dose", f: facts({ stage: "action", moud: ["methadone"], returnToUse: true }), id: "moud", tier: "primary", says: "review the dose, adherence and formulation", ref: REF.returnTest },
 ];
 
 describe("recommend: one row per rule of clinical-spec §3", () => {
-  it.each(ROWS)("$name", ({ f, c, s, id, tier, says, ref }) => {
+  it.each(ROWS)("$name", ({ f, c, s, id, tier, says, never, ref }) => {
     const out = run(f, context(c), s ?? cm());
     const r = rec(out, id);
     expect(r, `${id} recommended`).toBeDefined();
     expect(r?.tier).toBe(tier);
     const match = r?.reasons.find((x) => x.text.includes(says) && (ref === undefined || x.refs.includes(ref)));
     expect(match, `a reason saying "${says}"${ref ? ` pointing at ${ref}` : ""}; got ${JSON.stringify(r?.reasons)}`).toBeDefined();
+    if (never) expect(match?.text).not.toContain(never);
   });
 });
 
@@ -140,6 +161,24 @@ describe("recommend: when rules do not fire", () => {
   ];
   it.each(ABSENT)("$name", ({ f, c, s, id }) => {
     expect(rec(run(f, context(c), s ?? cm()), id)).toBeUndefined();
+  });
+
+  it.each([
+    { name: "naltrexone with buprenorphine: tolerance kept, naloxone stays consider", f: facts({ moud: ["naltrexone", "buprenorphine"] }) },
+    { name: "buprenorphine alone, no overdose: naloxone stays consider", f: facts() },
+    { name: "no recent overdose, kit on record: naloxone stays consider", f: facts({ stage: "action" }) },
+  ])("$name", ({ f }) => {
+    expect(rec(run(f), "naloxone")?.tier).toBe("consider");
+  });
+
+  it("use with no MOUD active → moud is the offer to start it, never a dose review", () => {
+    const r = rec(run(facts({ moud: [], ongoingOpioidUse: true })), "moud");
+    expect(r?.reasons.some((x) => x.text.includes("review the dose"))).toBe(false);
+  });
+
+  it("no preliminary positive → no 'awaiting confirmation' anywhere", () => {
+    const out = run(facts({ stage: "unknown" }));
+    expect(out.recommendations.flatMap((r) => r.reasons).some((x) => x.text.includes("Awaiting confirmation"))).toBe(false);
   });
 
   it("does not suggest MOUD-friendly groups to a patient not on MOUD", () => {
@@ -198,16 +237,31 @@ describe("recommend: stage, tiers and ordering", () => {
   });
 });
 
-describe("recommend: CM target", () => {
+describe("recommend: CM target names exactly what is scored; MOUD aims are not scored (§7.6)", () => {
   it.each([
-    { name: "on MOUD → abstinence from illicit opioids", f: facts({ ongoingOpioidUse: true }), c: {}, want: /abstinence from illicit opioids/, not: /starting MOUD/ },
-    { name: "not on MOUD → MOUD initiation, adherence, attendance", f: facts({ moud: [], ongoingOpioidUse: true }), c: {}, want: /starting MOUD, taking it as prescribed, and attending/, not: /stimulants/ },
-    { name: "stimulants → plus stimulant abstinence", f: facts({ stimulantUse: true }), c: {}, want: /abstinence from illicit opioids.*stimulants/, not: /starting MOUD/ },
-    { name: "prefers no medication → opioid abstinence and attendance [62]", f: facts({ moud: [], ongoingOpioidUse: true }), c: { prefersNoMedication: true }, want: /abstinence from illicit opioids and attendance/, not: /starting MOUD/ },
-  ])("$name", ({ f, c, want, not }) => {
-    const t = rec(run(f, context(c)), "contingency-management")?.target ?? "";
-    expect(t).toMatch(want);
-    expect(t).not.toMatch(not);
+    { name: "target opioids, on MOUD → illicit opioids only, no aims", f: facts({ ongoingOpioidUse: true }), c: {}, s: cm(), want: /^abstinence from illicit opioids: .*illicit-opioid result/, aims: [] },
+    {
+      name: "target opioids, not on MOUD → illicit opioids; MOUD initiation, adherence, attendance as aims",
+      f: facts({ moud: [], ongoingOpioidUse: true }), c: {}, s: cm(), want: /^abstinence from illicit opioids: /,
+      aims: ["starting MOUD", "taking it as prescribed", "attending visits"],
+    },
+    { name: "target opioids and stimulants → names both", f: facts({ stimulantUse: true }), c: {}, s: cm({ stimulants: true }), want: /illicit opioids and stimulants \(cocaine, amphetamine\)/, aims: [] },
+    {
+      name: "stimulant use but a target of opioids → does not name stimulants",
+      f: facts({ stimulantUse: true }), c: {}, s: cm(), want: /^abstinence from illicit opioids: /, aims: [],
+    },
+    {
+      name: "prefers no medication → illicit opioids; attendance as the aim [62]",
+      f: facts({ moud: [], ongoingOpioidUse: true }), c: { prefersNoMedication: true }, s: cm(), want: /^abstinence from illicit opioids: /,
+      aims: ["attending the program"],
+    },
+  ])("$name", ({ f, c, s, want, aims }) => {
+    const r = rec(run(f, context(c), s), "contingency-management");
+    expect(r?.target).toMatch(want);
+    // The target text names only the analytes the weeks are scored on.
+    expect(r?.target).not.toMatch(/MOUD|attend/);
+    if (!s.target.analytes.includes("stimulants")) expect(r?.target).not.toMatch(/stimulant|cocaine|amphetamine/);
+    expect(r?.aims ?? []).toEqual(aims);
   });
 });
 
@@ -220,8 +274,9 @@ describe("recommend: safety warnings", () => {
     expect(rec(out, "naloxone")?.tier).toBe("primary");
     const w = lostTolerance(out.warnings);
     expect(w).toHaveLength(1);
-    expect(w[0]?.message).toMatch(/tolerance/);
-    expect(w[0]?.message).toContain("[62]");
+    expect(w[0]?.message).toContain("tolerance is lower, so a return to use can cause a fatal overdose (SAMHSA, 2025)");
+    expect(w[0]?.message).toContain("psychosocial treatment alone (Opioid use disorder: psychosocial management, Psychosocial treatment alone [62])");
+    expect(w[0]?.message).not.toContain("Family involvement and education [62]");
     expect(w[0]?.refs).toContain(REF.opioidTest);
   });
 
@@ -260,9 +315,104 @@ describe("recommend: safety warnings", () => {
     const w = out.warnings.find((x) => x.code === "return-to-use");
     expect(w?.refs).toEqual([REF.returnTest, REF.stage]);
     expect(w?.message).toContain("maintenance");
+    expect(w?.message).toContain("Stage changes are common");
+    expect(w?.message).toContain("(Opioid use disorder: psychosocial management, Selecting psychotherapy)");
   });
 
   it("a quiet patient gets no warnings", () => {
     expect(run(facts()).warnings).toEqual([]);
+  });
+
+  // clinical-spec §7.3, §7.4, §7.7: each warning with its code, message, refs and severity "safety".
+  it.each([
+    {
+      name: "recent overdose → recent-overdose with the date and days ago",
+      f: facts({ overdoseDaysAgo: 61 }),
+      code: "recent-overdose",
+      says: /^Opioid overdose on 2025-04-15 \(61 days ago\), within the last 6 months\./,
+      refs: [REF.overdose],
+    },
+    { name: "overdose yesterday → 1 day ago", f: facts({ overdoseDaysAgo: 1 }), code: "recent-overdose", says: /^Opioid overdose on 2025-06-14 \(1 day ago\)/, refs: [REF.overdose] },
+    {
+      name: "naltrexone the only MOUD → overdose-risk-lost-tolerance citing the FDA label",
+      f: facts({ moud: ["naltrexone"] }),
+      code: "overdose-risk-lost-tolerance",
+      says: /naltrexone.*no opioid tolerance.*FDA label for extended-release naltrexone/,
+      refs: [REF.med("naltrexone")],
+    },
+    {
+      name: "no OUD diagnosis → no-oud-diagnosis, in the words of §7.7",
+      f: facts({ noOud: true }),
+      code: "no-oud-diagnosis",
+      says: /^No opioid use disorder diagnosis on record: recommendations assume OUD; confirm the diagnosis\.$/,
+      refs: undefined,
+    },
+  ])("$name", ({ f, code, says, refs }) => {
+    const w = run(f).warnings.filter((x) => x.code === code);
+    expect(w).toHaveLength(1);
+    expect(w[0]?.message).toMatch(says);
+    expect(w[0]?.refs).toEqual(refs);
+    expect(w[0]?.severity).toBe("safety");
+  });
+
+  it.each([
+    { name: "naltrexone with buprenorphine", f: facts({ moud: ["naltrexone", "buprenorphine"] }), code: "overdose-risk-lost-tolerance" },
+    { name: "no overdose on record", f: facts(), code: "recent-overdose" },
+    { name: "an OUD diagnosis on record", f: facts(), code: "no-oud-diagnosis" },
+  ])("no $code warning: $name", ({ f, code }) => {
+    expect(run(f).warnings.map((w) => w.code)).not.toContain(code);
+  });
+});
+
+describe("recommend: illicit opioid use on MOUD is a medication review, never a stop (§7.5)", () => {
+  it.each([
+    { name: "ongoing use on buprenorphine", f: facts({ ongoingOpioidUse: true }), rank: 1 },
+    { name: "return to use on methadone", f: facts({ stage: "maintenance", moud: ["methadone"], returnToUse: true, ongoingOpioidUse: true }), rank: 1 },
+    // naloxone with the lost-tolerance warning comes first
+    { name: "ongoing use on naltrexone", f: facts({ moud: ["naltrexone"], ongoingOpioidUse: true }), rank: 2 },
+    { name: "ongoing use with an adherence flag", f: facts({ ongoingOpioidUse: true, flags: [{ code: "absent-while-prescribed", medication: "buprenorphine", date: "2025-06-01", refs: ["Observation/u"], message: "" }] }), rank: 1 },
+  ])("$name: moud primary, ranked $rank, and none of its reasons says stop", ({ f, rank }) => {
+    const out = run(f);
+    const moud = rec(out, "moud");
+    expect(moud?.tier).toBe("primary");
+    expect(moud?.rank).toBe(rank);
+    expect(moud?.reasons[0]?.text).toContain("review the dose, adherence and formulation");
+    for (const x of moud?.reasons ?? []) expect(x.text).not.toMatch(/\bstop/i);
+  });
+});
+
+describe("recommend: ranked, what to do first (§7.8)", () => {
+  const order = (out: { recommendations: Recommendation[] }) => out.recommendations.map((r) => `${r.rank}.${r.tier}:${r.id}`);
+  it.each([
+    {
+      // By hand: primary moud (none active), stage-assessment and MI (unknown stage), CM (use), peer support
+      // (overdose; use without MOUD), naloxone (recent overdose: warning); consider addiction counseling.
+      name: "recent overdose, no MOUD, unknown stage: naloxone (warned), moud, stage assessment, then psychosocial",
+      f: facts({ stage: "unknown", moud: [], ongoingOpioidUse: true, overdoseDaysAgo: 61, naloxoneKit: true }),
+      want: [
+        "1.primary:naloxone", "2.primary:moud", "3.primary:stage-assessment", "4.primary:motivational-interviewing",
+        "5.primary:contingency-management", "6.primary:peer-support", "7.consider:addiction-counseling",
+      ],
+    },
+    {
+      // Return to use on buprenorphine, no kit: naloxone primary but with no overdose warning stays in catalog order.
+      name: "return to use on MOUD, no kit: moud first, stage assessment, psychosocial, naloxone last of the primary ones",
+      f: facts({ stage: "action", ongoingOpioidUse: true, returnToUse: true, naloxoneKit: false }),
+      want: [
+        "1.primary:moud", "2.primary:stage-assessment", "3.primary:motivational-interviewing", "4.primary:contingency-management",
+        "5.primary:cbt", "6.primary:wraparound-services", "7.primary:mutual-help", "8.primary:peer-support", "9.primary:naloxone",
+        "10.consider:community-reinforcement", "11.consider:addiction-counseling",
+      ],
+    },
+    {
+      name: "naltrexone only, preparation, a preliminary positive: naloxone (warned) first; stage assessment to consider",
+      f: facts({ moud: ["naltrexone"], preliminaryPositive: true, naloxoneKit: false }),
+      want: [
+        "1.primary:naloxone", "2.primary:cbt", "3.primary:wraparound-services", "4.consider:moud", "5.consider:stage-assessment",
+        "6.consider:motivational-interviewing", "7.consider:community-reinforcement", "8.consider:addiction-counseling",
+      ],
+    },
+  ])("$name", ({ f, want }) => {
+    expect(order(run(f))).toEqual(want);
   });
 });

@@ -77,7 +77,7 @@ describe("each result form, through the record", () => {
     const { tests, warnings } = uds([o]);
     expect(warnings).toEqual([]);
     expect(only(tests).analytes).toEqual([
-      { analyte: "opiates", result, prescribed: false, source: ref(o), code: OPIATES, status: "final", counted: true, form },
+      { analyte: "opiates", result, prescribed: false, source: ref(o), code: OPIATES, status: "final", counted: true, preliminary: false, form },
     ]);
   });
 
@@ -206,10 +206,10 @@ describe("status", () => {
     ["amended", true],
     ["corrected", true],
     ["preliminary", false],
-  ])("%s → kept, counted %s", (status, counted) => {
+  ])("%s → kept, counted %s, flagged preliminary when it is (§7.2)", (status, counted) => {
     const { tests, warnings } = uds([obs(FENTANYL, { status, valueString: "positive" })]);
     const t = only(tests);
-    expect(t.analytes[0]).toMatchObject({ status, counted, result: "positive" });
+    expect(t.analytes[0]).toMatchObject({ status, counted, preliminary: !counted, result: "positive" });
     expect(t.opioid).toBe(counted ? "positive" : "none");
     expect(t.fentanylTested).toBe(counted);
     expect(warnings).toEqual([]);
@@ -308,6 +308,20 @@ describe("opioid summary and prescriptions", () => {
     ]);
   });
 
+  // §7.1: a prescription explains positives taken while it was valid, whatever its status now. obs() is dated
+  // 2025-03-01; rx() is authored 2025-01-01.
+  it.each([
+    ["stopped, valid until 2025-06-30", { status: "stopped", endDate: "2025-06-30" }, true],
+    ["stopped, valid until 2025-02-28", { status: "stopped", endDate: "2025-02-28" }, false],
+    ["completed, no end (90 days from 2025-01-01 = 2025-04-01)", { status: "completed" }, true],
+    ["stopped, no end, authored 2024-11-30 (90 days = 2025-02-28)", { status: "stopped", authoredOn: "2024-11-30" }, false],
+    ["cancelled", { status: "cancelled", endDate: "2025-06-30" }, false],
+    ["draft", { status: "draft" }, false],
+  ] as [string, Partial<MedicationFact>, boolean][])("oxycodone positive under a %s prescription → prescribed %s", (_l, extra, prescribed) => {
+    const { tests } = uds([obs(OXYCODONE, { valueString: "positive" })], [rx(["oxycodone"], extra)]);
+    expect(only(tests)).toMatchObject({ opioid: prescribed ? "negative" : "positive", analytes: [{ prescribed }] });
+  });
+
   it("a negative result is never marked prescribed", () => {
     const { tests } = uds([obs(OXYCODONE, { valueString: "negative" })], [rx(["oxycodone"])]);
     expect(only(tests).analytes[0]!.prescribed).toBe(false);
@@ -374,7 +388,7 @@ describe("HL7 CDC Opioid CPG example Observations", () => {
     expect(warnings).toEqual([]);
     expect(only(tests)).toMatchObject({ date: "2025-07-01" });
     expect(only(tests).analytes).toEqual([
-      { analyte, result, prescribed: false, source: `Observation/${o.id}`, code, status: "final", counted: true, form: "string" },
+      { analyte, result, prescribed: false, source: `Observation/${o.id}`, code, status: "final", counted: true, preliminary: false, form: "string" },
     ]);
   });
 

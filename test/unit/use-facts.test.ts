@@ -6,7 +6,7 @@ const NOW = "2025-06-30";
 // NOW − 30 days = 2025-05-31.
 
 function reading(analyte: Analyte, result: AnalyteReading["result"], source: string, extra: Partial<AnalyteReading> = {}): AnalyteReading {
-  return { analyte, result, prescribed: false, source, code: "x", status: "final", counted: true, form: "string", ...extra };
+  return { analyte, result, prescribed: false, source, code: "x", status: "final", counted: true, preliminary: false, form: "string", ...extra };
 }
 /** A test whose opioid summary is worked out by hand in each case. */
 function test(date: string, opioid: UdsTest["opioid"], analytes: AnalyteReading[]): UdsTest {
@@ -60,7 +60,7 @@ describe("stimulant use (cocaine/amphetamine positive, counted, not prescribed, 
     ["cocaine positive", [reading("cocaine", "positive", "Observation/c")], "2025-06-01", true],
     ["amphetamine positive", [reading("amphetamine", "positive", "Observation/a")], "2025-06-01", true],
     ["amphetamine positive, prescribed", [reading("amphetamine", "positive", "Observation/a", { prescribed: true })], "2025-06-01", false],
-    ["cocaine positive, preliminary", [reading("cocaine", "positive", "Observation/c", { status: "preliminary", counted: false })], "2025-06-01", false],
+    ["cocaine positive, preliminary", [reading("cocaine", "positive", "Observation/c", { status: "preliminary", counted: false, preliminary: true })], "2025-06-01", false],
     ["cocaine negative", [reading("cocaine", "negative", "Observation/c")], "2025-06-01", false],
     ["cocaine positive, 31 days ago", [reading("cocaine", "positive", "Observation/c")], "2025-05-30", false],
     ["benzodiazepine positive (not a stimulant)", [reading("benzodiazepine", "positive", "Observation/b")], "2025-06-01", false],
@@ -90,5 +90,28 @@ describe("return to use (stage action/maintenance, then an opioid-positive test 
   it("a negative test after the stage is not a return to use", () => {
     const tests = [test("2025-06-10", "negative", [reading("heroin", "negative", "Observation/n")])];
     expect(useFacts(tests, stageAt("action", "2025-06-01"), NOW).returnToUse).toBe(false);
+  });
+});
+
+describe("preliminary illicit-opioid positives awaiting confirmation (§7.2: shown, never counted)", () => {
+  const prelim = { status: "preliminary", counted: false, preliminary: true } as const;
+  it.each([
+    // NOW − 14 days = 2025-06-16
+    ["fentanyl positive, preliminary, dated now − 14 (2025-06-16)", "2025-06-16", reading("fentanyl", "positive", "Observation/p", prelim), true],
+    ["fentanyl positive, preliminary, dated now − 15 (2025-06-15)", "2025-06-15", reading("fentanyl", "positive", "Observation/p", prelim), false],
+    ["fentanyl positive, preliminary, dated after now", "2025-07-01", reading("fentanyl", "positive", "Observation/p", prelim), false],
+    ["fentanyl negative, preliminary", "2025-06-29", reading("fentanyl", "negative", "Observation/p", prelim), false],
+    ["oxycodone positive, preliminary, explained by a prescription", "2025-06-29", reading("oxycodone", "positive", "Observation/p", { ...prelim, prescribed: true }), false],
+    ["cocaine positive, preliminary (not an opioid)", "2025-06-29", reading("cocaine", "positive", "Observation/p", prelim), false],
+    ["fentanyl positive, final (counted, not awaiting)", "2025-06-29", reading("fentanyl", "positive", "Observation/p"), false],
+  ] as [string, string, AnalyteReading, boolean][])("%s → awaiting %s, and never counted as use", (_l, date, r, awaiting) => {
+    const stage = stageAt("action", "2025-06-01");
+    const facts = useFacts([test(date, r.counted && r.result === "positive" && !r.prescribed ? "positive" : "none", [r])], stage, NOW);
+    expect(facts.preliminaryOpioidPositives).toEqual(awaiting ? [{ date, analyte: r.analyte, source: "Observation/p" }] : []);
+    if (r.preliminary) {
+      expect(facts.ongoingOpioidUse).toBe(false);
+      expect(facts.returnToUse).toBe(false);
+      expect(facts.stimulantUse).toBe(false);
+    }
   });
 });

@@ -2,18 +2,11 @@
 // on are listed once at the top with the resources behind them; each recommendation then names the fact with a
 // short tag and gives its own advice (reasons.ts). Evidence (figures and the review's reference numbers) is in an
 // expandable section. Next steps: the first three "do now" items with one line of why each, for the first screen.
-import { formatRefs } from "../../clinical/references.ts";
-import type { EvidenceLine, Recommendation } from "../../clinical/types.ts";
+import { evidenceCitation, SOURCE_TITLE } from "../../clinical/references.ts";
+import type { Recommendation } from "../../clinical/types.ts";
 import { useEvaluationContext } from "../EvaluationContext.tsx";
 import { nextSteps, shareFacts, type ShownReason, type SharedFact } from "../reasons.ts";
 import { EngineText, RefList } from "./RefLink.tsx";
-
-function refsText(e: EvidenceLine): string {
-  const parts: string[] = [];
-  if (e.refs.length) parts.push(formatRefs(e.refs));
-  if (e.section) parts.push(`review section: ${e.section.charAt(0) + e.section.slice(1).toLowerCase()}`);
-  return parts.join("; ");
-}
 
 function Reason({ reason }: { reason: ShownReason }) {
   return (
@@ -52,11 +45,14 @@ function RecommendationItem({ rec, reasons }: { rec: Recommendation; reasons: Sh
           <ul>
             {rec.evidence.map((e, i) => (
               <li key={i}>
-                {e.text} <span className="cite">{refsText(e)}</span>
+                {e.text} <span className="cite">({evidenceCitation(e, "short")})</span>
               </li>
             ))}
           </ul>
-          <p className="muted small">Numbers in brackets are the reference numbers of the source review of psychosocial care for OUD.</p>
+          <p className="muted small">
+            Source: the topic review <cite>{SOURCE_TITLE}</cite> (literature through Jan 2024), by section; numbers in
+            brackets are its reference numbers. Other sources are named where used.
+          </p>
         </details>
       )}
     </li>

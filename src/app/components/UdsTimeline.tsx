@@ -1,6 +1,8 @@
 // Urine drug screens over time: an SVG chart with three lanes that keep illicit opioids apart from prescribed
 // medication (a positive explained by a prescription or MOUD is never drawn as illicit use), and the full table
-// as the accessible alternative (each row reachable from the reasons that cite it).
+// as the accessible alternative (each row reachable from the reasons that cite it). Preliminary results (clinical-spec
+// §7.2) are shown everywhere, labelled, and never counted: a dashed mark with "p" above the lane line, and
+// "preliminary" in the table.
 import { addDays, dayNumber, daysBetween } from "../../clinical/dates.ts";
 import { ILLICIT_OPIOID_ANALYTES, MOUD_ANALYTES, type AnalyteReading, type UdsTest } from "../../clinical/types.ts";
 import { formatDate } from "../format.ts";
@@ -53,6 +55,19 @@ function drawnMark(test: UdsTest, lane: LaneId): Mark | null {
 
 const RANK: Record<Mark, number> = { positive: 3, explained: 2, indeterminate: 1, negative: 0 };
 
+/** The preliminary readings of a test in a lane (never counted, §7.2). */
+function preliminaryIn(test: UdsTest, lane: LaneId): AnalyteReading[] {
+  return test.analytes.filter((r) => r.preliminary && readingKind(r) === lane);
+}
+
+function preliminaryMark(readings: AnalyteReading[]): TestMark {
+  return readings.some((r) => r.result === "positive") ? "positive" : readings.some((r) => r.result === "negative") ? "negative" : "indeterminate";
+}
+
+const PRELIMINARY_SIGN: Record<TestMark, string> = { positive: "p+", negative: "p−", indeterminate: "p?" };
+/** Above the lane line, so it never hides (or is hidden by) a counted mark of the same day. */
+const PRELIMINARY_OFFSET = 16;
+
 const W = 720;
 const LEFT = 150;
 const RIGHT = 20;
@@ -86,6 +101,25 @@ function Marker({ x, y, mark, label }: { x: number; y: number; mark: Mark; label
       <rect x={x - 6} y={y - 6} width={12} height={12} />
     </g>
   );
+}
+
+/** A preliminary result: a dashed white circle with "p+", "p−" or "p?" (shape and text, not colour alone). */
+function PreliminaryMarker({ x, y, mark, label }: { x: number; y: number; mark: TestMark; label: string }) {
+  // Styled inline so the mark needs no stylesheet rule of its own.
+  return (
+    <g className={`mark mark-preliminary mark-preliminary-${mark}`}>
+      <title>{label}</title>
+      <circle cx={x} cy={y} r={8} style={{ fill: "#fff", stroke: "var(--fg, #1b1f24)", strokeWidth: 1.5, strokeDasharray: "2 2" }} />
+      <text x={x} y={y + 3} textAnchor="middle" aria-hidden="true" style={{ fontSize: "9px", fontWeight: 700, fill: "var(--fg, #1b1f24)" }}>
+        {PRELIMINARY_SIGN[mark]}
+      </text>
+    </g>
+  );
+}
+
+function preliminaryLabel(lane: (typeof LANES)[number], readings: { date: string; r: AnalyteReading }[]): string {
+  const what = readings.map(({ date, r }) => `${r.analyte} ${r.result} on ${formatDate(date)}`).join(", ");
+  return `Preliminary, not counted until confirmed: ${lane.label.toLowerCase()} ${what}`;
 }
 
 interface Cell {
@@ -149,6 +183,7 @@ function Chart({ tests, layout }: { tests: UdsTest[]; layout: Layout }) {
   const height = TOP + LANES.length * LANE_H + 30;
   const positives = tests.filter((t) => t.opioid === "positive").length;
   const negatives = tests.filter((t) => t.opioid === "negative").length;
+  const preliminary = tests.reduce((n, t) => n + t.analytes.filter((r) => r.preliminary).length, 0);
   const span = daysBetween(first, last);
   // Dates along the axis: the first and the last test, and up to three in between when there is room.
   const inner = tests.length === 1 || span < 28 ? [] : [1, 2, 3].map((k) => addDays(first, Math.round((span * k) / 4)));
@@ -157,7 +192,9 @@ function Chart({ tests, layout }: { tests: UdsTest[]; layout: Layout }) {
     <svg viewBox={`0 0 ${W} ${height}`} className="uds-chart" role="img" aria-labelledby="uds-chart-title uds-chart-desc">
       <title id="uds-chart-title">Urine drug screens over time</title>
       <desc id="uds-chart-desc">
-        {`${tests.length} test days from ${formatDate(first)} to ${formatDate(last)}: illicit opioids positive on ${positives}, negative on ${negatives}. The table below lists every result.`}
+        {`${tests.length} test days from ${formatDate(first)} to ${formatDate(last)}: illicit opioids positive on ${positives}, negative on ${negatives}.` +
+          (preliminary ? ` ${preliminary} preliminary result${preliminary === 1 ? "" : "s"}, not counted until confirmed.` : "") +
+          " The table below lists every result."}
       </desc>
       {LANES.map((lane, i) => {
         const y = TOP + i * LANE_H + LANE_H / 2;
@@ -172,6 +209,20 @@ function Chart({ tests, layout }: { tests: UdsTest[]; layout: Layout }) {
               if (marks.length === 0) return null;
               const mark = marks.reduce((a, b) => (RANK[b] > RANK[a] ? b : a));
               return <Marker key={cell.tests[0]!.date} x={cell.x} y={y} mark={mark} label={cellLabel(cell, lane, mark)} />;
+            })}
+            {grid.map((cell) => {
+              const readings = cell.tests.flatMap((t) => preliminaryIn(t, lane.id).map((r) => ({ date: t.date, r })));
+              if (readings.length === 0) return null;
+              const mark = preliminaryMark(readings.map((x) => x.r));
+              return (
+                <PreliminaryMarker
+                  key={`p-${cell.tests[0]!.date}`}
+                  x={cell.x}
+                  y={y - PRELIMINARY_OFFSET}
+                  mark={mark}
+                  label={preliminaryLabel(lane, readings)}
+                />
+              );
             })}
           </g>
         );
@@ -223,6 +274,12 @@ export function UdsTimeline({ tests }: { tests: UdsTest[] }) {
           </svg>{" "}
           indeterminate
         </span>
+        <span className="legend-item">
+          <svg width="18" height="18" viewBox="0 0 18 18">
+            <PreliminaryMarker x={9} y={9} mark="positive" label="preliminary" />
+          </svg>{" "}
+          preliminary (p+ positive, p− negative), not counted until confirmed
+        </span>
       </p>
       {layout.cells.length < sorted.length && (
         <p className="help">
@@ -251,15 +308,21 @@ export function UdsTimeline({ tests }: { tests: UdsTest[] }) {
                   const first = !rowIds.has(r.source);
                   rowIds.add(r.source);
                   const kind = readingKind(r);
+                  // "No fentanyl test" only when no fentanyl result of any status was read that day (§7.2).
+                  const noFentanyl = !t.analytes.some((a) => a.analyte === "fentanyl");
                   return (
                     <tr key={`${t.date}-${i}-${r.source}-${r.analyte}`} id={first ? refId(r.source) : undefined} tabIndex={first ? -1 : undefined} className={`row-${kind}`}>
                       <td>{formatDate(t.date)}</td>
                       <td>{r.analyte}</td>
-                      <td className={`result-${r.result}`}>{r.result}</td>
+                      <td className={`result-${r.result}`}>
+                        {r.result}
+                        {r.preliminary && " (preliminary)"}
+                      </td>
                       <td>
                         {KIND_LABEL[kind]}
                         {r.prescribed && " (explained by a prescription)"}
-                        {kind === "illicit" && !t.fentanylTested && r === t.analytes.find((a) => readingKind(a) === "illicit") && " — no fentanyl test that day"}
+                        {r.preliminary && " — preliminary, not counted until confirmed"}
+                        {kind === "illicit" && noFentanyl && r === t.analytes.find((a) => readingKind(a) === "illicit") && " — no fentanyl test that day"}
                       </td>
                       <td>{r.counted ? "yes" : `no (${r.status})`}</td>
                       <td>

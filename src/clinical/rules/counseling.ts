@@ -1,9 +1,11 @@
-// Addiction counseling (clinical-spec.md §3; seed OVERVIEW, regulatory requirements for opioid treatment programs).
+// Addiction counseling (clinical-spec.md §3; source sections Overview (regulatory requirements in the United States)
+// and Addiction counseling; 42 CFR Part 8 as revised in 2024).
+import { cite, citeOther } from "../references.ts";
 import { INPUT_OTP, reason } from "./shared.ts";
 import type { Rule } from "./shared.ts";
 
 export const COUNSELING_RULES: readonly Rule[] = [
-  // ---- addiction-counseling [44–49]; seed OVERVIEW (regulatory requirements)
+  // ---- addiction-counseling: source sections Overview, Addiction counseling [44–49]
   {
     id: "addiction-counseling",
     tier: "primary",
@@ -12,7 +14,7 @@ export const COUNSELING_RULES: readonly Rule[] = [
       return methadone.length
         ? reason(
             `On methadone (${methadone.map((m) => m.request).join(", ")}): opioid treatment programs are required to ` +
-              "offer counseling; declining it never stops the medication (seed OVERVIEW) [44–49].",
+              `provide counseling ${cite("Overview")}; declining it never stops the medication ${citeOther("otp-rule-2024")}.`,
             methadone.map((m) => m.request),
           )
         : null;
@@ -24,8 +26,8 @@ export const COUNSELING_RULES: readonly Rule[] = [
     when: (_f, c) =>
       c.otp
         ? reason(
-            "Opioid treatment program: the program is required to offer addiction counseling; declining it never " +
-              "stops the medication (seed OVERVIEW) [44–49].",
+            `Opioid treatment program: the program is required to provide addiction counseling ${cite("Overview")}; ` +
+              `declining it never stops the medication ${citeOther("otp-rule-2024")}.`,
             [INPUT_OTP],
           )
         : null,
@@ -35,7 +37,7 @@ export const COUNSELING_RULES: readonly Rule[] = [
     tier: "consider",
     when: (f, c) =>
       !c.otp && !f.moud.active.some((m) => m.medication === "methadone")
-        ? reason("Addiction counseling can support treatment; evidence as an add-on to MOUD is weak [44–49].")
+        ? reason(`Addiction counseling can support treatment; evidence as an add-on to MOUD is weak ${cite("Addiction counseling", [44, 45, 46, 47, 48, 49])}.`)
         : null,
   },
 ];

@@ -1,21 +1,22 @@
 // Medication and overdose rules (clinical-spec.md §3): MOUD, naloxone, the program without medication, and the
 // second-pass safety rule that warns about lost tolerance when care is abstinence-oriented and no MOUD is active.
+import { cite, citeOther } from "../references.ts";
 import type { ClinicianContext, CmStatus, Facts, RecommendationId, Ref, Tier } from "../types.ts";
 import { flagsOf, flagText, INPUT_PREFERS_NO_MEDICATION, listMeds, onMoud, reason } from "./shared.ts";
 import type { Rule, SafetyRule } from "./shared.ts";
 
 /** First-pass rules for moud, naloxone and nonmedication-program. */
 export const MEDICATION_RULES: readonly Rule[] = [
-  // ---- moud (seed OVERVIEW, SUMMARY, PSYCHOSOCIAL TREATMENT ALONE)
+  // ---- moud (source sections Overview, Summary, Psychosocial treatment alone; ASAM 2020)
   {
     id: "moud",
     tier: "primary",
     when: (f) =>
       f.moud.active.length === 0 && f.moud.onHold.length === 0
         ? reason(
-            "No active medication for OUD: offer and discuss starting buprenorphine, methadone or naltrexone " +
-              "(naltrexone only after medically supervised withdrawal). Declining psychosocial care never delays " +
-              "medication (seed OVERVIEW, SUMMARY).",
+            "No active medication for OUD: offer and discuss starting buprenorphine, methadone or naltrexone, " +
+              `naltrexone only after medically supervised withdrawal ${cite("Overview", "Summary")}. Declining ` +
+              `psychosocial care never delays medication ${citeOther("asam-2020")}.`,
             f.conditions.oud,
           )
         : null,
@@ -27,7 +28,7 @@ export const MEDICATION_RULES: readonly Rule[] = [
       f.moud.active.length === 0 && f.moud.onHold.length > 0
         ? reason(
             `MOUD on hold: ${listMeds(f.moud.onHold)}. Discuss resuming it; on hold counts as not active. ` +
-              "Declining psychosocial care never delays medication.",
+              `Declining psychosocial care never delays medication ${citeOther("asam-2020")}.`,
             f.moud.onHold.map((m) => m.request),
           )
         : null,
@@ -40,7 +41,7 @@ export const MEDICATION_RULES: readonly Rule[] = [
         ? reason(
             "The patient prefers treatment without medication: respect the choice and still offer MOUD, since most " +
               "trials found less opioid use and more abstinence with medication than with psychosocial treatment " +
-              "alone (seed PSYCHOSOCIAL TREATMENT ALONE). The offer stays open at every visit.",
+              `alone ${cite("Psychosocial treatment alone")}. The offer stays open at every visit.`,
             [INPUT_PREFERS_NO_MEDICATION],
           )
         : null,
@@ -51,7 +52,7 @@ export const MEDICATION_RULES: readonly Rule[] = [
     when: (f) =>
       onMoud(f)
         ? reason(
-            `On MOUD: ${listMeds(f.moud.active)}. Continue it and support adherence (seed OVERVIEW).`,
+            `On MOUD: ${listMeds(f.moud.active)}. Continue it and support adherence ${cite("Overview")}.`,
             f.moud.active.map((m) => m.request),
           )
         : null,
@@ -95,7 +96,7 @@ export const MEDICATION_RULES: readonly Rule[] = [
     },
   },
 
-  // ---- naloxone [65]; seed FAMILY INVOLVEMENT AND EDUCATION
+  // ---- naloxone: source section Family involvement and education [65]
   {
     id: "naloxone",
     tier: "primary",
@@ -103,7 +104,7 @@ export const MEDICATION_RULES: readonly Rule[] = [
       f.recentNaloxoneKit === null
         ? reason(
             "No naloxone rescue kit prescribed (active or completed) in the last 12 months: give overdose education " +
-              "and a kit with training to the patient and family (seed FAMILY INVOLVEMENT AND EDUCATION) [65].",
+              `and a kit with training to the patient and family ${cite("Family involvement and education", [65])}.`,
           )
         : null,
   },
@@ -114,13 +115,13 @@ export const MEDICATION_RULES: readonly Rule[] = [
       f.recentNaloxoneKit !== null
         ? reason(
             `Naloxone kit on record (${f.recentNaloxoneKit}): review the kit and overdose training with the patient ` +
-              "and family [65].",
+              `and family ${cite("Family involvement and education", [65])}.`,
             [f.recentNaloxoneKit],
           )
         : null,
   },
 
-  // ---- nonmedication-program [58,61]; seed PSYCHOSOCIAL TREATMENT ALONE
+  // ---- nonmedication-program: source section Psychosocial treatment alone [58,61]
   {
     id: "nonmedication-program",
     tier: "primary",
@@ -128,7 +129,7 @@ export const MEDICATION_RULES: readonly Rule[] = [
       c.prefersNoMedication
         ? reason(
             "The patient prefers treatment without medication: plan a combined psychosocial program, usually after " +
-              "medically supervised withdrawal, while MOUD stays on offer [58,61].",
+              `medically supervised withdrawal, while MOUD stays on offer ${cite("Psychosocial treatment alone", [58, 61])}.`,
             [INPUT_PREFERS_NO_MEDICATION],
           )
         : null,
@@ -171,8 +172,8 @@ export const SAFETY_RULES: readonly SafetyRule[] = [
       return risk
         ? reason(
             `No active MOUD and ${risk.because.join(" and ")}: tolerance falls with abstinence, so a return to use ` +
-              "carries a high risk of fatal overdose. Give naloxone and overdose education (seed FAMILY INVOLVEMENT " +
-              "AND EDUCATION; SAMHSA 2025 caution) [65].",
+              `carries a high risk of fatal overdose ${citeOther("samhsa-2025")}. Give naloxone and overdose ` +
+              `education ${cite("Family involvement and education", [65])}.`,
             risk.refs,
           )
         : null;

@@ -23,7 +23,7 @@ export interface FhirReply<T = Resource> {
   body: T;
 }
 
-export async function fhir<T = Resource>(s: Sandbox, token: string | undefined, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<FhirReply<T>> {
+export async function fhir<T = Resource>(s: Sandbox, token: string | undefined, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<FhirReply<T>> {
   const url = path.startsWith("http") ? path : `${s.fhirBase}/${path}`;
   const res = await fetch(url, {
     method: init.method ?? "GET",
@@ -34,6 +34,7 @@ export async function fhir<T = Resource>(s: Sandbox, token: string | undefined, 
       ...init.headers,
     },
     ...(init.body !== undefined ? { body: typeof init.body === "string" ? init.body : JSON.stringify(init.body) } : {}),
+    ...(init.signal ? { signal: init.signal } : {}),
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };

@@ -22,6 +22,7 @@ export const REF = {
   opioidTest: "Observation/uds-opioid",
   stimulantTest: "Observation/uds-cocaine",
   returnTest: "Observation/uds-return",
+  preliminaryTest: "Observation/uds-preliminary",
   naloxone: "MedicationRequest/naloxone-1",
   cmPlan: "CarePlan/cm-1",
   med: (m: MoudMedication) => `MedicationRequest/${m}-1`,
@@ -41,6 +42,10 @@ export interface FactsSpec {
   /** Days since a recent opioid overdose, if any. */
   overdoseDaysAgo?: number;
   naloxoneKit?: boolean;
+  /** A preliminary fentanyl positive yesterday, awaiting confirmation. */
+  preliminaryPositive?: boolean;
+  /** No OUD diagnosis on record. */
+  noOud?: boolean;
 }
 
 export function facts(spec: FactsSpec = {}): Facts {
@@ -64,13 +69,14 @@ export function facts(spec: FactsSpec = {}): Facts {
     },
     medications: [],
     uds: { tests: [] },
-    conditions: { oud: [REF.oud], overdoses: overdose ? [overdose] : [], recentOverdose: overdose },
+    conditions: { oud: spec.noOud ? [] : [REF.oud], overdoses: overdose ? [overdose] : [], recentOverdose: overdose },
     ongoingOpioidUse: spec.ongoingOpioidUse ?? false,
     ongoingOpioidUseRefs: spec.ongoingOpioidUse ? [REF.opioidTest] : [],
     stimulantUse: spec.stimulantUse ?? false,
     stimulantUseRefs: spec.stimulantUse ? [REF.stimulantTest] : [],
     returnToUse: spec.returnToUse ?? false,
     returnToUseRefs: spec.returnToUse ? [REF.returnTest] : [],
+    preliminaryOpioidPositives: spec.preliminaryPositive ? [{ date: addDays(NOW, -1), analyte: "fentanyl", source: REF.preliminaryTest }] : [],
     recentNaloxoneKit: (spec.naloxoneKit ?? true) ? REF.naloxone : null,
   };
 }
@@ -88,8 +94,8 @@ const PARAMS: CmParams = {
   fixed: { amount: 10 },
 };
 
-/** Not enrolled, unless `week` (current week of 12) or `completed` is given. */
-export function cm(spec: { week?: number; completed?: boolean } = {}): CmStatus {
+/** Not enrolled, unless `week` (current week of 12) or `completed` is given; target opioids unless `stimulants`. */
+export function cm(spec: { week?: number; completed?: boolean; stimulants?: boolean } = {}): CmStatus {
   const enrolled = spec.week !== undefined || spec.completed === true;
   const week = spec.completed ? 12 : (spec.week ?? null);
   return {
@@ -110,6 +116,7 @@ export function cm(spec: { week?: number; completed?: boolean } = {}): CmStatus 
     nextIfNegative: spec.completed ? null : enrolled ? 10 : null,
     completed: spec.completed ?? false,
     counts: { negative: 0, positive: 0, missed: 0, pending: 0 },
+    target: { analytes: spec.stimulants ? ["opioids", "stimulants"] : ["opioids"], source: "default", refs: [] },
     params: PARAMS,
   };
 }

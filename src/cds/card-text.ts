@@ -1,0 +1,40 @@
+// Text helpers for cards: engine text made safe for Markdown, and summaries kept under the CDS Hooks length limit.
+
+/** CDS Hooks: "One-sentence, <140-character summary". */
+export const SUMMARY_MAX = 139;
+
+/**
+ * Escapes what GitHub-flavoured Markdown reads as markup inside a line (emphasis, code, inline links, HTML,
+ * tables, strikethrough, entities), so engine and record text shows as written. Used only after a "- **Label:** "
+ * prefix, so line-start markup (#, -, 1.) cannot occur; newlines become spaces.
+ */
+export function mdEscape(text: string): string {
+  // Brackets stay as they are ("[62]" is a reference number): a link needs "](", which is broken up instead.
+  return text
+    .replace(/[\\`*_<>|~&]/g, (c) => `\\${c}`)
+    .replace(/\]\(/g, "]\\(")
+    .replace(/\s*\r?\n\s*/g, " ");
+}
+
+/**
+ * Names sections of the clinical source as users should see them: the engine's texts write "(seed SELECTING
+ * PSYCHOTHERAPY)" or "(seed OVERVIEW, SUMMARY)", which become "(review section "Selecting psychotherapy")" and
+ * "(review sections "Overview", "Summary")". Text without that form is unchanged.
+ */
+export function citeSections(text: string): string {
+  const sentenceCase = (s: string): string => `"${s.charAt(0)}${s.slice(1).toLowerCase()}"`;
+  return text
+    .replace(/\bseed,?\s+([A-Z][A-Z ]*[A-Z](?:,\s*[A-Z][A-Z ]*[A-Z]\b)*)/g, (_m, list: string) => {
+      const sections = list.split(/,\s*/).map(sentenceCase);
+      return `review section${sections.length > 1 ? "s" : ""} ${sections.join(", ")}`;
+    })
+    .replace(/\bseed\b/gi, "review");
+}
+
+/** Cuts text to `max` characters at a word boundary, ending with "…". */
+export function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, "")}…`;
+}
