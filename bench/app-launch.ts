@@ -50,7 +50,7 @@ function watchForTarget(target: Target): void {
   const w = window as unknown as { __benchShownAt?: number };
   const present = () =>
     target === "app"
-      ? document.querySelector("#recommendations .recommendations") !== null
+      ? document.querySelector(".next-steps") !== null
       : (document.getElementById("patient-name")?.textContent ?? "") !== "";
   const observer = new MutationObserver(() => {
     if (w.__benchShownAt === undefined && present()) {

@@ -1,31 +1,36 @@
-// Screenshots of every screen for a visual review (not a test): the EHR simulator, the launch page and the
-// sandbox's standalone sign-in/patient picker, loading, the workspace sections for several patients, the plan
-// editor, the save result, a save conflict and the error screens, each at 1280×800 and at 768 px wide.
+// Screenshots for a visual review (not a test): the first screen of every synthetic patient at 1280×800 and at a
+// 768-px side panel, in a window and embedded in the EHR simulator (after Launch, as the user sees it); every tab for
+// a few patients; the EHR simulator, the launch page and the sandbox's standalone sign-in/patient picker, loading,
+// the plan editor, the save result, a save conflict and the error screens.
 //
-//   node scripts/screenshots.ts [outDir]        (default /tmp/stagewise-screens)
+//   node scripts/screenshots.ts [outDir] [--only first-screens]        (default /tmp/stagewise-screens)
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Page } from "playwright-core";
 import { startSandbox } from "../launch/server.ts";
-import { appClient, buildAndPreview, chromiumPath, ehrLaunchUrl, waitForWorkspace } from "../test/e2e/helpers/browser.ts";
+import {
+  appClient,
+  buildAndPreview,
+  chromiumPath,
+  ehrLaunchUrl,
+  launchInSimulator,
+  openTab,
+  syntheticPatients,
+  waitForWorkspace,
+} from "../test/e2e/helpers/browser.ts";
 
-const OUT = process.argv[2] ?? "/tmp/stagewise-screens";
+const args = process.argv.slice(2);
+const OUT = args.find((a) => !a.startsWith("--")) ?? "/tmp/stagewise-screens";
+const ONLY_FIRST = args.includes("--only") && args[args.indexOf("--only") + 1] === "first-screens";
 const WIDTHS = [
   { name: "1280", width: 1280, height: 800 },
   { name: "768", width: 768, height: 900 },
 ];
-const PATIENTS = [
-  "pw-andre-cm-escalating",
-  "pw-sofia-readiness-ruler-cm-prize",
-  "pw-marcus-cm-fixed-stimulants",
-  "pw-tomas-unknown-stage-overdose",
-  "pw-derek-return-to-use",
-  "pw-helen-five-year-history",
-  "pw-grace-stale-stage-pain-patch",
-  "pw-linda-maintenance-sublocade",
-];
-const SECTIONS = ["#summary", "#urine-tests", "#cm", "#recommendations", "#plan"];
+/** Every tab, full page, for these. */
+const TOURED = ["pw-andre-cm-escalating", "pw-derek-return-to-use", "pw-tomas-unknown-stage-overdose", "pw-aisha-preparation-naltrexone"];
+const TABS = ["Overview", "Urine tests", "Contingency management", /^Recommendations/, "Plan"];
+const tabFile = (t: string | RegExp) => (typeof t === "string" ? t : "Recommendations").toLowerCase().replace(/\s+/g, "-");
 
 mkdirSync(OUT, { recursive: true });
 const app = await buildAndPreview();
@@ -49,28 +54,45 @@ async function shot(page: Page, name: string, opts: { fullPage?: boolean; select
   shots.push(file);
 }
 
-async function launched(patient: string, w: (typeof WIDTHS)[number], mode: "window" | "iframe" = "window"): Promise<Page> {
+async function launched(patient: string, w: (typeof WIDTHS)[number]): Promise<Page> {
   const page = await newPage(w);
-  await page.goto(await ehrLaunchUrl(sandbox, patient, mode, app.origin));
+  await page.goto(await ehrLaunchUrl(sandbox, patient, "window", app.origin));
   await waitForWorkspace(page);
-  // Element screenshots scroll; a sticky section nav would then be drawn over the element.
-  await page.addStyleTag({ content: ".section-nav { position: static !important; }" });
   return page;
 }
 
+const short = (patient: string) => patient.replace(/^pw-/, "").split("-")[0];
+
 try {
+  // The first screen of every patient, in a window and embedded in the simulator, as it is right after the launch.
   for (const w of WIDTHS) {
+    for (const patient of syntheticPatients()) {
+      const p = await launched(patient, w);
+      await shot(p, `${w.name}-first-${short(patient)}-window`);
+      await p.close();
+      const ehr = await newPage(w);
+      await launchInSimulator(ehr, sandbox, patient, app.origin);
+      await shot(ehr, `${w.name}-first-${short(patient)}-simulator`);
+      await ehr.close();
+    }
+  }
+  for (const w of ONLY_FIRST ? [] : WIDTHS) {
+    // Every tab, full page.
+    for (const patient of TOURED) {
+      const p = await launched(patient, w);
+      for (const t of TABS) {
+        await openTab(p, t);
+        await shot(p, `${w.name}-tab-${short(patient)}-${tabFile(t)}`, { fullPage: true });
+      }
+      await p.close();
+    }
+
     const page = await newPage(w);
-    // The EHR simulator, before and after an embedded launch.
+    // The EHR simulator before a launch.
     await page.goto(sandbox.ehrUrl);
     await page.locator("#patient option").first().waitFor({ state: "attached" });
     await page.locator("#launch-url").fill(`${app.origin}/launch.html`);
     await shot(page, `${w.name}-ehr-simulator`, { fullPage: true });
-    await page.locator("#patient").selectOption("pw-andre-cm-escalating");
-    await page.getByRole("button", { name: "Launch app" }).click();
-    const frame = page.frameLocator("#app-frame");
-    await frame.getByRole("heading", { name: "Recommendations", level: 2 }).waitFor({ timeout: 20_000 });
-    await shot(page, `${w.name}-ehr-simulator-embedded`, { fullPage: true });
     // The launch page asking for a server, then the sandbox's sign-in and patient picker.
     await page.goto(`${app.origin}/launch.html`);
     await page.getByLabel("FHIR server address").waitFor();
@@ -124,37 +146,21 @@ try {
       await p.close();
     }
 
-    // The workspace, section by section, for several patients.
-    for (const patient of PATIENTS) {
-      const p = await launched(patient, w);
-      const short = patient.replace(/^pw-/, "").split("-")[0];
-      await shot(p, `${w.name}-${short}-top`);
-      if (patient === PATIENTS[0]) {
-        // A jump from the sticky section nav (the nav must not cover the section's heading).
-        await p.addStyleTag({ content: ".section-nav { position: sticky !important; }" });
-        await p.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Contingency management" }).click();
-        await p.waitForTimeout(200);
-        await shot(p, `${w.name}-${short}-nav-jump-cm`);
-        await p.addStyleTag({ content: ".section-nav { position: static !important; }" });
-      }
-      for (const s of SECTIONS) await shot(p, `${w.name}-${short}-section-${s.slice(1)}`, { selector: s });
-      await p.close();
-    }
-
-    // Plan editor flow: record a stage, edit, add a goal, save, update, a conflict, a failed save.
+    // Record a stage, then the plan: edit, add a goal, save, update, a conflict, a failed save.
     {
       const p = await launched("pw-sofia-readiness-ruler-cm-prize", w);
+      await p.getByRole("button", { name: "Record stage" }).click();
       await p.getByLabel("Readiness ruler (0–10)").check();
       await p.locator("#ruler-score").fill("8");
-      await shot(p, `${w.name}-record-ruler`, { selector: "#summary" });
+      await shot(p, `${w.name}-record-ruler`);
       await p.getByRole("button", { name: "Record", exact: true }).click();
       await p.getByText(/^Recorded: readiness 8 of 10/).waitFor();
-      await shot(p, `${w.name}-record-ruler-done`, { selector: "#summary" });
+      await shot(p, `${w.name}-record-ruler-done`);
+      await p.getByRole("button", { name: "Open plan" }).click();
       await p.getByRole("button", { name: "Add a goal" }).click();
       await p.getByLabel("Goal 1", { exact: true }).fill("Four negative weeks in a row");
-      await p.getByLabel("Goal 1 due date").fill("2030-01-31");
-      await p.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
-      await shot(p, `${w.name}-plan-editor`, { selector: "#plan" });
+      await p.getByLabel("Goal 1 due date").fill("31 Jan 2030");
+      await shot(p, `${w.name}-plan-editor`, { fullPage: true });
       await p.route((u) => u.href === `${sandbox.fhirBase}` || u.href === `${sandbox.fhirBase}/`, (route) => (route.request().method() === "POST" ? route.abort("connectionreset") : route.continue()), { times: 1 });
       await p.getByRole("button", { name: "Save plan" }).click();
       await p.getByText("The plan was not saved").waitFor();
@@ -165,8 +171,8 @@ try {
       await shot(p, `${w.name}-save-result`, { selector: ".save-result" });
       await shot(p, `${w.name}-save-result-page`);
       // Someone else changes the stored plan: the next save meets a 412.
-      const id = /CarePlan\/([^,\s]+), version/.exec(await p.locator(".save-result").innerText())?.[1];
-      const plan = await sandbox.store.readResource("CarePlan", id!);
+      const ref = await p.locator(".save-result li[data-ref^='CarePlan/']").getAttribute("data-ref");
+      const plan = await sandbox.store.readResource("CarePlan", ref!.slice("CarePlan/".length));
       await sandbox.store.updateResource({ ...plan, title: "Changed elsewhere" });
       await p.getByRole("button", { name: "Save changes" }).click();
       await p.locator(".conflict").waitFor();
@@ -175,8 +181,8 @@ try {
       await p.close();
     }
   }
-  console.log(shots.join("\n"));
 } finally {
+  console.log(shots.join("\n"));
   await browser.close();
   await sandbox.close();
   await app.close();

@@ -181,6 +181,8 @@ async function launchApp(launchUrl: string): Promise<void> {
     } else {
       appSection.hidden = false;
       frameEl.src = info.url;
+      // Bring the embedded app into view: the frame's top at the top of the window, the app's first screen in it.
+      frameEl.scrollIntoView({ block: "start" });
     }
     say(`Launched for ${patientEl.selectedOptions[0]?.textContent ?? "the patient"} as ${userEl.selectedOptions[0]?.textContent ?? "the user"}.`);
     await showLaunch();

@@ -74,8 +74,11 @@ export function App({ session, now }: AppProps) {
     <div className="app">
       <header className="app-header">
         <h1>Stagewise</h1>
-        <p className="tagline">Stage-matched psychosocial care for opioid use disorder</p>
-        {session.needPatientBanner && state.phase === "ready" && <PatientBanner patient={state.record.patient} />}
+        {state.phase === "ready" ? (
+          <PatientBanner patient={state.record.patient} now={now} full={session.needPatientBanner} />
+        ) : (
+          <p className="tagline">Stage-matched psychosocial care for opioid use disorder</p>
+        )}
       </header>
       <main id="main">
         {state.phase === "loading" && <Loading progress={state.progress} />}

@@ -1,20 +1,26 @@
-// The screens once the record is read (lazy-loaded with the engine): safety warnings, summary (stage, MOUD),
-// urine tests, contingency management, recommendations with the clinician context, and the plan.
-// All state here lives in React: context toggles, schedule, CM start and the plan draft survive every
-// re-evaluation and re-render.
-import { lazy, Suspense, useReducer, useState, type ComponentProps } from "react";
+// The screens once the record is read (lazy-loaded with the engine). The first screen answers "where is this
+// patient and what next" without scrolling: the safety strip, then the overview tab: stage, medication, last urine
+// test and CM this week, and the next three steps with why. Everything else is one tab away: urine tests,
+// contingency management (the one place for its schedule and start date), all recommendations with the clinician
+// context, and the plan. All state lives here, in React: context toggles, schedule, CM start, the plan draft and
+// the tab survive every re-evaluation; the screens read the record and the evaluation from EvaluationContext.
+import { lazy, Suspense, useCallback, useEffect, useReducer, useState, type ComponentProps } from "react";
 import type { FhirResource } from "fhir/r4.js";
+import { isValidDate } from "../clinical/dates.ts";
 import type { PatientRecord } from "../clinical/record.ts";
 import { DEFAULT_CONTEXT, type ClinicianContext, type CmScheduleKind } from "../clinical/types.ts";
 import { CmPanel } from "./components/CmStatus.tsx";
+import { CmWeekCard } from "./components/CmWeekCard.tsx";
 import { ContextToggles } from "./components/ContextToggles.tsx";
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
-import { MoudStatus } from "./components/MoudStatus.tsx";
-import { RecordStage } from "./components/RecordStage.tsx";
-import { Recommendations } from "./components/Recommendations.tsx";
-import { StageSummary } from "./components/StageSummary.tsx";
+import { LastTestCard } from "./components/LastTestCard.tsx";
+import { MoudCard, MoudDetails } from "./components/MoudStatus.tsx";
+import { NextSteps, Recommendations } from "./components/Recommendations.tsx";
+import { StageCard } from "./components/StageSummary.tsx";
+import { TabList, TabPanel, type TabSpec } from "./components/Tabs.tsx";
 import { UdsTimeline } from "./components/UdsTimeline.tsx";
-import { DataNotices, SafetyWarnings } from "./components/Warnings.tsx";
+import { DataNotices, SafetyStrip } from "./components/Warnings.tsx";
+import { EvaluationContext, type EvaluationContextValue, type TabId } from "./EvaluationContext.tsx";
 import { draftReducer, newDraft } from "./plan-draft.ts";
 import type { SmartSession } from "./session.ts";
 import { useEvaluation } from "./useEvaluation.ts";
@@ -39,76 +45,103 @@ export interface WorkspaceProps {
   onWritten(resource: FhirResource): void;
 }
 
+/** Opens the element's closed <details>, scrolls it into view and focuses it (after a tab switch has rendered). */
+function reveal(id: string): void {
+  const el = document.getElementById(id);
+  if (!el) return;
+  for (let d = el.closest("details"); d; d = d.parentElement?.closest("details") ?? null) d.open = true;
+  if (!el.matches("a[href], button, input, select, textarea, [tabindex]")) el.setAttribute("tabindex", "-1");
+  el.scrollIntoView?.({ block: el.tagName === "TR" ? "center" : "start" });
+  el.focus({ preventScroll: true });
+}
+
 export default function Workspace({ session, record, now, onWritten }: WorkspaceProps) {
   const [context, setContext] = useState<ClinicianContext>(DEFAULT_CONTEXT);
   const [schedule, setSchedule] = useState<CmScheduleKind | undefined>(undefined);
   const [cmStart, setCmStart] = useState("");
   const [draft, dispatch] = useReducer(draftReducer, undefined, () => newDraft(crypto.randomUUID(), now));
-  const result = useEvaluation(record, { now, context, schedule, cmStart });
+  const [tab, setTab] = useState<TabId>("overview");
+  const [target, setTarget] = useState<{ id: string } | null>(null);
+  // Only a whole date reaches the engine; a half-typed one is flagged by the date field and changes nothing.
+  const engineStart = isValidDate(cmStart) ? cmStart : "";
+  const result = useEvaluation(record, { now, context, schedule, cmStart: engineStart });
+
+  const show = useCallback((next: TabId, targetId?: string) => {
+    setTab(next);
+    setTarget(targetId ? { id: targetId } : null);
+  }, []);
+  useEffect(() => {
+    if (target) reveal(target.id);
+  }, [target]);
 
   if (!result.evaluation)
     return <ErrorMessage title="The record could not be evaluated" error={result.error} hint="Check the CM start date." />;
   const evaluation = result.evaluation;
-  const cm = evaluation.contingencyManagement;
+  const recCount = evaluation.recommendations.length;
+  const value: EvaluationContextValue = {
+    session,
+    record,
+    evaluation,
+    now,
+    cm: { schedule, setSchedule, cmStart, setCmStart },
+    show,
+    tab,
+    onWritten,
+  };
+  const tabs: TabSpec<TabId>[] = [
+    { id: "overview", label: "Overview" },
+    { id: "urine-tests", label: "Urine tests" },
+    { id: "cm", label: "Contingency management" },
+    { id: "recommendations", label: `Recommendations (${recCount})` },
+    { id: "plan", label: "Plan" },
+  ];
 
   return (
-    <div className="workspace">
-      <nav aria-label="Sections" className="section-nav">
-        <a href="#summary">Summary</a>
-        <a href="#urine-tests">Urine tests</a>
-        <a href="#cm">Contingency management</a>
-        <a href="#recommendations">Recommendations</a>
-        <a href="#plan">Plan</a>
-      </nav>
-      <SafetyWarnings warnings={evaluation.warnings} evaluation={evaluation} record={record} />
+    <EvaluationContext.Provider value={value}>
+      <div className="workspace">
+        <SafetyStrip />
+        <TabList tabs={tabs} selected={tab} onSelect={(t) => show(t)} label="Patient record" />
 
-      <section id="summary" aria-labelledby="summary-title">
-        <h2 id="summary-title">Summary</h2>
-        <div className="card-grid">
-        <div className="card" role="group" aria-labelledby="stage-title">
-          <h3 id="stage-title">Stage of change</h3>
-          <StageSummary stage={evaluation.stage} evaluation={evaluation} record={record} now={now} />
-          <RecordStage api={session.api} patient={record.patientRef} author={session.fhirUser} onRecorded={onWritten} />
-        </div>
-        <div className="card" role="group" aria-labelledby="moud-title">
-          <h3 id="moud-title">Medication for OUD</h3>
-          <MoudStatus evaluation={evaluation} record={record} />
-        </div>
-        </div>
-      </section>
+        <TabPanel id="overview" selected={tab === "overview"}>
+          <section aria-labelledby="glance-title">
+            <h2 id="glance-title" className="visually-hidden">
+              At a glance
+            </h2>
+            <div className="glance-grid">
+              <StageCard />
+              <MoudCard />
+              <LastTestCard />
+              <CmWeekCard />
+            </div>
+          </section>
+          <NextSteps />
+          <MoudDetails />
+          <DataNotices />
+        </TabPanel>
 
-      <section id="urine-tests" aria-labelledby="uds-title">
-        <h2 id="uds-title">Urine drug screens</h2>
-        <UdsTimeline tests={evaluation.uds.tests} evaluation={evaluation} record={record} />
-      </section>
+        <TabPanel id="urine-tests" selected={tab === "urine-tests"}>
+          <h2 id="uds-title">Urine drug screens</h2>
+          <UdsTimeline tests={evaluation.uds.tests} />
+        </TabPanel>
 
-      <section id="cm" aria-labelledby="cm-title">
-        <h2 id="cm-title">Contingency management</h2>
-        <CmPanel cm={cm} evaluation={evaluation} record={record} schedule={cm.schedule} onSchedule={setSchedule} cmStart={cmStart} onCmStart={setCmStart} />
-      </section>
+        <TabPanel id="cm" selected={tab === "cm"}>
+          <h2 id="cm-title">Contingency management</h2>
+          <CmPanel />
+        </TabPanel>
 
-      <section id="recommendations" aria-labelledby="recs-title">
-        <h2 id="recs-title">Recommendations</h2>
-        <ContextToggles context={context} onChange={setContext} />
-        <Recommendations recommendations={evaluation.recommendations} evaluation={evaluation} record={record} />
-      </section>
+        <TabPanel id="recommendations" selected={tab === "recommendations"}>
+          <h2 id="recs-title">Recommendations</h2>
+          <ContextToggles context={context} onChange={setContext} />
+          <Recommendations />
+        </TabPanel>
 
-      <section id="plan" aria-labelledby="plan-title">
-        <h2 id="plan-title">Plan</h2>
-        <Suspense fallback={<p role="status">Loading the plan editor…</p>}>
-          <PlanEditor
-            session={session}
-            evaluation={evaluation}
-            draft={draft}
-            dispatch={dispatch}
-            now={now}
-            cmStart={cmStart || cm.startDate || now}
-            onCmStart={setCmStart}
-            onSchedule={setSchedule}
-          />
-        </Suspense>
-      </section>
-      <DataNotices warnings={evaluation.warnings} evaluation={evaluation} record={record} />
-    </div>
+        <TabPanel id="plan" selected={tab === "plan"} keep>
+          <h2 id="plan-title">Plan</h2>
+          <Suspense fallback={<p role="status">Loading the plan editor…</p>}>
+            <PlanEditor draft={draft} dispatch={dispatch} />
+          </Suspense>
+        </TabPanel>
+      </div>
+    </EvaluationContext.Provider>
   );
 }

@@ -5,9 +5,11 @@ import { defaultCmParams } from "./cm-schedules.ts";
 import { isValidCmTarget, resolveCmTarget } from "./cm-target.ts";
 import { readConditions } from "./conditions.ts";
 import { datePart } from "./dates.ts";
+import { INPUT_CM_START } from "./inputs.ts";
 import { moudFromMedications, readMedications, recentNaloxoneKit } from "./medications.ts";
 import { moudAdherenceFlags } from "./moud-adherence.ts";
 import type { PatientRecord } from "./record.ts";
+import { refLabels } from "./ref-labels.ts";
 import { recommend } from "./rules.ts";
 import { readStage } from "./stage.ts";
 import { DEFAULT_CONTEXT } from "./types.ts";
@@ -92,7 +94,7 @@ export function evaluate(record: PatientRecord, options: EvaluateOptions): Evalu
 
   const fromPlan = cmEnrolmentFromCarePlans(record.carePlans);
   const enrolment = cmStart
-    ? { startDate: cmStart, source: "input:cm-start" }
+    ? { startDate: cmStart, source: INPUT_CM_START }
     : fromPlan
       ? { startDate: fromPlan.startDate, source: fromPlan.source }
       : null;
@@ -112,5 +114,6 @@ export function evaluate(record: PatientRecord, options: EvaluateOptions): Evalu
   if (cm.capReached && cm.capMessage) warnings.push({ code: "cm-cap-reached", message: cm.capMessage });
 
   const shown = warnings.map((w) => (w.severity ? w : { ...w, severity: SEVERITY[w.code] ?? "data" }));
-  return { ...facts, context, contingencyManagement: cm, recommendations: recs.recommendations, warnings: shown };
+  const evaluation = { ...facts, context, contingencyManagement: cm, recommendations: recs.recommendations, warnings: shown };
+  return { ...evaluation, refLabels: refLabels(evaluation, record) };
 }

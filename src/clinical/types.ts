@@ -403,4 +403,9 @@ export interface Evaluation extends Facts {
   contingencyManagement: CmStatus;
   recommendations: Recommendation[];
   warnings: EngineWarning[];
+  /**
+   * A plain-language label for every reference the evaluation points at (facts, reasons, warnings, and references
+   * written inside their text): "Observation/x" → "urine test 2026-11-05: fentanyl positive" (ref-labels.ts).
+   */
+  refLabels: Record<Ref, string>;
 }

@@ -5,26 +5,22 @@
 // add a goal, choose a CM schedule, Save → the sandbox holds the CarePlan, Goal and Provenance with the security
 // labels → Save again updates without duplicates; a save that never reached the server is retried into exactly one
 // CarePlan. axe on every screen visited.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Bundle, CarePlan, Goal, Provenance, Resource } from "fhir/r4.js";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEV_REDIRECT_URI, getToken } from "../../launch/dev-client.ts";
-import { startSandbox, type Sandbox } from "../../launch/server.ts";
+import type { Sandbox } from "../../launch/server.ts";
+import { formatDate } from "../../src/app/format.ts";
 import { CAREPLAN_ID_SYSTEM, CM_SCHEDULE_EXTENSION } from "../../src/clinical/codes.ts";
-import { evaluate } from "../../src/clinical/evaluate.ts";
-import { recordFromEntries, type RecordEntry } from "../../src/clinical/record.ts";
 import type { CmScheduleKind, CmStatus, Evaluation } from "../../src/clinical/types.ts";
 import { allPages, fhir } from "../integration/helpers/sandbox.ts";
-import { appClient, axe, buildAndPreview, chromiumPath, waitForWorkspace, type BuiltApp } from "./helpers/browser.ts";
+import { engineView as readEngineView, today } from "./helpers/engine-view.ts";
+import { axe, openTab, startE2eStack, waitForWorkspace, type BuiltApp, type E2eStack } from "./helpers/browser.ts";
 
+let stack: E2eStack;
 let sandbox: Sandbox;
 let app: BuiltApp;
 let context: BrowserContext;
 let token: string;
-const profileDir = mkdtempSync(join(tmpdir(), "stagewise-flows-profile-"));
 
 /** The four labels every written resource carries (42 CFR Part 2 / DS4P), written out by hand. */
 const LABELS = [
@@ -34,32 +30,13 @@ const LABELS = [
   "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPIOIDUD",
 ];
 
-function today(): string {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
-
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const usd = (n: number) => `$${n.toFixed(2)}`;
 const amount = (cm: CmStatus, n: number) => (cm.schedule === "prize" ? `${n} draw${n === 1 ? "" : "s"}` : usd(n));
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** The patient's data as the sandbox holds it now, read over HTTP with a clinician token, through the engine. */
-async function engineView(patient: string, options: { schedule?: CmScheduleKind } = {}): Promise<Evaluation> {
-  const entries: RecordEntry[] = [{ resource: (await fhir(sandbox, token, `Patient/${patient}`)).body }];
-  const p = encodeURIComponent(patient);
-  for (const q of [
-    `Observation?patient=${p}&_count=1000`,
-    `MedicationRequest?patient=${p}&_include=MedicationRequest:medication&_count=1000`,
-    `Condition?patient=${p}`,
-    `CarePlan?patient=${p}`,
-    `Goal?patient=${p}`,
-  ])
-    for (const page of await allPages(sandbox, token, q))
-      for (const e of page.entry ?? []) entries.push(e.fullUrl ? { resource: e.resource, fullUrl: e.fullUrl } : { resource: e.resource });
-  return evaluate(recordFromEntries(entries, { patientId: patient }), { now: today(), ...options });
-}
+const engineView = (patient: string, options: { schedule?: CmScheduleKind } = {}): Promise<Evaluation> => readEngineView(sandbox, token, patient, options);
 
 async function search<T extends Resource>(query: string): Promise<T[]> {
   const pages = await allPages(sandbox, token, query);
@@ -83,6 +60,7 @@ function facts(page: Page, selector: string): Promise<Record<string, string>> {
 }
 
 async function shownRecommendations(page: Page): Promise<{ primary: string[]; consider: string[] }> {
+  await openTab(page, /^Recommendations/);
   return {
     primary: await page.locator('section[aria-labelledby="recs-primary"] h4').allInnerTexts(),
     consider: await page.locator('section[aria-labelledby="recs-consider"] h4').allInnerTexts(),
@@ -96,10 +74,16 @@ function expectedRecommendations(e: Evaluation): { primary: string[]; consider: 
   };
 }
 
-/** What the screen shows about CM, next to what the engine says it should. */
+/** What the screen shows about CM (this week on the first screen, then the CM tab), next to what the engine says. */
 async function expectCm(page: Page, cm: CmStatus): Promise<void> {
+  await openTab(page, "Overview");
+  const week = cm.weeks.find((w) => w.week === cm.currentWeek)!;
+  expect(await page.locator(".cm-week .big-value").innerText()).toMatch(new RegExp(`^Week ${cm.currentWeek} of ${cm.programWeeks}\\b`));
+  expect(await page.getByTestId("cm-this-week").innerText()).toContain(`Earned so far: ${amount(cm, cm.earnedTotal)}`);
+  if (week.outcome === "pending") expect(await page.getByTestId("cm-this-week").innerText()).toContain(`Reward if negative: ${amount(cm, cm.nextIfNegative ?? 0)}`);
+  await openTab(page, "Contingency management");
   const enrolment = await page.locator(".cm-enrolment").innerText();
-  expect(enrolment).toContain(`Enrolled from ${cm.startDate}`);
+  expect(enrolment).toContain(`Enrolled from ${formatDate(cm.startDate)}`);
   expect(enrolment).toContain(`week ${cm.currentWeek} of ${cm.programWeeks}`);
   const stats = await facts(page, "dl.cm-stats");
   expect(stats["Earned in total"]).toMatch(new RegExp(`^${esc(amount(cm, cm.earnedTotal))}`));
@@ -133,12 +117,13 @@ const CASES: Case[] = [
     scheduleLabel: "Escalating vouchers",
     async known(page) {
       // README: weeks N N N P N N earn 10.00, 11.50, 13.00, 0, 10.00, 14.50 = 59.00; next 16.00; cap remaining 691.00.
+      await openTab(page, "Contingency management");
       expect(await page.locator(".cm-enrolment").innerText()).toContain("week 7 of 12");
       const stats = await facts(page, "dl.cm-stats");
       expect(stats["Earned in total"]).toBe("$59.00");
       expect(stats["If the next test is negative"]).toBe("$16.00");
       expect(stats["Cap remaining"]).toBe("$691.00 of $750.00 this program year");
-      expect(await page.locator("#cm table").innerText()).toMatch(/4\s+\S+ to \S+\s+Positive/);
+      expect(await page.locator("#panel-cm table").innerText()).toMatch(/4\s+\d+ \w{3} \d{4} to \d+ \w{3} \d{4}\s+Positive/);
     },
     record: { kind: "stage", option: "Action", stage: "Action" },
     planSchedule: "prize",
@@ -153,7 +138,9 @@ const CASES: Case[] = [
     async known(page) {
       // README: readiness ruler 5 → contemplation; 1+0+1+2+0+1+2 = 7 draws, next week 3 draws; no MOUD while in
       // CM: naloxone primary with the lost-tolerance overdose warning.
-      expect((await facts(page, ".stage-summary dl.facts")).How).toBe("readiness ruler (score 5 of 10)");
+      await openTab(page, "Overview");
+      expect(await page.getByTestId("stage-assessed").innerText()).toMatch(/; readiness ruler 5 of 10$/);
+      await openTab(page, "Contingency management");
       const stats = await facts(page, "dl.cm-stats");
       expect(stats["Earned in total"]).toMatch(/^7 draws \(worth about \$/);
       expect(stats["If the next test is negative"]).toBe("3 draws");
@@ -174,12 +161,17 @@ const CASES: Case[] = [
     async known(page) {
       // README: scored on opioids and stimulants (the default, cocaine before the start): weeks N N missed P N =
       // 3 × 10.00 = 30.00 (week 4 holds the cocaine positive), next 10.00, week 6 of 12; buprenorphine/naloxone active.
+      await openTab(page, "Contingency management");
       expect(await page.locator(".cm-enrolment").innerText()).toContain("week 6 of 12");
       const stats = await facts(page, "dl.cm-stats");
       expect(stats["Earned in total"]).toBe("$30.00");
       expect(stats["If the next test is negative"]).toBe("$10.00");
-      expect(await page.locator("#cm table caption").innerText()).toContain("3 negative, 1 positive, 1 missed");
+      expect(await page.locator("#panel-cm table caption").innerText()).toContain("3 negative, 1 positive, 1 missed");
+      await openTab(page, "Overview");
       expect(await page.locator(".moud-status .big-value").innerText()).toBe("Buprenorphine");
+      // Stimulant use: cocaine positive 14 days ago, in the facts behind the recommendations.
+      await openTab(page, /^Recommendations/);
+      expect(await page.locator("#panel-recommendations").innerText()).toMatch(/Stimulant use/);
     },
     record: { kind: "stage", option: "Maintenance", stage: "Maintenance" },
     planSchedule: "escalating",
@@ -188,20 +180,11 @@ const CASES: Case[] = [
 ];
 
 beforeAll(async () => {
-  app = await buildAndPreview();
-  const client = appClient(app.origin);
-  // DEV_REDIRECT_URI too: the test's own HTTP token (launch/dev-client.ts) uses it.
-  sandbox = await startSandbox({ port: 0, quiet: true, clients: [{ ...client, redirect_uris: [...client.redirect_uris, DEV_REDIRECT_URI] }] });
-  token = (await getToken({ fhirBase: sandbox.fhirBase, scope: "user/*.rs", user: "clinician" })).access_token;
-  context = await chromium.launchPersistentContext(profileDir, { ...(await chromiumPath()), headless: true, viewport: { width: 1280, height: 800 } });
+  stack = await startE2eStack();
+  ({ sandbox, app, context, token } = stack);
 }, 120_000);
 
-afterAll(async () => {
-  await context?.close();
-  await sandbox?.close();
-  await app?.close();
-  rmSync(profileDir, { recursive: true, force: true });
-});
+afterAll(() => stack?.close());
 
 /** The simulator page: pick the patient, point it at the built app, "In a new window", Launch app. */
 async function launchFromSimulator(patient: string, checkAxe: boolean): Promise<Page> {
@@ -233,6 +216,9 @@ describe.each(CASES)("$id", (c) => {
   it("shows the stage, CM status and recommendations the engine derives from the same data", async () => {
     const e = await engineView(c.id);
     expect(await page.getByRole("region", { name: "Patient" }).innerText()).toMatch(c.name);
+    // The next steps: the engine's first three "do now" recommendations, in its order.
+    const next = await page.locator(".next-list .next-title").allInnerTexts();
+    expect(next).toEqual(e.recommendations.filter((r) => r.tier === "primary").slice(0, 3).map((r) => r.title));
     // Stage: the engine's, and the README's word.
     const stage = await page.getByTestId("stage-value").innerText();
     expect(stage.startsWith(cap(e.stage.value))).toBe(true);
@@ -240,8 +226,8 @@ describe.each(CASES)("$id", (c) => {
     // CM: enrolled on the plan's schedule, figures as the engine computes them, and the README's figures.
     expect(e.contingencyManagement.enrolled).toBe(true);
     expect(e.contingencyManagement.schedule).toBe(c.schedule);
-    expect(await page.getByRole("radio", { name: c.scheduleLabel }).isChecked()).toBe(true);
     await expectCm(page, e.contingencyManagement);
+    expect(await page.getByRole("radio", { name: c.scheduleLabel }).isChecked()).toBe(true);
     await c.known(page);
     // Recommendations, in the engine's order and groups.
     const shown = await shownRecommendations(page);
@@ -254,6 +240,8 @@ describe.each(CASES)("$id", (c) => {
 
   it(`records a new stage (${c.record.kind === "stage" ? "stage picker" : "readiness ruler"}) and the stage and recommendations change`, async () => {
     const before = await shownRecommendations(page);
+    await openTab(page, "Overview");
+    await page.getByRole("button", { name: "Record stage" }).click();
     if (c.record.kind === "stage") {
       await page.locator("#new-stage").selectOption({ label: c.record.option });
     } else {
@@ -263,13 +251,13 @@ describe.each(CASES)("$id", (c) => {
     await page.getByRole("button", { name: "Record", exact: true }).click();
     await page.locator(".record-stage .ok").waitFor({ timeout: 10_000 });
     expect(await page.getByTestId("stage-value").innerText()).toMatch(new RegExp(`^${c.record.stage}`));
+    expect(await page.getByTestId("stage-assessed").innerText()).toMatch(new RegExp(`^Assessed ${formatDate(today())} \\(today\\)`));
     const e = await engineView(c.id); // now with the Observation the app wrote
     expect(cap(e.stage.value)).toBe(c.record.stage);
     expect(e.stage.observedAt?.slice(0, 10)).toBe(today());
     const shown = await shownRecommendations(page);
     expect(shown).toEqual(expectedRecommendations(e));
     expect(shown).not.toEqual(before);
-    expect((await facts(page, ".stage-summary dl.facts")).Assessed).toBe(`${today()} (today)`);
     expect(await axe(page)).toEqual([]);
   });
 
@@ -278,6 +266,8 @@ describe.each(CASES)("$id", (c) => {
     const primary = e.recommendations.filter((r) => r.tier === "primary");
     const add = e.recommendations.find((r) => r.tier === "consider")!;
     const drop = primary.find((r) => r.id !== "contingency-management")!;
+    await page.getByRole("tab", { name: "Overview" }).click();
+    await page.getByRole("button", { name: "Open plan" }).click();
     const checkbox = (title: string) => page.getByRole("checkbox", { name: new RegExp(`^${esc(title)} (do now|consider)$`) });
     await checkbox(add.title).check();
     await checkbox(drop.title).uncheck();
@@ -286,12 +276,16 @@ describe.each(CASES)("$id", (c) => {
     await page.getByRole("button", { name: "Add a goal" }).click();
     const goalText = `Four opioid-negative weeks in a row (${c.id})`;
     await page.getByLabel("Goal 1", { exact: true }).fill(goalText);
-    await page.getByLabel("Goal 1 due date").fill("2031-03-31");
-    // The schedule chosen in the plan re-evaluates CM at once.
-    await page.locator("#plan-cm-schedule").selectOption(c.planSchedule);
+    await page.getByLabel("Goal 1 due date").fill("31 Mar 2031");
+    // The schedule is set in one place, the CM tab, which the plan leads to; CM is evaluated again at once.
+    const scheduleLabel = { escalating: "Escalating vouchers", prize: "Prize draws (fishbowl)", fixed: "Fixed reward" }[c.planSchedule];
+    await page.getByRole("button", { name: "Change the schedule or start date" }).click();
+    await page.getByRole("radio", { name: scheduleLabel }).check();
     const withSchedule = await engineView(c.id, { schedule: c.planSchedule });
     await expectCm(page, withSchedule.contingencyManagement);
-    expect(await page.getByRole("radio", { name: { escalating: "Escalating vouchers", prize: "Prize draws (fishbowl)", fixed: "Fixed reward" }[c.planSchedule] }).isChecked()).toBe(true);
+    expect(await page.getByRole("radio", { name: scheduleLabel }).isChecked()).toBe(true);
+    await openTab(page, "Plan");
+    expect(await page.getByTestId("plan-cm-summary").innerText()).toContain(`${scheduleLabel}, from ${formatDate(withSchedule.contingencyManagement.startDate)}.`);
     expect(await axe(page)).toEqual([]);
 
     const plansBefore = await search<CarePlan>(`CarePlan?patient=${c.id}`);
@@ -310,7 +304,7 @@ describe.each(CASES)("$id", (c) => {
     await page.getByRole("button", { name: "Save plan" }).click();
     const result = page.locator(".save-result");
     await result.waitFor({ timeout: 10_000 });
-    expect(await result.innerText()).toMatch(/The plan was saved\.[\s\S]*CarePlan\/\S+, version 1: created[\s\S]*Goal\/\S+, version 1: created[\s\S]*Provenance\/\S+, version 1: created/);
+    expect(await result.innerText()).toMatch(/The plan was saved\.[\s\S]*Care plan: created \(version 1\)[\s\S]*Goal 1: created \(version 1\)[\s\S]*Provenance\): created \(version 1\)/);
     expect(await axe(page)).toEqual([]);
 
     // Exactly one new CarePlan and one new Goal (also after the failed attempt).
@@ -322,7 +316,7 @@ describe.each(CASES)("$id", (c) => {
     const goal = goals.find((g) => !goalsBefore.some((b) => b.id === g.id))!;
     planRef = `CarePlan/${plan.id}`;
     planId = plan.identifier?.[0]?.value ?? "";
-    expect(await result.innerText()).toContain(planRef);
+    expect(await result.locator(`li[data-ref="${planRef}"]`).count()).toBe(1);
 
     // The CarePlan: the chosen activities with the edited text, the schedule, the OUD condition, the narrative.
     const chosen = new Set([...primary.filter((r) => r.id !== drop.id), add].map((r) => r.title));

@@ -9,12 +9,13 @@ import type { Bundle } from "fhir/r4.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { ANCHOR } from "../../scripts/generate-patients.ts";
 import { Recommendations } from "../../src/app/components/Recommendations.tsx";
-import { SafetyWarnings } from "../../src/app/components/Warnings.tsx";
+import { SafetyStrip } from "../../src/app/components/Warnings.tsx";
 import { evaluate } from "../../src/clinical/evaluate.ts";
 import { recordFromBundle } from "../../src/clinical/record.ts";
 import { SOURCE_TITLE } from "../../src/clinical/references.ts";
 import type { ClinicianContext } from "../../src/clinical/types.ts";
 import { render, text, type Rendered } from "./helpers/app-dom.tsx";
+import { InWorkspace } from "./helpers/workspace.tsx";
 
 const PATIENTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../fhir-resources/patients");
 
@@ -28,10 +29,10 @@ async function show(id: string, context: Partial<ClinicianContext>) {
   const record = recordFromBundle(JSON.parse(readFileSync(path.join(PATIENTS, `${id}.json`), "utf8")) as Bundle);
   const evaluation = evaluate(record, { now: ANCHOR, context });
   view = await render(
-    <>
-      <SafetyWarnings warnings={evaluation.warnings} evaluation={evaluation} record={record} />
-      <Recommendations recommendations={evaluation.recommendations} evaluation={evaluation} record={record} />
-    </>,
+    <InWorkspace record={record} evaluation={evaluation}>
+      <SafetyStrip />
+      <Recommendations />
+    </InWorkspace>,
   );
   return evaluation;
 }

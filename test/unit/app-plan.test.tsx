@@ -10,7 +10,7 @@ import { fetchApi } from "../../src/app/fhir-api.ts";
 import type { SmartSession } from "../../src/app/session.ts";
 import { CAREPLAN_ID_SYSTEM, CM_TARGET_EXTENSION, STAGE_SYSTEM } from "../../src/clinical/codes.ts";
 import { medRequest, oudCondition, patient, stage, udsDay } from "../helpers/resources.ts";
-import { byLabel, byRole, click, expectText, render, text, type, waitFor, type Rendered } from "./helpers/app-dom.tsx";
+import { byLabel, byRole, click, expectText, openTab, render, text, type, waitFor, type Rendered } from "./helpers/app-dom.tsx";
 import { BASE, fakeFhir, outcome, transactionResponse } from "./helpers/fhir-server.ts";
 
 const NOW = "2026-11-23";
@@ -36,9 +36,16 @@ afterEach(() => {
 });
 afterAll(() => server.close());
 
+/** The Plan tab, once its editor (a chunk of its own) is there. */
+async function openPlan(): Promise<HTMLElement> {
+  const panel = await openTab("Plan");
+  await waitFor(() => byRole("button", /^Save (plan|changes)$/));
+  return panel;
+}
+
 async function openApp(): Promise<void> {
   view = await render(<App session={session()} now={NOW} />);
-  await waitFor(() => byRole("button", "Save plan"));
+  await waitFor(() => byRole("heading", "Next steps"));
 }
 
 const transactions = () => fake.written.filter((w) => w.url === BASE).map((w) => w.body as Bundle);
@@ -47,13 +54,16 @@ const carePlanOf = (b: Bundle) => b.entry?.find((e) => e.resource?.resourceType 
 describe("plan editor", () => {
   it("preselects the primary recommendations and keeps edited text across a context re-evaluation", async () => {
     await openApp();
+    await openPlan();
     const mi = byLabel<HTMLInputElement>(/^Motivational interviewing/);
     expect(mi.checked).toBe(true); // primary in contemplation
     const addiction = byLabel<HTMLInputElement>(/^Addiction counseling/);
     expect(addiction.checked).toBe(false); // consider
     await type(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing"), "Two MI sessions with Dr Lee, then review");
     expect(text()).not.toContain("Community reinforcement and family training (CRAFT)");
+    await openTab(/^Recommendations/);
     await click(byLabel("Family or partner involved and willing"));
+    await openPlan();
     // The engine ran again: CRAFT appears (family involved) and the edit is still there.
     await waitFor(() => expectText("Community reinforcement and family training (CRAFT)"));
     expect(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing").value).toBe("Two MI sessions with Dr Lee, then review");
@@ -68,6 +78,7 @@ describe("plan editor", () => {
       { status: 200, body: transactionResponse("cp-1", "1", 1) },
     ];
     await openApp();
+    await openPlan();
     await type(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing"), "MI <b>twice</b> & review");
     await click(byRole("button", "Add a goal"));
     await type(byLabel<HTMLTextAreaElement>("Goal 1"), "Attend every weekly visit");
@@ -84,10 +95,13 @@ describe("plan editor", () => {
 
     await click(byRole("button", "Save plan"));
     const result = await waitFor(() => byRole("status", "The plan was saved."));
-    expect(text(result)).toContain("CarePlan/cp-1, version 1: created");
-    expect(text(result)).toContain("Goal/goal-1, version 1: created");
-    expect(text(result)).toMatch(/Provenance\/prov-1, version 1/);
-    expect(document.querySelector('[role="alert"]')).toBeNull();
+    // In words; the ids stay out of sight (data-ref).
+    expect([...result.querySelectorAll("li")].map((li) => [text(li), li.dataset.ref])).toEqual([
+      ["Care plan: created (version 1)", "CarePlan/cp-1"],
+      ["Goal 1: created (version 1)", "Goal/goal-1"],
+      ["Record of who saved it (Provenance): created (version 1)", "Provenance/prov-1"],
+    ]);
+    expect(document.querySelector('.plan-editor [role="alert"]')).toBeNull();
 
     const [first, second] = transactions();
     expect(first).toBeDefined();
@@ -120,6 +134,7 @@ describe("plan editor", () => {
       activity: [{ detail: { status: "scheduled", code: { text: "Peer recovery support" }, description: "Added by a colleague" } }],
     } as CarePlan);
     await openApp();
+    await openPlan();
     await click(byRole("button", "Save plan"));
     await waitFor(() => byRole("status", "The plan was saved."));
     await waitFor(() => byRole("button", "Save changes"));
@@ -147,6 +162,7 @@ describe("plan editor", () => {
 
   it("names what is missing before sending anything", async () => {
     await openApp();
+    await openPlan();
     await click(byRole("button", "Add a goal"));
     await click(byRole("button", "Save plan"));
     const alert = await waitFor(() => byRole("alert", "The plan cannot be saved yet"));
@@ -157,14 +173,21 @@ describe("plan editor", () => {
   it.each([
     ["no stimulant use", [], ["opioids"], /Target: abstinence from illicit opioids: /],
     ["cocaine positive 7 days ago", udsDay("2026-11-16", { cocaine: "pos" }), ["opioids", "stimulants"], /Target: abstinence from illicit opioids and stimulants \(cocaine, amphetamine\)/],
-  ])("contingency management in the plan carries its schedule, start and target (%s)", async (_name, extra, target, textSays) => {
+  ])("contingency management in the plan carries its schedule and start (set on the CM tab, the one place for them) and its target (%s)", async (_name, extra, target, textSays) => {
     fake.resources.push(...extra);
     fake.transactionAnswers = [{ status: 200, body: transactionResponse("cp-9", "1", 0) }];
     await openApp();
-    const cm = byLabel<HTMLInputElement>(/^Contingency management/);
+    const planTab = await openPlan();
+    const cm = byLabel<HTMLInputElement>(/^Contingency management/, planTab);
     if (!cm.checked) await click(cm);
-    await type(byLabel<HTMLSelectElement>("Reward schedule", document.querySelector(".plan-cm")!), "prize");
-    await type(byLabel("Start date (first day of week 1)"), "2026-11-30");
+    // The plan shows them and leads to the CM tab to change them; it has no controls of its own.
+    expect(planTab.querySelector(".plan-cm select, .plan-cm input:not(#plan-cm-weeks)")).toBeNull();
+    await click(byRole("button", "Change the schedule or start date", planTab));
+    expect(byRole("tab", "Contingency management").getAttribute("aria-selected")).toBe("true");
+    await click(byLabel("Prize draws (fishbowl)"));
+    await type(byLabel("CM start date (first day of week 1)"), "30 Nov 2026");
+    await openPlan();
+    expect(text(document.querySelector('[data-testid="plan-cm-summary"]')!)).toMatch(/^Prize draws \(fishbowl\), from 30 Nov 2026\./);
     await click(byRole("button", "Save plan"));
     await waitFor(() => byRole("status", "The plan was saved."));
     const plan = carePlanOf(transactions()[0]!);
@@ -180,9 +203,10 @@ describe("plan editor", () => {
 describe("recording a stage", () => {
   it("writes a coded survey Observation with the security labels and re-evaluates at once", async () => {
     await openApp();
+    await click(byRole("button", "Record stage"));
     expect(document.querySelector('[data-testid="stage-value"]')?.textContent).toMatch(/^Contemplation/);
     await type(byLabel<HTMLSelectElement>(/^Stage$/, document.querySelector(".record-stage")!), "preparation");
-    await click(byRole("button", "Record"));
+    await click(byRole("button", /^Record$/));
     await waitFor(() => expectText("Recorded: Preparation."));
     const write = fake.written.find((w) => w.url === `${BASE}/Observation`)!;
     const obs = write.body as Observation;
@@ -195,16 +219,18 @@ describe("recording a stage", () => {
     expect(write.headers["if-none-exist"]).toMatch(/^identifier=.+\|[0-9a-f-]{36}$/);
     await waitFor(() => expect(document.querySelector('[data-testid="stage-value"]')?.textContent).toMatch(/^Preparation/));
     // Preparation: CBT becomes a "do now" recommendation.
+    await openTab(/^Recommendations/);
     const primary = document.querySelector('[aria-labelledby="recs-primary"]')!;
     expect(text(primary)).toContain("Cognitive behavioral therapy (CBT)");
   });
 
   it("a readiness ruler score is written as valueInteger and read through the ruler mapping", async () => {
     await openApp();
+    await click(byRole("button", "Record stage"));
     await click(byLabel("Readiness ruler (0–10)"));
     await type(byLabel("Readiness score (0–10)"), "2");
     expectText("This score reads as precontemplation.");
-    await click(byRole("button", "Record"));
+    await click(byRole("button", /^Record$/));
     await waitFor(() => expectText("Recorded: readiness 2 of 10 (read as precontemplation)."));
     const obs = fake.written.find((w) => w.url === `${BASE}/Observation`)!.body as Observation;
     expect(obs.code.coding?.[0]?.code).toBe("readiness-ruler");

@@ -7,7 +7,7 @@ import { App } from "../../src/app/App.tsx";
 import { fetchApi } from "../../src/app/fhir-api.ts";
 import type { SmartSession } from "../../src/app/session.ts";
 import { medRequest, oudCondition, patient, stage, udsDay } from "../helpers/resources.ts";
-import { byRole, expectText, render, text, waitFor, type Rendered } from "./helpers/app-dom.tsx";
+import { byRole, expectText, openTab, render, text, waitFor, type Rendered } from "./helpers/app-dom.tsx";
 import { BASE, fakeFhir, outcome } from "./helpers/fhir-server.ts";
 
 const NOW = "2026-11-23";
@@ -47,26 +47,37 @@ afterAll(() => server.close());
 describe("reading the record", () => {
   it("shows the patient banner, stage, MOUD, urine tests and recommendations once every read is done", async () => {
     view = await render(<App session={session()} now={NOW} />);
-    await waitFor(() => expectText("Do now"));
+    await waitFor(() => byRole("heading", "Next steps"));
     const banner = document.querySelector('[aria-label="Patient"]')!;
     expect(text(banner)).toContain("Pat Test");
-    expect(text(banner)).toContain("1985-04-02");
+    expect(text(banner)).toContain("2 Apr 1985");
     expect(text(banner)).toContain("MRN-4711");
     expect(document.querySelector('[data-testid="stage-value"]')?.textContent).toMatch(/^Precontemplation/);
-    expectText("Buprenorphine: active");
+    const moud = document.querySelector(".moud-status")!;
+    expect(text(moud.querySelector(".big-value")!)).toBe("Buprenorphine");
+    expect(text(moud)).toMatch(/Suboxone\] \(active\)/);
+    // The last test on the first screen: 9 Nov, illicit opioids negative, buprenorphine found (prescribed).
+    const last = document.querySelector(".last-test")!;
+    expect(text(last)).toContain("9 Nov 2026 (14 days ago)");
+    expect(text(last)).toContain("Illicit opioids: negative");
+    expect(text(last)).toContain("Also found: buprenorphine (prescribed)");
+    expect(text(document.querySelector(".next-list")!)).toContain("Motivational interviewing");
     // 3 test days; the fentanyl positive is an illicit reading, buprenorphine a prescribed one
+    await openTab("Urine tests");
     expectText("8 readings on 3 days");
     const fentanylRow = [...document.querySelectorAll("tbody tr")].find((tr) => /fentanyl.*positive/.test(text(tr)));
     expect(text(fentanylRow!)).toContain("Illicit opioid");
     const bupRow = [...document.querySelectorAll("tbody tr")].find((tr) => /buprenorphine/.test(text(tr)));
     expect(text(bupRow!)).toContain("Prescribed / MOUD");
-    expectText("Motivational interviewing");
   });
 
-  it("hides the banner when the EHR shows its own (need_patient_banner false)", async () => {
+  it("leaves the full banner to the EHR when it shows its own (need_patient_banner false), but still names the patient", async () => {
     view = await render(<App session={session({ needPatientBanner: false })} now={NOW} />);
-    await waitFor(() => expectText("Do now"));
+    await waitFor(() => byRole("heading", "Next steps"));
     expect(document.querySelector('[aria-label="Patient"]')).toBeNull();
+    const header = text(document.querySelector(".app-header")!);
+    expect(header).toContain("Pat Test");
+    expect(header).not.toContain("MRN-4711");
   });
 
   it("shows progress while the reads are under way", async () => {
@@ -83,13 +94,14 @@ describe("reading the record", () => {
     expectText(/Reading the patient's record/);
     expectText("Observations (laboratory and survey): reading…");
     expect(document.querySelector("progress")?.getAttribute("max")).toBe("6");
-    await waitFor(() => expectText("Do now"));
+    await waitFor(() => byRole("heading", "Next steps"));
   });
 
   it("follows every page of a search", async () => {
     fake.pageSize = 2;
     view = await render(<App session={session()} now={NOW} />);
-    await waitFor(() => expectText("Do now"));
+    await waitFor(() => byRole("heading", "Next steps"));
+    await openTab("Urine tests");
     expectText("8 readings on 3 days");
     expect(fake.seen.filter((u) => u.includes("/Observation?") && u.includes("_offset=")).length).toBeGreaterThanOrEqual(3);
   });
@@ -100,7 +112,7 @@ describe("reading the record", () => {
     const alert = await waitFor(() => byRole("alert", "Could not read Patient/p1"));
     expect(text(alert)).toContain("Not found (404)");
     expect(text(alert)).toContain("The server said: Patient p1 was merged into p9");
-    expect(text()).not.toContain("Do now");
+    expect(text()).not.toContain("Next steps");
     expect(byRole("button", "Try again")).toBeTruthy();
   });
 
@@ -113,7 +125,7 @@ describe("reading the record", () => {
     expect(text(incomplete)).toContain("Observation index is rebuilding; retry in 5 minutes");
     expect(text(incomplete)).toContain("The server had an error (500)");
     // What did load is shown: the patient, the medication; the stage is unknown without Observations.
-    await waitFor(() => expectText("Buprenorphine: active"));
+    await waitFor(() => expect(text(document.querySelector(".moud-status .big-value")!)).toBe("Buprenorphine"));
     expectText("Pat Test");
     expect(document.querySelector('[data-testid="stage-value"]')?.textContent).toMatch(/^Unknown/);
     expect(text(incomplete)).not.toContain("Medication requests");

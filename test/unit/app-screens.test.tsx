@@ -1,13 +1,14 @@
 // @vitest-environment jsdom
-// The review screens: the overdose-risk warning is an alert, reasons lead to the resources behind them, the CM
-// panel reports an enrolment read from our CarePlan (weeks, streaks, earnings, cap, next reward; the prize bowl's
-// expected value), and urine results explained by a prescription are never shown as illicit.
+// The review screens: the overdose-risk warning is an alert, reasons lead to the resources behind them (a urine test
+// opens its tab at its row), the CM tab reports an enrolment read from our CarePlan (weeks, streaks, earnings, cap,
+// next reward; the prize bowl's expected value) and is the one place for its schedule and start date, and urine
+// results explained by a prescription are never shown as illicit.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { App } from "../../src/app/App.tsx";
 import { fetchApi } from "../../src/app/fhir-api.ts";
 import type { SmartSession } from "../../src/app/session.ts";
-import { cmCarePlan, medRequest, patient, stage, udsDay } from "../helpers/resources.ts";
-import { byLabel, byRole, click, expectText, render, text, type, waitFor, type Rendered } from "./helpers/app-dom.tsx";
+import { cmCarePlan, medRequest, oudCondition, patient, stage, udsDay } from "../helpers/resources.ts";
+import { byLabel, byRole, click, expectText, openTab, render, text, type, waitFor, type Rendered } from "./helpers/app-dom.tsx";
 import { BASE, fakeFhir } from "./helpers/fhir-server.ts";
 
 const NOW = "2026-11-23";
@@ -27,8 +28,10 @@ afterAll(() => server.close());
 
 async function openApp(): Promise<void> {
   view = await render(<App session={session()} now={NOW} />);
-  await waitFor(() => byRole("button", "Save plan"));
+  await waitFor(() => byRole("heading", "Next steps"));
 }
+
+const alerts = () => [...document.querySelectorAll('[role="alert"]')].map((a) => text(a));
 
 describe("safety", () => {
   it("no MOUD with ongoing use: the lost-tolerance overdose warning is an alert and naloxone is a 'do now'", async () => {
@@ -36,18 +39,35 @@ describe("safety", () => {
     await openApp();
     const alert = byRole("alert", "Overdose risk");
     expect(text(alert)).toContain("naloxone");
+    await openTab(/^Recommendations/);
     const primary = document.querySelector('[aria-labelledby="recs-primary"]')!;
     expect(text(primary)).toContain("Overdose education and naloxone");
   });
 
-  it("on MOUD with negative tests there is no overdose alert", async () => {
+  it("on MOUD with negative tests there is no overdose alert (the missing kit and diagnosis are)", async () => {
     fake.resources.push(
       stage("action", "2026-11-01", "stage-1"),
       medRequest("suboxoneFilm", "2026-09-01"),
       ...udsDay("2026-11-16", { opiates: "neg", fentanyl: "neg", buprenorphine: "pos" }),
     );
     await openApp();
-    expect(document.querySelector('[role="alert"]')).toBeNull();
+    expect(alerts()).toEqual([
+      "No naloxone kit: none prescribed (active or completed) in the last 12 months.",
+      "No OUD diagnosis: No opioid use disorder diagnosis on record: recommendations assume OUD; confirm the diagnosis.",
+    ]);
+  });
+
+  it("with a naloxone kit and an OUD diagnosis on record, and no use, there is no alert at all", async () => {
+    fake.resources.push(
+      stage("action", "2026-11-01", "stage-1"),
+      medRequest("suboxoneFilm", "2026-09-01"),
+      medRequest("narcan", "2026-06-01", "completed"),
+      oudCondition("oud-1"),
+      ...udsDay("2026-11-16", { opiates: "neg", fentanyl: "neg", buprenorphine: "pos" }),
+    );
+    await openApp();
+    expect(alerts()).toEqual([]);
+    expect(text(document.querySelector(".moud-status")!)).toContain("Naloxone kit: 1 Jun 2026");
   });
 });
 
@@ -56,13 +76,14 @@ describe("reasons and their resources", () => {
     fake.resources.push(stage("contemplation", "2026-11-01", "stage-1"), ...udsDay("2026-11-16", { opiates: "neg", fentanyl: "pos" }));
     const fentanyl = fake.resources.find((r) => r.resourceType === "Observation" && r.id?.startsWith("uds-fentanyl"))!;
     await openApp();
-    const details = document.querySelector<HTMLDetailsElement>(".uds-table-details")!;
-    expect(details.open).toBe(false);
-    // Labelled with what it is; the raw reference stays in its title.
-    const link = [...document.querySelectorAll<HTMLButtonElement>(".recommendation button")].find((b) => b.title === `Observation/${fentanyl.id}`)!;
-    expect(link.textContent).toBe("urine test 2026-11-16: fentanyl positive");
+    const recs = await openTab(/^Recommendations/);
+    // Labelled with what it is; the raw reference is not shown (it stays in data-ref).
+    const link = recs.querySelector<HTMLButtonElement>(`button[data-ref="Observation/${fentanyl.id}"]`)!;
+    expect(link.textContent).toBe("urine test 16 Nov 2026: fentanyl positive");
     await click(link);
-    expect(details.open).toBe(true);
+    expect(byRole("tab", "Urine tests").getAttribute("aria-selected")).toBe("true");
+    expect(document.getElementById("panel-urine-tests")!.hidden).toBe(false);
+    expect(document.querySelector<HTMLDetailsElement>(".uds-table-details")!.open).toBe(true);
     const row = document.activeElement as HTMLElement;
     expect(row.tagName).toBe("TR");
     expect(text(row)).toContain("fentanyl");
@@ -73,8 +94,9 @@ describe("reasons and their resources", () => {
     fake.resources.push(stage("<img src=x onerror=alert(1)>contemplation", "2026-11-01", "stage-x"));
     (fake.resources[1] as { valueCodeableConcept?: unknown }).valueCodeableConcept = { text: "<b>Contemplation</b>" };
     await openApp();
-    const button = [...document.querySelectorAll<HTMLButtonElement>(".stage-summary button")].find((b) => b.title === "Observation/stage-x")!;
-    expect(button.textContent).toBe("stage assessment 2026-11-01 (contemplation)");
+    const button = document.querySelector<HTMLButtonElement>('.stage-summary button[data-ref="Observation/stage-x"]')!;
+    expect(button.textContent).toBe("1 Nov 2026");
+    expect(text(document.querySelector('[data-testid="stage-assessed"]')!)).toBe("Assessed 1 Nov 2026 (22 days ago)");
     await click(button);
     expect(button.getAttribute("aria-expanded")).toBe("true");
     const note = document.querySelector(".stage-summary .ref-detail")!;
@@ -98,9 +120,11 @@ describe("contingency management", () => {
 
   it("shows the enrolment from our CarePlan, the weeks grid, streaks, earnings, cap and next reward", async () => {
     await openApp();
-    const cm = document.getElementById("cm")!;
-    expect(text(cm)).toContain("Enrolled from 2026-10-05 — recorded in care plan from 2026-10-05; week 8 of 12.");
-    expect(cm.querySelector<HTMLButtonElement>(".cm-enrolment button")?.title).toBe("CarePlan/cp-cm");
+    // This week on the first screen: week 8, no test yet, the voucher if negative, the total so far.
+    expect(text(document.querySelector('[data-testid="cm-this-week"]')!)).toBe("This week: no test yetReward if negative: $17.50Earned so far: $75.00");
+    const cm = await openTab("Contingency management");
+    expect(text(cm)).toContain("Enrolled from 5 Oct 2026 (recorded in care plan from 5 Oct 2026); week 8 of 12.");
+    expect(cm.querySelector<HTMLButtonElement>(".cm-enrolment button")?.dataset.ref).toBe("CarePlan/cp-cm");
     const rows = [...cm.querySelectorAll("tbody tr")].map((tr) => text(tr));
     expect(rows).toHaveLength(8);
     expect(rows.map((r) => /Negative|Positive|Missed|Pending/.exec(r)?.[0])).toEqual([
@@ -118,6 +142,7 @@ describe("contingency management", () => {
 
   it("the prize schedule counts draws and shows the bowl's expected value per draw", async () => {
     await openApp();
+    await openTab("Contingency management");
     await click(byLabel("Prize draws (fishbowl)"));
     const stats = text(document.querySelector(".cm-stats")!);
     // Draws 1, 2, 3, 0, 1, 2, 3 = 12; the default bowl is worth 1109.00 / 500 slips = 2.218 per draw.
@@ -130,9 +155,36 @@ describe("contingency management", () => {
   it("a start date entered here previews an enrolment when no plan holds one", async () => {
     fake.resources = fake.resources.filter((r) => r.resourceType !== "CarePlan");
     await openApp();
+    await openTab("Contingency management");
     expectText("Not enrolled in contingency management");
     await type(byLabel("CM start date (first day of week 1)"), "2026-11-02");
-    await waitFor(() => expectText("Enrolled from 2026-11-02 (start date entered here); week 4 of 12."));
+    await waitFor(() => expectText("Enrolled from 2 Nov 2026 (start date entered here: a preview until the plan is saved); week 4 of 12."));
+  });
+
+  it.each([
+    ["2 Nov 2026", "2 Nov 2026"],
+    ["2 november 2026", "2 Nov 2026"],
+    ["2026-11-02", "2 Nov 2026"],
+  ])("the CM start date reads %s as the app writes dates", async (typed, shown) => {
+    fake.resources = fake.resources.filter((r) => r.resourceType !== "CarePlan");
+    await openApp();
+    await openTab("Contingency management");
+    await type(byLabel("CM start date (first day of week 1)"), typed);
+    await waitFor(() => expectText(`Enrolled from ${shown} (start date entered here`));
+  });
+
+  it("a start date that is not a date is named, and changes nothing until it is one", async () => {
+    fake.resources = fake.resources.filter((r) => r.resourceType !== "CarePlan");
+    await openApp();
+    await openTab("Contingency management");
+    const input = byLabel("CM start date (first day of week 1)");
+    await type(input, "31 Feb 2026");
+    expectText("“31 Feb 2026” is not a date: write it as 23 Nov 2026.");
+    expect(input.getAttribute("aria-invalid")).toBe("true");
+    expectText("Not enrolled in contingency management");
+    await type(input, "3 Nov 2026");
+    await waitFor(() => expectText("Enrolled from 3 Nov 2026"));
+    expect(input.getAttribute("aria-invalid")).toBeNull();
   });
 });
 
@@ -140,10 +192,71 @@ describe("urine tests", () => {
   it("a positive explained by a prescription is drawn in the prescribed lane, not as illicit use", async () => {
     fake.resources.push(medRequest("suboxoneFilm", "2026-09-01"), ...udsDay("2026-11-16", { opiates: "neg", fentanyl: "neg", buprenorphine: "pos" }));
     await openApp();
+    await openTab("Urine tests");
     const titles = [...document.querySelectorAll(".uds-chart title")].map((t) => t.textContent);
-    expect(titles).toContain("2026-11-16: illicit opioids negative");
-    expect(titles).toContain("2026-11-16: prescribed / moud positive");
+    expect(titles).toContain("16 Nov 2026: illicit opioids negative");
+    expect(titles).toContain("16 Nov 2026: prescribed / moud positive");
     expect(document.querySelector(".uds-chart")?.getAttribute("role")).toBe("img");
     expect(text(document.getElementById("uds-chart-desc")!)).toContain("illicit opioids positive on 0, negative on 1");
+  });
+});
+
+describe("the first screen and the tabs", () => {
+  beforeEach(() => {
+    fake.resources.push(stage("contemplation", "2026-07-01", "stage-old"), ...udsDay("2026-11-16", { opiates: "neg", fentanyl: "pos" }));
+  });
+
+  it("shows the stage with its date and age (stale), and the next three steps in the engine's order with why", async () => {
+    await openApp();
+    expect(text(document.querySelector('[data-testid="stage-value"]')!)).toBe("ContemplationStale: 145 days old");
+    const steps = [...document.querySelectorAll(".next-list li")].map((li) => [text(li.querySelector(".next-title")!), text(li.querySelector(".next-why")!)]);
+    expect(steps).toHaveLength(3);
+    expect(steps[0]![1]).toMatch(/^Why: \S/);
+    // No raw ISO dates and no raw references on the overview.
+    const overview = text(document.getElementById("panel-overview")!);
+    expect(overview).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    expect(overview).not.toMatch(/[A-Z][a-zA-Z]+\/[A-Za-z0-9-]{6,}/);
+  });
+
+  it("Open plan shows the plan tab and moves the focus to it; All recommendations shows them", async () => {
+    await openApp();
+    expect(document.getElementById("panel-plan")!.hidden).toBe(true);
+    await click(byRole("button", "Open plan"));
+    expect(document.getElementById("panel-plan")!.hidden).toBe(false);
+    expect(document.getElementById("panel-overview")!.hidden).toBe(true);
+    expect(document.activeElement?.id).toBe("plan-title");
+    await click(byRole("tab", "Overview"));
+    await click(byRole("button", /^All recommendations \(\d+\)$/));
+    expect(byRole("tab", /^Recommendations/).getAttribute("aria-selected")).toBe("true");
+    expect(document.activeElement?.id).toBe("recs-title");
+  });
+
+  it("the tabs follow the WAI-ARIA pattern: one tab stop, arrows, Home and End", async () => {
+    await openApp();
+    const tabs = [...document.querySelectorAll<HTMLButtonElement>('[role="tablist"] [role="tab"]')];
+    expect(tabs.map((t) => text(t))).toEqual(["Overview", "Urine tests", "Contingency management", expect.stringMatching(/^Recommendations \(\d+\)$/), "Plan"]);
+    expect(tabs.map((t) => t.tabIndex)).toEqual([0, -1, -1, -1, -1]);
+    const key = async (k: string) => {
+      const { act } = await import("react");
+      await act(async () => {
+        document.activeElement!.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true }));
+      });
+    };
+    tabs[0]!.focus();
+    await key("ArrowRight");
+    expect(document.activeElement).toBe(tabs[1]);
+    expect(tabs[1]!.getAttribute("aria-selected")).toBe("true");
+    expect(document.getElementById(tabs[1]!.getAttribute("aria-controls")!)!.hidden).toBe(false);
+    await key("ArrowLeft");
+    await key("ArrowLeft");
+    expect(document.activeElement).toBe(tabs[4]); // wraps
+    await key("Home");
+    expect(document.activeElement).toBe(tabs[0]);
+    await key("End");
+    expect(tabs[4]!.getAttribute("aria-selected")).toBe("true");
+    expect(tabs.map((t) => t.tabIndex)).toEqual([-1, -1, -1, -1, 0]);
+    const panel = document.getElementById("panel-plan")!;
+    expect(panel.getAttribute("role")).toBe("tabpanel");
+    expect(panel.getAttribute("aria-labelledby")).toBe(tabs[4]!.id);
   });
 });

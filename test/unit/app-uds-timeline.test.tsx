@@ -9,6 +9,7 @@ import { evaluate } from "../../src/clinical/evaluate.ts";
 import { recordFromBundle } from "../../src/clinical/record.ts";
 import { collection, oudCondition, patient, uds, udsDay } from "../helpers/resources.ts";
 import { render, text, type Rendered } from "./helpers/app-dom.tsx";
+import { InWorkspace } from "./helpers/workspace.tsx";
 
 const NOW = "2026-11-23";
 const preliminary = (o: Observation): Observation => ({ ...o, status: "preliminary" });
@@ -22,11 +23,15 @@ afterEach(() => {
 async function show(...resources: FhirResource[]): Promise<HTMLElement> {
   const record = recordFromBundle(collection(patient(), oudCondition(), ...resources));
   const evaluation = evaluate(record, { now: NOW });
-  view = await render(<UdsTimeline tests={evaluation.uds.tests} evaluation={evaluation} record={record} />);
+  view = await render(
+    <InWorkspace record={record} evaluation={evaluation}>
+      <UdsTimeline tests={evaluation.uds.tests} />
+    </InWorkspace>,
+  );
   return view.container;
 }
 
-/** The table row of one reading: its date and substance cells. */
+/** The table row of one reading: its date (as the app writes dates) and substance cells. */
 function row(root: HTMLElement, date: string, analyte: string): HTMLTableRowElement {
   const rows = [...root.querySelectorAll<HTMLTableRowElement>(".uds-table tbody tr")].filter(
     (tr) => tr.cells[0]?.textContent === date && tr.cells[1]?.textContent === analyte,
@@ -46,10 +51,10 @@ describe("UdsTimeline: preliminary results", () => {
     const marks = preliminaryMarks(root);
     expect(marks).toHaveLength(1);
     expect(marks[0]!.querySelector("title")?.textContent).toBe(
-      `Preliminary, not counted until confirmed: illicit opioids fentanyl ${word} on 2026-11-22`,
+      `Preliminary, not counted until confirmed: illicit opioids fentanyl ${word} on 22 Nov 2026`,
     );
     expect(marks[0]!.querySelector("text")?.textContent).toBe(sign);
-    const r = row(root, "2026-11-22", "fentanyl");
+    const r = row(root, "22 Nov 2026", "fentanyl");
     expect(r.cells[2]?.textContent).toBe(`${word} (preliminary)`);
     expect(r.cells[3]?.textContent).toContain("preliminary, not counted until confirmed");
     expect(r.cells[4]?.textContent).toBe("no (preliminary)");
@@ -61,7 +66,7 @@ describe("UdsTimeline: preliminary results", () => {
   it("a counted test with no preliminary result has no preliminary mark", async () => {
     const root = await show(...udsDay("2026-11-16", { opiates: "neg", fentanyl: "pos" }));
     expect(preliminaryMarks(root)).toHaveLength(0);
-    expect(text(row(root, "2026-11-16", "fentanyl"))).not.toContain("preliminary");
+    expect(text(row(root, "16 Nov 2026", "fentanyl"))).not.toContain("preliminary");
   });
 
   it.each([
@@ -74,7 +79,7 @@ describe("UdsTimeline: preliminary results", () => {
     },
   ])("$name → 'no fentanyl test' shown: $says", async ({ resources, says }) => {
     const root = await show(...resources());
-    expect(text(row(root, "2026-11-16", "opiates")).includes("no fentanyl test that day")).toBe(says);
+    expect(text(row(root, "16 Nov 2026", "opiates")).includes("no fentanyl test that day")).toBe(says);
   });
 
   it("the legend explains the preliminary mark in words", async () => {

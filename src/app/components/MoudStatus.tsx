@@ -1,8 +1,9 @@
-// Medication for OUD: what is active, what is on hold, adherence flags from urine tests, other relevant
-// prescriptions (buprenorphine for pain is shown but never counted as MOUD) and the latest naloxone kit.
-import type { PatientRecord } from "../../clinical/record.ts";
-import type { Evaluation, MoudFlagCode } from "../../clinical/types.ts";
-import { RefLink } from "./RefLink.tsx";
+// Medication for OUD: on the first screen, what is active (or on hold), the latest adherence flag, buprenorphine
+// for pain (never MOUD) and the naloxone kit; below it, every adherence flag and the other opioid prescriptions.
+import type { MoudFlag, MoudFlagCode } from "../../clinical/types.ts";
+import { useEvaluationContext } from "../EvaluationContext.tsx";
+import { formatDate } from "../format.ts";
+import { EngineText, RefLink, RefList } from "./RefLink.tsx";
 
 const MED_NAMES: Record<string, string> = { buprenorphine: "Buprenorphine", methadone: "Methadone", naltrexone: "Naltrexone" };
 const FLAG_CLASS: Record<MoudFlagCode, string> = {
@@ -18,54 +19,79 @@ const FLAG_LABEL: Record<MoudFlagCode, string> = {
   "on-hold": "On hold",
 };
 
-export function MoudStatus({ evaluation, record }: { evaluation: Evaluation; record: PatientRecord }) {
+/** The latest flag of each kind, warnings first (what the first screen shows). */
+function latestFlags(flags: MoudFlag[]): MoudFlag[] {
+  const byCode = new Map<MoudFlagCode, MoudFlag>();
+  for (const f of flags) {
+    const seen = byCode.get(f.code);
+    if (!seen || (f.date ?? "") > (seen.date ?? "")) byCode.set(f.code, f);
+  }
+  return [...byCode.values()].sort((a, b) => Number(FLAG_CLASS[a.code] === "flag-ok") - Number(FLAG_CLASS[b.code] === "flag-ok"));
+}
+
+export function MoudCard() {
+  const { evaluation } = useEvaluationContext();
+  const { moud, medications } = evaluation;
+  const forPain = medications.filter((m) => m.buprenorphineForPain && (m.status === "active" || m.status === "on-hold"));
+  const kit = evaluation.recentNaloxoneKit;
+  const kitDate = medications.find((m) => m.request === kit)?.authoredOn;
+  return (
+    <section className="card glance-card moud-status" aria-labelledby="moud-title">
+      <div className="card-head">
+        <h3 id="moud-title">Medication for OUD</h3>
+      </div>
+      <p className="big-value">{moud.active.length ? [...new Set(moud.active.map((a) => MED_NAMES[a.medication]))].join(", ") : "No active MOUD"}</p>
+      <ul className="card-list">
+        {moud.active.map((a) => (
+          <li key={a.request}>
+            <RefLink value={a.request} />
+          </li>
+        ))}
+        {moud.onHold.map((a) => (
+          <li key={a.request}>
+            <strong>On hold:</strong> <RefLink value={a.request} />
+          </li>
+        ))}
+        {latestFlags(moud.flags).map((f) => (
+          <li key={f.code} className={FLAG_CLASS[f.code]}>
+            <span className="flag-label">{FLAG_LABEL[f.code]}</span>
+            {f.date && ` (urine test ${formatDate(f.date)})`}
+          </li>
+        ))}
+        {forPain.map((m) => (
+          <li key={m.request}>
+            Buprenorphine for pain (not MOUD): <RefLink value={m.request} />
+          </li>
+        ))}
+        {kit && (
+          <li>
+            Naloxone kit: <RefLink value={kit}>{kitDate ? formatDate(kitDate) : "on record"}</RefLink>
+          </li>
+        )}
+      </ul>
+    </section>
+  );
+}
+
+/** Every adherence flag and the other opioid prescriptions (below the first screen). */
+export function MoudDetails() {
+  const { evaluation } = useEvaluationContext();
   const { moud, medications } = evaluation;
   const others = medications.filter((m) => !m.moud && (m.buprenorphineForPain || m.explains.length > 0) && !m.naloxoneKit);
+  if (!moud.flags.length && !others.length) return null;
   return (
-    <div className="moud-status">
-      <p className="big-value">{moud.active.length ? moud.active.map((a) => MED_NAMES[a.medication]).join(", ") : "No active MOUD"}</p>
-      {moud.active.length > 0 && (
-        <ul className="plain">
-          {moud.active.map((a) => (
-            <li key={a.request}>
-              {MED_NAMES[a.medication]}: active — <RefLink value={a.request} evaluation={evaluation} record={record} />
-            </li>
-          ))}
-        </ul>
-      )}
-      {moud.onHold.length > 0 && (
-        <ul className="plain">
-          {moud.onHold.map((a) => (
-            <li key={a.request}>
-              {MED_NAMES[a.medication]}: <strong>on hold</strong> — <RefLink value={a.request} evaluation={evaluation} record={record} />
-            </li>
-          ))}
-        </ul>
-      )}
+    <section className="moud-details" aria-labelledby="moud-details-title">
+      <h2 id="moud-details-title">Medication details</h2>
       {moud.flags.length > 0 && (
-        <>
-          <h3>Adherence flags</h3>
-          <ul className="flags">
-            {moud.flags.map((f, i) => (
-              <li key={`${f.code}-${f.date ?? ""}-${i}`} className={FLAG_CLASS[f.code]}>
-                <span className="flag-label">{FLAG_LABEL[f.code]}</span>
-                {f.date && <span className="muted"> {f.date}</span>}: {f.message}
-                {f.refs.length > 0 && (
-                  <span className="refs">
-                    {" "}
-                    Based on:{" "}
-                    {[...new Set(f.refs)].map((r, i) => (
-                      <span key={r}>
-                        {i > 0 && ", "}
-                        <RefLink value={r} evaluation={evaluation} record={record} />
-                      </span>
-                    ))}
-                  </span>
-                )}
-              </li>
-            ))}
-          </ul>
-        </>
+        <ul className="flags">
+          {moud.flags.map((f, i) => (
+            <li key={`${f.code}-${f.date ?? ""}-${i}`} className={FLAG_CLASS[f.code]}>
+              <span className="flag-label">{FLAG_LABEL[f.code]}</span>
+              {f.date && <span className="muted"> {formatDate(f.date)}</span>}: <EngineText text={f.message} />
+              <RefList refs={f.refs} />
+            </li>
+          ))}
+        </ul>
       )}
       {others.length > 0 && (
         <>
@@ -73,18 +99,16 @@ export function MoudStatus({ evaluation, record }: { evaluation: Evaluation; rec
           <ul className="plain">
             {others.map((m) => (
               <li key={m.request}>
-                <RefLink value={m.request} evaluation={evaluation} record={record} />
-                {m.buprenorphineForPain && " — buprenorphine for pain, not MOUD"}
-                {m.explains.length > 0 && ` — explains a positive ${m.explains.join(", ")} test`}
+                <RefLink value={m.request} />
+                {": "}
+                {[m.buprenorphineForPain ? "buprenorphine for pain, not MOUD" : "", m.explains.length ? `explains a positive ${m.explains.join(", ")} test` : ""]
+                  .filter(Boolean)
+                  .join("; ")}
               </li>
             ))}
           </ul>
         </>
       )}
-      <p>
-        Naloxone rescue kit in the last 12 months:{" "}
-        {evaluation.recentNaloxoneKit ? <RefLink value={evaluation.recentNaloxoneKit} evaluation={evaluation} record={record} /> : <strong>none found</strong>}
-      </p>
-    </div>
+    </section>
   );
 }

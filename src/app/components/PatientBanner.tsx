@@ -1,5 +1,8 @@
-// The patient banner, shown when the EHR asks for one (need_patient_banner): name, birth date, identifier.
+// Who the patient is, in the app's one-line header: always the name, sex and age (the patient must be visible when
+// the EHR hides its own banner, e.g. embedded); when the EHR asks for a banner (need_patient_banner), the full
+// banner: also the birth date and the record number, as a region named "Patient".
 import type { HumanName, Identifier, Patient } from "fhir/r4.js";
+import { ageInYears, formatDate } from "../format.ts";
 
 export function patientName(patient: Patient): string {
   const names = patient.name ?? [];
@@ -14,26 +17,39 @@ function identifierText(identifiers: Identifier[] | undefined): { label: string;
   const list = (identifiers ?? []).filter((i) => i.value && i.use !== "old");
   const mrn = list.find((i) => i.type?.coding?.some((c) => c.code === "MR")) ?? list[0];
   if (!mrn?.value) return null;
-  const label = mrn.type?.text ?? mrn.type?.coding?.find((c) => c.display)?.display ?? (mrn.type?.coding?.some((c) => c.code === "MR") ? "MRN" : "Identifier");
+  const label = mrn.type?.coding?.some((c) => c.code === "MR") ? "MRN" : (mrn.type?.text ?? mrn.type?.coding?.find((c) => c.display)?.display ?? "Identifier");
   return { label, value: mrn.value };
 }
 
-export function PatientBanner({ patient }: { patient: Patient }) {
-  const id = identifierText(patient.identifier);
-  return (
-    <section className="patient-banner" aria-label="Patient">
+const SEX: Record<string, string> = { male: "Male", female: "Female", other: "Other", unknown: "Sex unknown" };
+
+export function PatientBanner({ patient, now, full }: { patient: Patient; now: string; full: boolean }) {
+  const id = full ? identifierText(patient.identifier) : null;
+  const age = ageInYears(patient.birthDate, now);
+  const parts = (
+    <>
       <span className="patient-name">{patientName(patient)}</span>
-      <span>
-        <span className="muted">Born </span>
-        {patient.birthDate ?? "unknown"}
-      </span>
-      {patient.gender && <span>{patient.gender}</span>}
+      {patient.gender && <span>{SEX[patient.gender] ?? patient.gender}</span>}
+      {age !== null && <span>{age} years</span>}
+      {full && (
+        <span>
+          <span className="muted">Born </span>
+          {formatDate(patient.birthDate, "unknown")}
+        </span>
+      )}
       {id && (
         <span>
           <span className="muted">{id.label} </span>
           {id.value}
         </span>
       )}
+    </>
+  );
+  return full ? (
+    <section className="patient-banner" aria-label="Patient">
+      {parts}
     </section>
+  ) : (
+    <p className="patient-banner patient-line">{parts}</p>
   );
 }

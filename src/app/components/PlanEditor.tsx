@@ -1,19 +1,21 @@
 // The plan editor (lazy-loaded): choose recommendations (primary preselected), edit each activity's text, add
-// goals, set the CM schedule, preview, Save. One transaction per save; the planId is made once per draft and
+// goals, preview, Save. CM's schedule and start date are set on the CM tab (one place) and shown here. One transaction per save; the planId is made once per draft and
 // kept across retries, so a retried save never duplicates; after a save, the next one updates the stored plan
 // with If-Match. A failed save keeps every edit and says what the server said and what to do.
 import { useState, type Dispatch } from "react";
 import type { CarePlan } from "fhir/r4.js";
 import { catalogEntry } from "../../clinical/catalog.ts";
-import { describeSchedule } from "../../clinical/cm-schedules.ts";
-import { defaultCmParams } from "../../clinical/cm-schedules.ts";
+import { defaultCmParams, describeSchedule } from "../../clinical/cm-schedules.ts";
 import { validatePlanContext, validatePlanDraft, type PlanContext } from "../../clinical/plan.ts";
-import type { CmScheduleKind, Evaluation, RecommendationId } from "../../clinical/types.ts";
+import type { RecommendationId } from "../../clinical/types.ts";
 import { FhirError } from "../../fhir/errors.ts";
+import { useEvaluationContext } from "../EvaluationContext.tsx";
+import { formatDate, formatDateTime } from "../format.ts";
 import { activityText, defaultActivityText, isChosen, toPlanDraft, type DraftAction, type DraftState } from "../plan-draft.ts";
 import { savePlan, versionFromEtag, type SaveOutcome } from "../save-plan.ts";
-import { localInstant, type SmartSession } from "../session.ts";
+import { localInstant } from "../session.ts";
 import { SCHEDULE_NAMES } from "./CmStatus.tsx";
+import { DateInput } from "./DateInput.tsx";
 import { ErrorMessage } from "./ErrorMessage.tsx";
 import { PlanPreview } from "./PlanPreview.tsx";
 import { SaveResult } from "./SaveResult.tsx";
@@ -21,15 +23,8 @@ import { SaveResult } from "./SaveResult.tsx";
 export const APP = { name: "Stagewise", version: "0.1.0" };
 
 export interface PlanEditorProps {
-  session: SmartSession;
-  evaluation: Evaluation;
   draft: DraftState;
   dispatch: Dispatch<DraftAction>;
-  now: string;
-  /** First day of CM week 1 (shared with the CM panel). */
-  cmStart: string;
-  onCmStart(date: string): void;
-  onSchedule(schedule: CmScheduleKind): void;
 }
 
 interface Conflict {
@@ -53,7 +48,7 @@ function StoredPlan({ plan }: { plan: CarePlan }) {
     <div className="stored-plan">
       <p>
         Stored version {plan.meta?.versionId ?? "?"}
-        {plan.meta?.lastUpdated && `, changed ${plan.meta.lastUpdated}`}
+        {plan.meta?.lastUpdated && `, changed ${formatDateTime(plan.meta.lastUpdated)}`}
         {plan.title && `, title “${plan.title}”`}, status {plan.status}:
       </p>
       <ul>
@@ -68,7 +63,8 @@ function StoredPlan({ plan }: { plan: CarePlan }) {
   );
 }
 
-export default function PlanEditor({ session, evaluation, draft, dispatch, now, cmStart, onCmStart, onSchedule }: PlanEditorProps) {
+export default function PlanEditor({ draft, dispatch }: PlanEditorProps) {
+  const { session, evaluation, now, cm: settings, show } = useEvaluationContext();
   const [busy, setBusy] = useState(false);
   const [problems, setProblems] = useState<string[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -77,6 +73,7 @@ export default function PlanEditor({ session, evaluation, draft, dispatch, now, 
 
   const cm = evaluation.contingencyManagement;
   const schedule = cm.schedule;
+  const cmStart = settings.cmStart || cm.startDate || now;
   const cmDescription = describeSchedule({ ...cm.params, programWeeks: draft.cmWeeks }).map((l) => l.text);
   const planDraft = toPlanDraft(draft, { evaluation, schedule, cmStart, cmDescription, today: now });
   const recs = evaluation.recommendations;
@@ -142,8 +139,8 @@ export default function PlanEditor({ session, evaluation, draft, dispatch, now, 
       }}
     >
       {draft.existing && (
-        <p className="muted">
-          Editing the saved plan CarePlan/{draft.existing.id} (version {draft.existing.versionId}); Save updates it.
+        <p className="muted" data-ref={`CarePlan/${draft.existing.id}`}>
+          Editing the plan saved {formatDate(draft.existing.created)} (version {draft.existing.versionId}); Save updates it.
         </p>
       )}
       <fieldset className="plan-activities">
@@ -178,20 +175,13 @@ export default function PlanEditor({ session, evaluation, draft, dispatch, now, 
       {chosenIds.has("contingency-management") && (
         <fieldset className="plan-cm">
           <legend>Contingency management</legend>
-          <div className="field">
-            <label htmlFor="plan-cm-schedule">Reward schedule</label>
-            <select id="plan-cm-schedule" value={schedule} onChange={(e) => onSchedule(e.target.value as CmScheduleKind)}>
-              {(Object.keys(SCHEDULE_NAMES) as CmScheduleKind[]).map((k) => (
-                <option key={k} value={k}>
-                  {SCHEDULE_NAMES[k]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="plan-cm-start">Start date (first day of week 1)</label>
-            <input id="plan-cm-start" type="date" value={cmStart} onChange={(e) => onCmStart(e.target.value)} />
-          </div>
+          <p data-testid="plan-cm-summary">
+            {SCHEDULE_NAMES[schedule]}, from {formatDate(cmStart)}.{" "}
+            <button type="button" className="link-button" onClick={() => show("cm", "cm-settings")}>
+              Change the schedule or start date
+            </button>{" "}
+            <span className="muted">(on the Contingency management tab)</span>
+          </p>
           <div className="field">
             <label htmlFor="plan-cm-weeks">Weeks</label>
             <input
@@ -216,10 +206,7 @@ export default function PlanEditor({ session, evaluation, draft, dispatch, now, 
               <label htmlFor={`goal-${g.key}`}>Goal {i + 1}</label>
               <textarea id={`goal-${g.key}`} rows={2} value={g.description} onChange={(e) => dispatch({ type: "goal", key: g.key, description: e.target.value })} />
             </div>
-            <div className="field">
-              <label htmlFor={`goal-due-${g.key}`}>Goal {i + 1} due date</label>
-              <input id={`goal-due-${g.key}`} type="date" value={g.dueDate} onChange={(e) => dispatch({ type: "goal", key: g.key, dueDate: e.target.value })} />
-            </div>
+            <DateInput id={`goal-due-${g.key}`} label={`Goal ${i + 1} due date`} value={g.dueDate} onChange={(d) => dispatch({ type: "goal", key: g.key, dueDate: d })} />
             <button type="button" onClick={() => dispatch({ type: "remove-goal", key: g.key })}>
               Remove goal {i + 1}
             </button>
@@ -243,14 +230,8 @@ export default function PlanEditor({ session, evaluation, draft, dispatch, now, 
           <label htmlFor="plan-title-input">Title (optional)</label>
           <input id="plan-title-input" type="text" value={draft.title} placeholder="Psychosocial care plan" onChange={(e) => dispatch({ type: "title", title: e.target.value })} />
         </div>
-        <div className="field">
-          <label htmlFor="plan-start">Start date</label>
-          <input id="plan-start" type="date" value={draft.periodStart} onChange={(e) => dispatch({ type: "period", start: e.target.value })} />
-        </div>
-        <div className="field">
-          <label htmlFor="plan-end">End date (optional)</label>
-          <input id="plan-end" type="date" value={draft.periodEnd} onChange={(e) => dispatch({ type: "period", end: e.target.value })} />
-        </div>
+        <DateInput id="plan-start" label="Start date" value={draft.periodStart} onChange={(d) => dispatch({ type: "period", start: d })} />
+        <DateInput id="plan-end" label="End date (optional)" value={draft.periodEnd} onChange={(d) => dispatch({ type: "period", end: d })} />
         <fieldset>
           <legend>Status</legend>
           <label>
@@ -277,7 +258,7 @@ export default function PlanEditor({ session, evaluation, draft, dispatch, now, 
           </ul>
         </div>
       )}
-      <div className="button-row">
+      <div className="button-row save-bar">
         <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
           {busy ? "Saving…" : draft.existing ? "Save changes" : "Save plan"}
         </button>

@@ -2,7 +2,11 @@
 // with React from the draft: typed text stays text.
 import type { PlanDraft } from "../../clinical/plan.ts";
 import { cmEndDate } from "../../clinical/plan.ts";
+import { formatDate } from "../format.ts";
 import { SCHEDULE_NAMES } from "./CmStatus.tsx";
+
+/** A draft's date as the app writes dates; text that is not a date yet is shown as typed. */
+const shown = (value: string) => (/^\d{4}-\d{2}-\d{2}/.test(value) ? formatDate(value) : value);
 
 function Lines({ text }: { text: string }) {
   const lines = text.trim().split(/\r\n|\r|\n/);
@@ -24,7 +28,7 @@ export function PlanPreview({ draft }: { draft: PlanDraft }) {
     <div className="plan-preview">
       <p className="preview-title">{draft.title?.trim() || "Psychosocial care plan"}</p>
       <p>
-        Status: {draft.status}. Period: {draft.period.end ? `${draft.period.start} to ${draft.period.end}` : `from ${draft.period.start}`}.
+        Status: {draft.status}. Period: {draft.period.end ? `${shown(draft.period.start)} to ${shown(draft.period.end)}` : `from ${shown(draft.period.start)}`}.
       </p>
       <p className="preview-heading">Activities</p>
       {draft.activities.length ? (
@@ -48,8 +52,8 @@ export function PlanPreview({ draft }: { draft: PlanDraft }) {
         <ul>
           {draft.goals.map((g) => (
             <li key={g.key}>
-              <Lines text={g.description || "(no description yet)"} /> (from {g.startDate}
-              {g.dueDate && `, due ${g.dueDate}`}
+              <Lines text={g.description || "(no description yet)"} /> (from {shown(g.startDate)}
+              {g.dueDate && `, due ${shown(g.dueDate)}`}
               {g.activityIds?.length ? `; for ${g.activityIds.map((id) => titles.get(id) ?? id).join(", ")}` : ""})
             </li>
           ))}
@@ -61,8 +65,8 @@ export function PlanPreview({ draft }: { draft: PlanDraft }) {
         <>
           <p className="preview-heading">Contingency management</p>
           <p>
-            Weekly, {draft.cm.weeks} week{draft.cm.weeks === 1 ? "" : "s"}, {draft.cm.startDate} to{" "}
-            {/^\d{4}-\d{2}-\d{2}$/.test(draft.cm.startDate) && draft.cm.weeks > 0 ? cmEndDate(draft.cm.startDate, draft.cm.weeks) : "?"}; schedule:{" "}
+            Weekly, {draft.cm.weeks} week{draft.cm.weeks === 1 ? "" : "s"}, {shown(draft.cm.startDate)} to{" "}
+            {/^\d{4}-\d{2}-\d{2}$/.test(draft.cm.startDate) && draft.cm.weeks > 0 ? formatDate(cmEndDate(draft.cm.startDate, draft.cm.weeks)) : "?"}; schedule:{" "}
             {SCHEDULE_NAMES[draft.cm.schedule].toLowerCase()}.
           </p>
           <ul>

@@ -1,15 +1,32 @@
-// Recommendations in two groups (do now / consider), each with its reasons (linked to the resources behind
-// them) and its evidence (figures and the review's reference numbers) in an expandable section.
-import type { PatientRecord } from "../../clinical/record.ts";
+// Recommendations in the engine's order, in two groups (do now / consider). The facts several recommendations rest
+// on are listed once at the top with the resources behind them; each recommendation then names the fact with a
+// short tag and gives its own advice (reasons.ts). Evidence (figures and the review's reference numbers) is in an
+// expandable section. Next steps: the first three "do now" items with one line of why each, for the first screen.
 import { evidenceCitation, SOURCE_TITLE } from "../../clinical/references.ts";
-import type { Evaluation, Recommendation } from "../../clinical/types.ts";
-import { RefLink } from "./RefLink.tsx";
+import type { Recommendation } from "../../clinical/types.ts";
+import { useEvaluationContext } from "../EvaluationContext.tsx";
+import { nextSteps, shareFacts, type ShownReason, type SharedFact } from "../reasons.ts";
+import { EngineText, RefList } from "./RefLink.tsx";
 
-function RecommendationItem({ rec, evaluation, record }: { rec: Recommendation; evaluation: Evaluation; record: PatientRecord }) {
-  const headingId = `rec-${rec.id}`;
+function Reason({ reason }: { reason: ShownReason }) {
+  return (
+    <li>
+      {reason.fact && (
+        <a className="fact-tag" href={`#${reason.fact.id}`}>
+          {reason.fact.short}
+        </a>
+      )}
+      {reason.fact && " "}
+      <EngineText text={reason.text} />
+      <RefList refs={reason.refs} />
+    </li>
+  );
+}
+
+function RecommendationItem({ rec, reasons }: { rec: Recommendation; reasons: ShownReason[] }) {
   return (
     <li className={`recommendation tier-${rec.tier}`}>
-      <h4 id={headingId}>{rec.title}</h4>
+      <h4 id={`rec-${rec.id}`}>{rec.title}</h4>
       {rec.target && (
         <p>
           <strong>Target:</strong> {rec.target}
@@ -18,22 +35,8 @@ function RecommendationItem({ rec, evaluation, record }: { rec: Recommendation; 
       <p className="muted">{rec.activity}</p>
       <h5>Why</h5>
       <ul className="reasons">
-        {rec.reasons.map((r, i) => (
-          <li key={i}>
-            {r.text}
-            {r.refs.length > 0 && (
-              <span className="refs">
-                {" "}
-                Based on:{" "}
-                {[...new Set(r.refs)].map((ref, j) => (
-                  <span key={`${j}-${ref}`}>
-                    {j > 0 && ", "}
-                    <RefLink value={ref} evaluation={evaluation} record={record} />
-                  </span>
-                ))}
-              </span>
-            )}
-          </li>
+        {reasons.map((r, i) => (
+          <Reason key={i} reason={r} />
         ))}
       </ul>
       {rec.evidence.length > 0 && (
@@ -56,35 +59,94 @@ function RecommendationItem({ rec, evaluation, record }: { rec: Recommendation; 
   );
 }
 
-export function Recommendations({ recommendations, evaluation, record }: { recommendations: Recommendation[]; evaluation: Evaluation; record: PatientRecord }) {
-  const primary = recommendations.filter((r) => r.tier === "primary");
-  const consider = recommendations.filter((r) => r.tier === "consider");
+function Facts({ facts }: { facts: SharedFact[] }) {
+  if (!facts.length) return null;
+  return (
+    <section className="shared-facts" aria-labelledby="facts-title">
+      <h3 id="facts-title">Facts behind several recommendations</h3>
+      <ul>
+        {facts.map((f) => (
+          <li key={f.id} id={f.id} tabIndex={-1}>
+            <strong>{f.short}</strong>
+            <EngineText text={`${f.text.slice(f.short.length)}.`} />
+            <RefList refs={f.refs} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Group({ id, title, recs, reasons, empty }: { id: string; title: string; recs: Recommendation[]; reasons: Map<Recommendation, ShownReason[]>; empty: string }) {
+  return (
+    <section aria-labelledby={id}>
+      <h3 id={id}>
+        {title} ({recs.length})
+      </h3>
+      {recs.length ? (
+        <ul className="rec-list">
+          {recs.map((r) => (
+            <RecommendationItem key={r.id} rec={r} reasons={reasons.get(r) ?? []} />
+          ))}
+        </ul>
+      ) : (
+        <p>{empty}</p>
+      )}
+    </section>
+  );
+}
+
+export function Recommendations() {
+  const { evaluation } = useEvaluationContext();
+  const recs = evaluation.recommendations;
+  const { facts, reasons } = shareFacts(recs);
   return (
     <div className="recommendations">
-      <section aria-labelledby="recs-primary">
-        <h3 id="recs-primary">Do now ({primary.length})</h3>
-        {primary.length ? (
-          <ul className="rec-list">
-            {primary.map((r) => (
-              <RecommendationItem key={r.id} rec={r} evaluation={evaluation} record={record} />
-            ))}
-          </ul>
-        ) : (
-          <p>Nothing to do now.</p>
-        )}
-      </section>
-      <section aria-labelledby="recs-consider">
-        <h3 id="recs-consider">Consider ({consider.length})</h3>
-        {consider.length ? (
-          <ul className="rec-list">
-            {consider.map((r) => (
-              <RecommendationItem key={r.id} rec={r} evaluation={evaluation} record={record} />
-            ))}
-          </ul>
-        ) : (
-          <p>Nothing else to consider.</p>
-        )}
-      </section>
+      <Facts facts={facts} />
+      <Group id="recs-primary" title="Do now" recs={recs.filter((r) => r.tier === "primary")} reasons={reasons} empty="Nothing to do now." />
+      <Group id="recs-consider" title="Consider" recs={recs.filter((r) => r.tier === "consider")} reasons={reasons} empty="Nothing else to consider." />
     </div>
+  );
+}
+
+/** The first three "do now" recommendations in the engine's order, each with one line of why. */
+export function NextSteps() {
+  const { evaluation, show } = useEvaluationContext();
+  const primary = evaluation.recommendations.filter((r) => r.tier === "primary");
+  const top = nextSteps(evaluation.recommendations);
+  return (
+    <section className="next-steps" aria-labelledby="next-steps-title">
+      <div className="card-head">
+        <h2 id="next-steps-title">Next steps</h2>
+        <div className="button-row tight">
+          <button type="button" onClick={() => show("recommendations", "recs-title")}>
+            All recommendations ({evaluation.recommendations.length})
+          </button>
+          <button type="button" className="primary" onClick={() => show("plan", "plan-title")}>
+            Open plan
+          </button>
+        </div>
+      </div>
+      {top.length ? (
+        <ol className="next-list">
+          {top.map(({ rec, why }) => (
+            <li key={rec.id}>
+              <span className="next-title">{rec.title}</span>
+              <span className="next-why">
+                <span className="visually-hidden">Why: </span>
+                <EngineText text={why} />
+              </span>
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p>Nothing to do now: see the recommendations to consider.</p>
+      )}
+      {primary.length > top.length && (
+        <p className="muted small">
+          {primary.length - top.length} more to do now in the recommendations.
+        </p>
+      )}
+    </section>
   );
 }

@@ -1,25 +1,20 @@
 // Record a new stage of change: a stage picker or a readiness ruler (0–10). Writes an Observation and hands the
-// stored resource back, so the summary re-evaluates at once. A failed write keeps the choice and can be retried
-// (the same identifier is sent again: no duplicate).
+// stored resource to the workspace, so everything re-evaluates at once. A failed write keeps the choice and can be
+// retried (the same identifier is sent again: no duplicate).
 import { useState, type FormEvent } from "react";
-import type { Observation } from "fhir/r4.js";
 import { stageForRulerScore } from "../../clinical/stage.ts";
 import type { Stage } from "../../clinical/types.ts";
-import type { FhirApi } from "../fhir-api.ts";
+import { useEvaluationContext } from "../EvaluationContext.tsx";
 import { recordStage, STAGE_DISPLAY, stageObservation } from "../record-stage.ts";
 import { localInstant } from "../session.ts";
 import { ErrorMessage } from "./ErrorMessage.tsx";
 
 const STAGES = Object.keys(STAGE_DISPLAY) as Stage[];
 
-export interface RecordStageProps {
-  api: FhirApi;
-  patient: string;
-  author: string | null;
-  onRecorded(obs: Observation): void;
-}
-
-export function RecordStage({ api, patient, author, onRecorded }: RecordStageProps) {
+export function RecordStage({ id }: { id: string }) {
+  const { session, record, onWritten } = useEvaluationContext();
+  const { api, fhirUser: author } = session;
+  const patient = record.patientRef;
   const [method, setMethod] = useState<"stage" | "ruler">("stage");
   const [stage, setStage] = useState<Stage | "">("");
   const [score, setScore] = useState("");
@@ -41,7 +36,7 @@ export function RecordStage({ api, patient, author, onRecorded }: RecordStagePro
     try {
       const input = method === "stage" ? { kind: "stage" as const, stage: stage as Stage } : { kind: "ruler" as const, score: scoreNumber };
       const stored = await recordStage(api, stageObservation(input, { patient, author, now: localInstant(), identifier }));
-      onRecorded(stored);
+      onWritten(stored);
       setDone(
         method === "stage"
           ? `Recorded: ${STAGE_DISPLAY[stage as Stage]}.`
@@ -58,8 +53,8 @@ export function RecordStage({ api, patient, author, onRecorded }: RecordStagePro
   }
 
   return (
-    <form className="record-stage" onSubmit={submit} aria-labelledby="record-stage-title">
-      <h3 id="record-stage-title">Record a new assessment</h3>
+    <form id={id} className="record-stage" onSubmit={submit} aria-labelledby="record-stage-title">
+      <h4 id="record-stage-title">Record a new assessment</h4>
       <fieldset>
         <legend>How</legend>
         <label>

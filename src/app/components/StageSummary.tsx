@@ -1,48 +1,44 @@
-// Stage of change: value, date, how it was recorded, the source, and a stale flag.
-import type { PatientRecord } from "../../clinical/record.ts";
+// Stage of change on the first screen: the stage, when it was assessed (the date leads to the assessment), how old
+// that is, a stale flag, and "Record stage", which opens the stage picker / readiness ruler in place.
+import { useState } from "react";
 import { datePart, daysBetween } from "../../clinical/dates.ts";
-import type { Evaluation, StageFact } from "../../clinical/types.ts";
+import { useEvaluationContext } from "../EvaluationContext.tsx";
+import { daysAgo, formatDate } from "../format.ts";
+import { RecordStage } from "./RecordStage.tsx";
 import { RefLink } from "./RefLink.tsx";
-
-const METHOD: Record<string, string> = {
-  coded: "coded stage",
-  text: "stage written as text",
-  "readiness-ruler": "readiness ruler",
-};
 
 export function stageName(value: string): string {
   return value === "unknown" ? "Unknown" : value.charAt(0).toUpperCase() + value.slice(1);
 }
 
-function assessed(observedAt: string | null, now: string): string {
-  const date = datePart(observedAt);
-  if (!observedAt || !date) return "date unknown";
-  const days = daysBetween(date, now);
-  return `${date} (${days === 0 ? "today" : days === 1 ? "1 day ago" : `${days} days ago`})`;
-}
-
-export function StageSummary({ stage, evaluation, record, now }: { stage: StageFact; evaluation: Evaluation; record: PatientRecord; now: string }) {
+export function StageCard() {
+  const { evaluation, now } = useEvaluationContext();
+  const stage = evaluation.stage;
+  const [recording, setRecording] = useState(false);
+  const date = datePart(stage.observedAt);
+  const age = date ? daysBetween(date, now) : null;
   return (
-    <div className="stage-summary">
+    <section className="card glance-card stage-summary" aria-labelledby="stage-title">
+      <div className="card-head">
+        <h3 id="stage-title">Stage of change</h3>
+        <button type="button" className="small-button" aria-expanded={recording} aria-controls="record-stage" onClick={() => setRecording((r) => !r)}>
+          Record stage
+        </button>
+      </div>
       <p className="big-value" data-testid="stage-value">
         {stageName(stage.value)}
-        {stage.stale && <span className="badge badge-warn">Stale: assessed more than 90 days ago</span>}
+        {stage.stale && age !== null && <span className="badge badge-warn">Stale: {age} days old</span>}
       </p>
       {stage.value === "unknown" ? (
-        <p>No stage-of-change assessment was found. Assess readiness to change (record it below).</p>
+        <p className="card-line">No assessment recorded: assess readiness to change.</p>
       ) : (
-        <dl className="facts">
-          <dt>Assessed</dt>
-          <dd title={stage.observedAt ?? undefined}>{assessed(stage.observedAt, now)}</dd>
-          <dt>How</dt>
-          <dd>
-            {stage.method ? METHOD[stage.method] : "unknown"}
-            {stage.rulerScore !== undefined && ` (score ${stage.rulerScore} of 10)`}
-          </dd>
-          <dt>Source</dt>
-          <dd>{stage.source ? <RefLink value={stage.source} evaluation={evaluation} record={record} /> : "unknown"}</dd>
-        </dl>
+        <p className="card-line" data-testid="stage-assessed">
+          Assessed {stage.source ? <RefLink value={stage.source}>{formatDate(date)}</RefLink> : formatDate(date)}
+          {date && ` (${daysAgo(date, now)})`}
+          {stage.method === "readiness-ruler" && stage.rulerScore !== undefined && `; readiness ruler ${stage.rulerScore} of 10`}
+        </p>
       )}
-    </div>
+      {recording && <RecordStage id="record-stage" />}
+    </section>
   );
 }

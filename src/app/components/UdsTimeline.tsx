@@ -4,8 +4,8 @@
 // §7.2) are shown everywhere, labelled, and never counted: a dashed mark with "p" above the lane line, and
 // "preliminary" in the table.
 import { addDays, dayNumber, daysBetween } from "../../clinical/dates.ts";
-import type { PatientRecord } from "../../clinical/record.ts";
-import { ILLICIT_OPIOID_ANALYTES, MOUD_ANALYTES, type AnalyteReading, type Evaluation, type UdsTest } from "../../clinical/types.ts";
+import { ILLICIT_OPIOID_ANALYTES, MOUD_ANALYTES, type AnalyteReading, type UdsTest } from "../../clinical/types.ts";
+import { formatDate } from "../format.ts";
 import { RefLink, refId } from "./RefLink.tsx";
 
 type Mark = "positive" | "negative" | "indeterminate" | "explained";
@@ -118,7 +118,7 @@ function PreliminaryMarker({ x, y, mark, label }: { x: number; y: number; mark: 
 }
 
 function preliminaryLabel(lane: (typeof LANES)[number], readings: { date: string; r: AnalyteReading }[]): string {
-  const what = readings.map(({ date, r }) => `${r.analyte} ${r.result} on ${date}`).join(", ");
+  const what = readings.map(({ date, r }) => `${r.analyte} ${r.result} on ${formatDate(date)}`).join(", ");
   return `Preliminary, not counted until confirmed: ${lane.label.toLowerCase()} ${what}`;
 }
 
@@ -169,9 +169,9 @@ function cellLabel(cell: Cell, lane: (typeof LANES)[number], mark: Mark): string
   const ts = cell.tests;
   const name = lane.label.toLowerCase();
   const word = mark === "explained" ? "positive" : mark;
-  if (ts.length === 1) return `${ts[0]!.date}: ${name} ${word}`;
+  if (ts.length === 1) return `${formatDate(ts[0]!.date)}: ${name} ${word}`;
   const pos = ts.filter((t) => laneMark(t, lane.id) === "positive").length;
-  return `${ts[0]!.date} to ${ts[ts.length - 1]!.date} (${ts.length} test days): ${name} ${word}${pos ? ` on ${pos} of ${ts.length}` : ""}`;
+  return `${formatDate(ts[0]!.date)} to ${formatDate(ts[ts.length - 1]!.date)} (${ts.length} test days): ${name} ${word}${pos ? ` on ${pos} of ${ts.length}` : ""}`;
 }
 
 type Layout = ReturnType<typeof cells>;
@@ -192,7 +192,7 @@ function Chart({ tests, layout }: { tests: UdsTest[]; layout: Layout }) {
     <svg viewBox={`0 0 ${W} ${height}`} className="uds-chart" role="img" aria-labelledby="uds-chart-title uds-chart-desc">
       <title id="uds-chart-title">Urine drug screens over time</title>
       <desc id="uds-chart-desc">
-        {`${tests.length} test days from ${first} to ${last}: illicit opioids positive on ${positives}, negative on ${negatives}.` +
+        {`${tests.length} test days from ${formatDate(first)} to ${formatDate(last)}: illicit opioids positive on ${positives}, negative on ${negatives}.` +
           (preliminary ? ` ${preliminary} preliminary result${preliminary === 1 ? "" : "s"}, not counted until confirmed.` : "") +
           " The table below lists every result."}
       </desc>
@@ -231,7 +231,7 @@ function Chart({ tests, layout }: { tests: UdsTest[]; layout: Layout }) {
         <g key={d}>
           {tests.length > 1 && <line x1={x(d)} x2={x(d)} y1={height - 26} y2={height - 21} className="tick-line" />}
           <text x={x(d)} y={height - 8} textAnchor={tests.length === 1 ? "middle" : i === 0 ? "start" : i === ticks.length - 1 ? "end" : "middle"} className="tick">
-            {d}
+            {formatDate(d)}
           </text>
         </g>
       ))}
@@ -239,7 +239,7 @@ function Chart({ tests, layout }: { tests: UdsTest[]; layout: Layout }) {
   );
 }
 
-export function UdsTimeline({ tests, evaluation, record }: { tests: UdsTest[]; evaluation: Evaluation; record: PatientRecord }) {
+export function UdsTimeline({ tests }: { tests: UdsTest[] }) {
   if (tests.length === 0) return <p>No urine drug screen results were found.</p>;
   const sorted = [...tests].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const latestFirst = [...sorted].reverse();
@@ -312,7 +312,7 @@ export function UdsTimeline({ tests, evaluation, record }: { tests: UdsTest[]; e
                   const noFentanyl = !t.analytes.some((a) => a.analyte === "fentanyl");
                   return (
                     <tr key={`${t.date}-${i}-${r.source}-${r.analyte}`} id={first ? refId(r.source) : undefined} tabIndex={first ? -1 : undefined} className={`row-${kind}`}>
-                      <td>{t.date}</td>
+                      <td>{formatDate(t.date)}</td>
                       <td>{r.analyte}</td>
                       <td className={`result-${r.result}`}>
                         {r.result}
@@ -326,7 +326,7 @@ export function UdsTimeline({ tests, evaluation, record }: { tests: UdsTest[]; e
                       </td>
                       <td>{r.counted ? "yes" : `no (${r.status})`}</td>
                       <td>
-                        <RefLink value={r.source} evaluation={evaluation} record={record} showOnly />
+                        <RefLink value={r.source} showOnly />
                       </td>
                     </tr>
                   );

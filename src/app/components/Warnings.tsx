@@ -1,54 +1,57 @@
-// Engine warnings. Safety warnings come first and stand out: overdose risk after lost tolerance is an alert
-// (announced at once); data notices (skipped malformed resources and the like) are listed quietly at the end.
-import type { PatientRecord } from "../../clinical/record.ts";
-import type { EngineWarning, Evaluation } from "../../clinical/types.ts";
-import { RefLink } from "./RefLink.tsx";
+// The safety strip at the top of every tab (safety.ts decides what is in it): safety items are alerts (announced at
+// once) drawn in red, notices (the CM cap) in amber. Each shows its first sentence; the rest of the engine's text
+// and the resources behind it are one click away ("More"), so the strip stays short. Data notices (skipped
+// malformed resources and the like) are listed quietly at the end of the overview.
+import { useEvaluationContext } from "../EvaluationContext.tsx";
+import { firstSentence, inStrip, safetyItems, type SafetyItem } from "../safety.ts";
+import { EngineText, RefList } from "./RefLink.tsx";
 
-export const SAFETY_CODES = new Set(["overdose-risk-lost-tolerance", "return-to-use", "cm-cap-reached"]);
-
-function Refs({ warning, evaluation, record }: { warning: EngineWarning; evaluation: Evaluation; record: PatientRecord }) {
-  if (!warning.refs?.length) return null;
-  const refs = [...new Set(warning.refs)];
+function Item({ item }: { item: SafetyItem }) {
+  const { head, rest } = item.refsFirst ? { head: item.message, rest: "" } : firstSentence(item.message);
+  const more = rest !== "" || (!item.refsFirst && item.refs.length > 0);
   return (
-    <span className="refs">
-      {" "}
-      Based on:{" "}
-      {refs.map((r, i) => (
-        <span key={`${i}-${r}`}>
-          {i > 0 && ", "}
-          <RefLink value={r} evaluation={evaluation} record={record} />
-        </span>
-      ))}
-    </span>
+    <li className={`safety-item ${item.safety ? "safety-alert" : "safety-notice"} warning-${item.code}`}>
+      <div role={item.safety ? "alert" : undefined}>
+        <strong>{item.label}: </strong>
+        {item.refsFirst && (
+          <>
+            <RefList refs={item.refs} lead="" />{" "}
+          </>
+        )}
+        <EngineText text={head} />
+        {more && (
+          <details className="safety-more">
+            <summary>More</summary>
+            {rest && <EngineText text={rest} />}
+            {!item.refsFirst && <RefList refs={item.refs} compact />}
+          </details>
+        )}
+      </div>
+    </li>
   );
 }
 
-export function SafetyWarnings({ warnings, evaluation, record }: { warnings: EngineWarning[]; evaluation: Evaluation; record: PatientRecord }) {
-  const safety = warnings.filter((w) => SAFETY_CODES.has(w.code));
-  if (!safety.length) return null;
+export function SafetyStrip() {
+  const { evaluation } = useEvaluationContext();
+  const items = safetyItems(evaluation);
+  if (!items.length) return null;
   return (
     <section className="safety" aria-labelledby="safety-title">
-      <h2 id="safety-title">Safety</h2>
-      {safety.map((w, i) => {
-        const label = w.code === "overdose-risk-lost-tolerance" ? "Overdose risk" : w.code === "return-to-use" ? "Return to use" : "Contingency management";
-        // The label once, also when the message starts with it.
-        const message = w.message.toLowerCase().startsWith(`${label.toLowerCase()}:`) ? w.message.slice(label.length + 1).trimStart() : w.message;
-        return (
-          <div key={`${w.code}-${i}`} className={`safety-warning warning-${w.code}`} role={w.code === "overdose-risk-lost-tolerance" ? "alert" : undefined}>
-            <p>
-              <strong>{label}: </strong>
-              {message}
-              <Refs warning={w} evaluation={evaluation} record={record} />
-            </p>
-          </div>
-        );
-      })}
+      <h2 id="safety-title" className="visually-hidden">
+        Safety
+      </h2>
+      <ul className="safety-list">
+        {items.map((item, i) => (
+          <Item key={`${item.code}-${i}`} item={item} />
+        ))}
+      </ul>
     </section>
   );
 }
 
-export function DataNotices({ warnings, evaluation, record }: { warnings: EngineWarning[]; evaluation: Evaluation; record: PatientRecord }) {
-  const notices = warnings.filter((w) => !SAFETY_CODES.has(w.code));
+export function DataNotices() {
+  const { evaluation } = useEvaluationContext();
+  const notices = evaluation.warnings.filter((w) => !inStrip(w));
   if (!notices.length) return null;
   return (
     <details className="data-notices">
@@ -56,8 +59,8 @@ export function DataNotices({ warnings, evaluation, record }: { warnings: Engine
       <ul>
         {notices.map((w, i) => (
           <li key={i}>
-            {w.message}
-            <Refs warning={w} evaluation={evaluation} record={record} />
+            <EngineText text={w.message} />
+            <RefList refs={w.refs} />
           </li>
         ))}
       </ul>

@@ -27,11 +27,8 @@ export interface SafetyRule {
   when(facts: Facts, context: ClinicianContext, cm: CmStatus, tiers: ReadonlyMap<RecommendationId, Tier>): Reason | null;
 }
 
-// Clinician inputs, as refs.
-export const INPUT_FAMILY = "input:family";
-export const INPUT_PREFERS_NO_MEDICATION = "input:prefers-no-medication";
-export const INPUT_NO_CM = "input:no-cm";
-export const INPUT_OTP = "input:otp";
+// Clinician inputs, as refs: defined in ../inputs.ts (one module for every INPUT_*), re-exported for the rule files.
+export { INPUT_FAMILY, INPUT_NO_CM, INPUT_OTP, INPUT_PREFERS_NO_MEDICATION } from "../inputs.ts";
 
 export const reason = (text: string, refs: Ref[] = []): Reason => ({ text, refs: [...new Set(refs)] });
 

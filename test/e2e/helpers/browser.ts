@@ -1,15 +1,16 @@
 // Shared setup for the browser end-to-end tests (and the launch benchmark): the production build served by Vite's
 // preview server, headless Chromium (@sparticuz/chromium; STAGEWISE_CHROMIUM=/usr/bin/chromium overrides it), the
 // app's client registration at the sandbox, an EHR launch through the simulator's API, and axe.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AxeBuilder } from "@axe-core/playwright";
 import sparticuz from "@sparticuz/chromium";
-import type { Frame, Page } from "playwright-core";
+import { chromium, type BrowserContext, type Frame, type Page } from "playwright-core";
 import { preview, type InlineConfig, type PreviewServer } from "vite";
-import type { Sandbox } from "../../../launch/server.ts";
+import { DEV_REDIRECT_URI, getToken } from "../../../launch/dev-client.ts";
+import { startSandbox, type Sandbox } from "../../../launch/server.ts";
 import { productionBuild } from "./build.ts";
 
 export { productionBuild };
@@ -37,9 +38,82 @@ export async function ehrLaunchUrl(sandbox: Sandbox, patient: string, mode: "win
   return ((await res.json()) as { url: string }).url;
 }
 
+/** The workspace is on screen: the overview tab, down to its next steps. */
 export async function waitForWorkspace(target: Page | Frame): Promise<void> {
-  await target.getByRole("heading", { name: "Recommendations", level: 2 }).waitFor({ timeout: 20_000 });
-  await target.getByRole("button", { name: /^Save (plan|changes)$/ }).waitFor({ timeout: 20_000 });
+  await target.getByRole("heading", { name: "Next steps", level: 2 }).waitFor({ timeout: 20_000 });
+}
+
+/** An EHR launch in a new window (page) of `context`, once the workspace is on screen. */
+export async function launchInWindow(context: BrowserContext, sandbox: Sandbox, patient: string, appOrigin: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(await ehrLaunchUrl(sandbox, patient, "window", appOrigin));
+  await waitForWorkspace(page);
+  return page;
+}
+
+export interface E2eStack {
+  app: BuiltApp;
+  sandbox: Sandbox;
+  /** A clinician's token for the test's own reads (user/*.rs). */
+  token: string;
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** The built app, the sandbox (the app registered; the test's own token client too), a token and one browser. */
+export async function startE2eStack(viewport = { width: 1280, height: 800 }): Promise<E2eStack> {
+  const app = await buildAndPreview();
+  const client = appClient(app.origin);
+  // DEV_REDIRECT_URI too: the test's own HTTP token (launch/dev-client.ts) uses it.
+  const sandbox = await startSandbox({ port: 0, quiet: true, clients: [{ ...client, redirect_uris: [...client.redirect_uris, DEV_REDIRECT_URI] }] });
+  const token = (await getToken({ fhirBase: sandbox.fhirBase, scope: "user/*.rs", user: "clinician" })).access_token;
+  const profileDir = mkdtempSync(join(tmpdir(), "stagewise-e2e-profile-"));
+  const context = await chromium.launchPersistentContext(profileDir, { ...(await chromiumPath()), headless: true, viewport });
+  return {
+    app,
+    sandbox,
+    token,
+    context,
+    async close() {
+      await context.close();
+      await sandbox.close();
+      await app.close();
+      rmSync(profileDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens a tab of the workspace as a user does (and waits until its panel shows). */
+export async function openTab(target: Page | Frame, name: string | RegExp): Promise<void> {
+  const tab = target.getByRole("tab", { name });
+  await tab.click();
+  const panel = await tab.getAttribute("aria-controls");
+  await target.locator(`[id="${panel}"]`).waitFor({ state: "visible" });
+}
+
+/** The synthetic patients (fhir-resources/patients/*.json), by id. */
+export function syntheticPatients(): string[] {
+  return readdirSync(join(ROOT, "fhir-resources/patients"))
+    .filter((f) => /^pw-.*\.json$/.test(f))
+    .map((f) => f.replace(/\.json$/, ""))
+    .sort();
+}
+
+/**
+ * The EHR simulator page as a user works it: pick the patient, point it at the app, "Embedded in this page", Launch
+ * app. Returns the app's frame once its workspace is on screen.
+ */
+export async function launchInSimulator(page: Page, sandbox: Sandbox, patient: string, appOrigin: string): Promise<Frame> {
+  await page.goto(sandbox.ehrUrl);
+  await page.locator(`#patient option[value="${patient}"]`).waitFor({ state: "attached" });
+  await page.getByLabel("Patient").selectOption(patient);
+  await page.getByLabel("App launch URL").fill(`${appOrigin}/launch.html`);
+  await page.getByLabel("Embedded in this page (iframe)").check();
+  await page.getByRole("button", { name: "Launch app" }).click();
+  const frame = await (await page.waitForSelector("#app-frame")).contentFrame();
+  if (!frame) throw new Error("the simulator has no app frame");
+  await waitForWorkspace(frame);
+  return frame;
 }
 
 /** axe violations as short lines (rule, count, first targets); [] when clean. */

@@ -70,7 +70,7 @@ export function byLabel<T extends HTMLElement = HTMLInputElement>(label: string 
 }
 
 export function byRole(role: string, name: string | RegExp, root: ParentNode = document): HTMLElement {
-  const implicit: Record<string, string> = { button: "button", alert: '[role="alert"]', status: '[role="status"]' };
+  const implicit: Record<string, string> = { button: "button", alert: '[role="alert"]', status: '[role="status"]', heading: "h1, h2, h3, h4, h5, h6" };
   const selector = implicit[role] ?? `[role="${role}"]`;
   const found = [...root.querySelectorAll<HTMLElement>(selector)].find((el) => {
     const t = (el.textContent ?? "").replace(/\s+/g, " ").trim();
@@ -94,4 +94,13 @@ export async function type(el: HTMLInputElement | HTMLTextAreaElement | HTMLSele
     setter?.call(el, value);
     el.dispatchEvent(new Event(el instanceof HTMLSelectElement ? "change" : "input", { bubbles: true }));
   });
+}
+
+/** Opens a workspace tab by its name, as a user clicks it; returns its panel (now shown). */
+export async function openTab(name: string | RegExp): Promise<HTMLElement> {
+  const tab = byRole("tab", name);
+  await click(tab);
+  const panel = document.getElementById(tab.getAttribute("aria-controls") ?? "");
+  if (!panel || panel.hidden) throw new Error(`tab ${String(name)} did not show its panel`);
+  return panel;
 }

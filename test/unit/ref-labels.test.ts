@@ -1,11 +1,11 @@
 // refLabel: what a clinician reads instead of a raw reference. Each row builds a small record, runs the real engine
 // on it (so urine readings, the stage, medication and overdose facts come from the Evaluation as in the app) and
-// checks the label of one reference.
+// checks the label of one reference; evaluate() hands the app these labels (Evaluation.refLabels).
 import type { CarePlan, Condition, FhirResource, MedicationRequest, Observation } from "fhir/r4.js";
 import { describe, expect, it } from "vitest";
 import { evaluate, type EvaluateOptions } from "../../src/clinical/evaluate.ts";
 import { recordFromBundle } from "../../src/clinical/record.ts";
-import { MAX_TEXT, refLabel } from "../../src/app/ref-labels.ts";
+import { MAX_TEXT, refLabel } from "../../src/clinical/ref-labels.ts";
 import { LOINC_SCREEN, cmCarePlan, collection, medRequest, oudCondition, overdose, patient, ruler, stage, uds } from "../helpers/resources.ts";
 
 const NOW = "2026-11-23";
@@ -158,8 +158,9 @@ const rows: Row[] = [
   { what: "prefers no medication", resources: [], ref: "input:prefers-no-medication", expected: "clinician input: patient prefers no medication" },
   { what: "the CM start date entered", resources: [], ref: "input:cm-start", expected: "clinician input: CM start date 2026-11-02", options: { cmStart: "2026-11-02" } },
   { what: "an input the app does not know", resources: [], ref: "input:something-new", expected: "clinician input" },
-  // Not in the record (e.g. skipped as malformed): the reference itself.
-  { what: "a resource not in the record", resources: [], ref: "Observation/gone", expected: "Observation/gone" },
+  // Not in the record (e.g. skipped as malformed): its type in words, never its id.
+  { what: "a resource not in the record", resources: [], ref: "Observation/gone", expected: "observation not in the record that was read" },
+  { what: "a request not in the record", resources: [], ref: "MedicationRequest/gone", expected: "medication request not in the record that was read" },
 ];
 
 describe("refLabel", () => {
@@ -174,5 +175,32 @@ describe("refLabel", () => {
     const b = evaluate(recordB, { now: NOW });
     expect(refLabel("Observation/f1", a, recordA)).toBe("urine test 2026-11-05: fentanyl positive");
     expect(refLabel("Observation/f1", b, recordB)).toBe("urine test 2026-11-12: fentanyl negative");
+  });
+
+  it("evaluate() labels every reference behind its facts, reasons and warnings, also one written inside a reason", () => {
+    const record = recordFromBundle(
+      collection(
+        patient(),
+        stage("contemplation", "2026-11-01", "st"),
+        withText(medRequest("suboxoneFilm", "2026-09-01", "active", "mr1"), "buprenorphine/naloxone 8 mg/2 mg film"),
+        uds("fentanyl", "pos", "2026-11-16", "fen"),
+      ),
+    );
+    const evaluation = evaluate(record, { now: NOW, cmStart: "2026-11-02" });
+    const moud = evaluation.recommendations.find((r) => r.id === "moud")!;
+    // The engine writes the request inside the reason's text; its label is handed over with the rest.
+    expect(moud.reasons.some((r) => r.text.includes("MedicationRequest/mr1"))).toBe(true);
+    expect(evaluation.refLabels).toMatchObject({
+      "MedicationRequest/mr1": "buprenorphine/naloxone 8 mg/2 mg film (active)",
+      "Observation/st": "stage assessment 2026-11-01 (contemplation)",
+      "Observation/fen": "urine test 2026-11-16: fentanyl positive",
+      "input:cm-start": "clinician input: CM start date 2026-11-02",
+    });
+    const every = [
+      ...evaluation.recommendations.flatMap((r) => r.reasons.flatMap((x) => x.refs)),
+      ...evaluation.warnings.flatMap((w) => w.refs ?? []),
+      ...evaluation.uds.tests.flatMap((t) => t.analytes.map((a) => a.source)),
+    ];
+    for (const ref of every) expect(evaluation.refLabels[ref], ref).toBe(refLabel(ref, evaluation, record));
   });
 });

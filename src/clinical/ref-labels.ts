@@ -1,11 +1,17 @@
 // What a reference behind a fact is, in words a clinician reads ("urine test 2026-11-05: fentanyl positive")
 // instead of its id ("Observation/abc-123"). The engine's facts come first (a urine reading, the stage, a medication
-// fact, an overdose); the resource itself fills in names and dates. Pure: a string for React to render as text.
+// fact, an overdose); the resource itself fills in names and dates. Pure: strings the app renders as text, and the
+// CLI could print. evaluate() hands every reference of an evaluation its label (Evaluation.refLabels), so the app
+// never reads a resource (or a stage) to name one. Dates stay YYYY-MM-DD here; the app formats them for display.
 import type { CarePlan, CodeableConcept, Condition, FhirResource, Medication, MedicationRequest, Observation } from "fhir/r4.js";
-import { datePart } from "../clinical/dates.ts";
-import { resolveReference, type PatientRecord } from "../clinical/record.ts";
-import { readStage } from "../clinical/stage.ts";
-import type { AnalyteReading, Evaluation, Ref, StageFact } from "../clinical/types.ts";
+import { datePart } from "./dates.ts";
+import { INPUT_CM_START, INPUT_FAMILY, INPUT_NO_CM, INPUT_OTP, INPUT_PREFERS_NO_MEDICATION, isInputRef } from "./inputs.ts";
+import { resolveReference, type PatientRecord } from "./record.ts";
+import { readStage } from "./stage.ts";
+import type { AnalyteReading, Evaluation, Ref, StageFact } from "./types.ts";
+
+/** What a label is made from: an evaluation before its labels are attached. */
+export type Labelled = Omit<Evaluation, "refLabels">;
 
 /** Longest piece of server text taken into a label; longer text is cut with "…" (the full text is one click away). */
 export const MAX_TEXT = 80;
@@ -14,19 +20,19 @@ export const MAX_TEXT = 80;
 const MAX_LISTED_READINGS = 3;
 
 const INPUTS: Record<string, string> = {
-  "input:family": "clinician input: family or partner involved",
-  "input:prefers-no-medication": "clinician input: patient prefers no medication",
-  "input:no-cm": "clinician input: this setting cannot deliver CM",
-  "input:otp": "clinician input: opioid treatment program",
-  "input:cm-start": "clinician input: CM start date",
+  [INPUT_FAMILY]: "clinician input: family or partner involved",
+  [INPUT_PREFERS_NO_MEDICATION]: "clinician input: patient prefers no medication",
+  [INPUT_NO_CM]: "clinician input: this setting cannot deliver CM",
+  [INPUT_OTP]: "clinician input: opioid treatment program",
+  [INPUT_CM_START]: "clinician input: CM start date",
 };
 
 type Reading = { date: string; reading: AnalyteReading };
 
 // Readings by their source Observation, built once per evaluation (the urine-test table asks for every row).
-const readingsCache = new WeakMap<Evaluation, Map<Ref, Reading[]>>();
+const readingsCache = new WeakMap<Labelled, Map<Ref, Reading[]>>();
 
-function readingsOf(evaluation: Evaluation, ref: Ref): Reading[] {
+function readingsOf(evaluation: Labelled, ref: Ref): Reading[] {
   let bySource = readingsCache.get(evaluation);
   if (!bySource) {
     bySource = new Map();
@@ -86,7 +92,7 @@ function stageLabel(stage: StageFact): string {
   return `stage assessment ${date} (${what})`;
 }
 
-function medicationName(request: MedicationRequest, evaluation: Evaluation, record: PatientRecord, ref: Ref): string {
+function medicationName(request: MedicationRequest, evaluation: Labelled, record: PatientRecord, ref: Ref): string {
   const fact = evaluation.medications?.find((m) => m.request === ref);
   const reference = request.medicationReference;
   const medication = resolveReference<FhirResource>(record, reference?.reference, request as { contained?: FhirResource[] });
@@ -101,7 +107,7 @@ function medicationName(request: MedicationRequest, evaluation: Evaluation, reco
   return clip(name);
 }
 
-function conditionLabel(condition: Condition, evaluation: Evaluation, ref: Ref): string {
+function conditionLabel(condition: Condition, evaluation: Labelled, ref: Ref): string {
   const name = conceptText(condition.code) ?? "condition";
   const overdose = evaluation.conditions?.overdoses.find((o) => o.ref === ref);
   if (overdose) return `${name} on ${overdose.date ?? "an unknown date"}`;
@@ -115,7 +121,7 @@ function carePlanLabel(plan: CarePlan): string {
   return title ? `${title} (${what})` : what;
 }
 
-function observationLabel(obs: Observation, evaluation: Evaluation, ref: Ref): string {
+function observationLabel(obs: Observation, evaluation: Labelled, ref: Ref): string {
   // A stage assessment that is not the current one (the engine reads the latest): read it on its own.
   const alone = readStage({ observations: [obs] }, evaluation.now).stage;
   if (alone.source === ref) return stageLabel(alone);
@@ -124,13 +130,19 @@ function observationLabel(obs: Observation, evaluation: Evaluation, ref: Ref): s
   return date ? `${name} ${date}` : name;
 }
 
+/** "MedicationRequest" → "medication request": a resource type in words, for a resource the record does not hold. */
+function typeWords(ref: Ref): string {
+  const type = /^([A-Z][A-Za-z]+)\//.exec(ref)?.[1];
+  return type ? type.replace(/(?<=[a-z])(?=[A-Z])/g, " ").toLowerCase() : "resource";
+}
+
 /**
  * A plain-language label for a reference behind a fact: "Observation/x", "MedicationRequest/y", "input:family".
- * Falls back to the reference itself when the resource is not in the record (e.g. one skipped as malformed).
+ * A resource the record does not hold (e.g. one skipped as malformed) is named by its type, never by its id.
  */
-export function refLabel(ref: Ref, evaluation: Evaluation, record: PatientRecord): string {
-  if (ref.startsWith("input:")) {
-    if (ref === "input:cm-start" && evaluation.contingencyManagement?.startDate)
+export function refLabel(ref: Ref, evaluation: Labelled, record: PatientRecord): string {
+  if (isInputRef(ref)) {
+    if (ref === INPUT_CM_START && evaluation.contingencyManagement?.startDate)
       return `clinician input: CM start date ${evaluation.contingencyManagement.startDate}`;
     return INPUTS[ref] ?? "clinician input";
   }
@@ -139,7 +151,7 @@ export function refLabel(ref: Ref, evaluation: Evaluation, record: PatientRecord
   if (evaluation.stage?.source === ref) return stageLabel(evaluation.stage);
 
   const resource = record.index.get(ref);
-  if (!resource) return ref;
+  if (!resource) return `${typeWords(ref)} not in the record that was read`;
   switch (resource.resourceType) {
     case "Observation":
       return observationLabel(resource, evaluation, ref);
@@ -157,6 +169,51 @@ export function refLabel(ref: Ref, evaluation: Evaluation, record: PatientRecord
     case "Patient":
       return "patient record";
     default:
-      return ref;
+      return typeWords(ref);
   }
+}
+
+/** A reference written inside engine text, e.g. "buprenorphine (MedicationRequest/abc)". */
+export const REF_IN_TEXT = /\b[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}/g;
+
+/** References written inside a text, as they would be looked up (a sentence's full stop is not part of one). */
+export function refsInText(text: string): Ref[] {
+  return [...text.matchAll(REF_IN_TEXT)].map((m) => m[0].replace(/\.+$/, ""));
+}
+
+/** Every reference an evaluation points at: facts, reasons, warnings, flags, and those written inside their text. */
+export function evaluationRefs(e: Labelled): Set<Ref> {
+  const refs = new Set<Ref>();
+  const add = (r: Ref | null | undefined) => r && refs.add(r);
+  const addText = (t: string) => refsInText(t).forEach(add);
+  add(e.stage.source);
+  for (const m of [...e.moud.active, ...e.moud.onHold]) add(m.request);
+  for (const f of e.moud.flags) {
+    f.refs.forEach(add);
+    addText(f.message);
+  }
+  for (const m of e.medications) add(m.request);
+  for (const t of e.uds.tests) for (const a of t.analytes) add(a.source);
+  e.conditions.oud.forEach(add);
+  for (const o of e.conditions.overdoses) add(o.ref);
+  add(e.conditions.recentOverdose?.ref);
+  add(e.recentNaloxoneKit);
+  add(e.contingencyManagement.source);
+  for (const r of e.recommendations)
+    for (const reason of r.reasons) {
+      reason.refs.forEach(add);
+      addText(reason.text);
+    }
+  for (const w of e.warnings) {
+    w.refs?.forEach(add);
+    addText(w.message);
+  }
+  return refs;
+}
+
+/** The label of every reference the evaluation points at (Evaluation.refLabels). */
+export function refLabels(evaluation: Labelled, record: PatientRecord): Record<Ref, string> {
+  const labels: Record<Ref, string> = {};
+  for (const ref of evaluationRefs(evaluation)) labels[ref] = refLabel(ref, evaluation, record);
+  return labels;
 }
