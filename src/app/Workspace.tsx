@@ -10,6 +10,7 @@ import { CmPanel } from "./components/CmStatus.tsx";
 import { ContextToggles } from "./components/ContextToggles.tsx";
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
 import { MoudStatus } from "./components/MoudStatus.tsx";
+import { OlderResults } from "./components/OlderResults.tsx";
 import { RecordStage } from "./components/RecordStage.tsx";
 import { Recommendations } from "./components/Recommendations.tsx";
 import { StageSummary } from "./components/StageSummary.tsx";
@@ -18,6 +19,7 @@ import { DataNotices, SafetyWarnings } from "./components/Warnings.tsx";
 import { draftReducer, newDraft } from "./plan-draft.ts";
 import type { SmartSession } from "./session.ts";
 import { useEvaluation } from "./useEvaluation.ts";
+import type { HistoryState } from "./useRecord.ts";
 
 // The plan editor is its own chunk, fetched as soon as this module runs (it is on the same page) and rendered
 // directly once it is there (see WorkspaceSlot in App.tsx: React.lazy would hold the screen back).
@@ -37,9 +39,11 @@ export interface WorkspaceProps {
   record: PatientRecord;
   now: string;
   onWritten(resource: FhirResource): void;
+  /** The older urine test results, read after the first screen. */
+  history?: HistoryState;
 }
 
-export default function Workspace({ session, record, now, onWritten }: WorkspaceProps) {
+export default function Workspace({ session, record, now, onWritten, history }: WorkspaceProps) {
   const [context, setContext] = useState<ClinicianContext>(DEFAULT_CONTEXT);
   const [schedule, setSchedule] = useState<CmScheduleKind | undefined>(undefined);
   const [cmStart, setCmStart] = useState("");
@@ -79,6 +83,7 @@ export default function Workspace({ session, record, now, onWritten }: Workspace
 
       <section id="urine-tests" aria-labelledby="uds-title">
         <h2 id="uds-title">Urine drug screens</h2>
+        <OlderResults history={history} />
         <UdsTimeline tests={evaluation.uds.tests} evaluation={evaluation} record={record} />
       </section>
 
