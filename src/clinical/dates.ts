@@ -1,26 +1,49 @@
 // Dates as the engine sees them: calendar days written as YYYY-MM-DD, compared as whole days.
 // The date part of a FHIR date-time is taken as written (its own offset), never converted to another zone.
 
-const DATE_RE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/;
-const FULL_DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME_RE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 const MS_PER_DAY = 86_400_000;
+const DASH = 45;
+
+// datePart and isValidDate run once or more per resource: they read characters and do arithmetic, with no regular
+// expression, no Date and no garbage (test/unit/dates.test.ts checks them against the regular-expression definition).
+
+/** True when value[from, from + n) are ASCII digits. */
+function digitsAt(value: string, from: number, n: number): boolean {
+  for (let i = from; i < from + n; i++) {
+    const c = value.charCodeAt(i); // NaN past the end: not a digit
+    if (!(c >= 48 && c <= 57)) return false;
+  }
+  return true;
+}
+
+function twoDigits(value: string, at: number): number {
+  return (value.charCodeAt(at) - 48) * 10 + (value.charCodeAt(at + 1) - 48);
+}
+
+/** A real calendar day (proleptic Gregorian); years before 100 are refused, as Date.UTC reads them as 19xx. */
+function validDay(y: number, m: number, d: number): boolean {
+  if (y < 100 || m < 1 || m > 12 || d < 1) return false;
+  if (m === 2) return d <= (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28);
+  return d <= (m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31);
+}
 
 /** "2024-03-05T23:10:00-08:00" → "2024-03-05"; "2024-03" → "2024-03-01"; invalid → null. */
 export function datePart(value: string | undefined | null): string | null {
-  if (typeof value !== "string") return null;
-  const m = DATE_RE.exec(value);
-  if (!m) return null;
-  const d = `${m[1]}-${m[2] ?? "01"}-${m[3] ?? "01"}`;
-  return isValidDate(d) ? d : null;
+  if (typeof value !== "string" || !digitsAt(value, 0, 4)) return null;
+  const y = Number(value.slice(0, 4));
+  if (value.charCodeAt(4) !== DASH || !digitsAt(value, 5, 2)) return validDay(y, 1, 1) ? `${value.slice(0, 4)}-01-01` : null;
+  const m = twoDigits(value, 5);
+  if (value.charCodeAt(7) !== DASH || !digitsAt(value, 8, 2)) return validDay(y, m, 1) ? `${value.slice(0, 7)}-01` : null;
+  if (!validDay(y, m, twoDigits(value, 8))) return null;
+  return value.length === 10 ? value : value.slice(0, 10);
 }
 
 /** True for a real calendar date written YYYY-MM-DD. */
 export function isValidDate(value: string): boolean {
-  if (!FULL_DATE_RE.test(value)) return false;
-  const [y, m, d] = value.split("-").map(Number) as [number, number, number];
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+  if (value.length !== 10 || !digitsAt(value, 0, 4) || value.charCodeAt(4) !== DASH || !digitsAt(value, 5, 2)) return false;
+  if (value.charCodeAt(7) !== DASH || !digitsAt(value, 8, 2)) return false;
+  return validDay(Number(value.slice(0, 4)), twoDigits(value, 5), twoDigits(value, 8));
 }
 
 /** True for an ISO date or date-time the CLI accepts for --now / --cm-start. */

@@ -91,11 +91,11 @@ function patientReferenceOf(r: Record<string, unknown>): string | undefined {
   return isObject(subject) && typeof subject.reference === "string" ? subject.reference : undefined;
 }
 
-/** Does `reference` point at the patient (relative, absolute URL, or the Patient entry's fullUrl)? */
-function pointsAt(reference: string, patientId: string, patientFullUrl: string | undefined): boolean {
-  if (reference === `Patient/${patientId}`) return true;
-  if (patientFullUrl && reference === patientFullUrl) return true;
-  return reference.endsWith(`/Patient/${patientId}`);
+/** Does a reference point at the patient (relative, absolute URL, or the Patient entry's fullUrl)? */
+function patientMatcher(patientId: string, patientFullUrl: string | undefined): (reference: string) => boolean {
+  const relative = `Patient/${patientId}`;
+  const suffix = `/Patient/${patientId}`;
+  return (reference) => reference === relative || (!!patientFullUrl && reference === patientFullUrl) || reference.endsWith(suffix);
 }
 
 const KEPT_TYPES = new Set([
@@ -108,20 +108,40 @@ const KEPT_TYPES = new Set([
   "Goal",
 ]);
 
-/** Flattens Bundle entries and nested Bundles into entries. */
-function flatten(entries: RecordEntry[], out: RecordEntry[]): void {
+/** Flattens Bundle entries and nested Bundles into entries (a Bundle's entries are RecordEntry-shaped already). */
+function flatten(entries: readonly RecordEntry[], out: RecordEntry[]): void {
   for (const e of entries) {
-    if (isObject(e.resource) && e.resource.resourceType === "Bundle") {
-      const inner = e.resource.entry;
-      if (Array.isArray(inner)) flatten(bundleEntries(e.resource as unknown as Bundle), out);
+    const r = e.resource;
+    if (isObject(r) && r.resourceType === "Bundle") {
+      if (Array.isArray(r.entry)) flatten(r.entry as RecordEntry[], out);
       continue;
     }
     out.push(e);
   }
 }
 
-function bundleEntries(bundle: Bundle): RecordEntry[] {
-  return (bundle.entry ?? []).map((e: NonNullable<Bundle["entry"]>[number]) => (e.fullUrl ? { resource: e.resource, fullUrl: e.fullUrl } : { resource: e.resource }));
+/**
+ * The index by "Type/id" and by fullUrl, built on first use: most records never resolve a reference (no hasMember
+ * panel, no medicationReference), and a Map of every resource costs about as much as reading them. The same Map as
+ * one built while reading: the same keys, set in the same order.
+ */
+function lazyIndex(record: PatientRecord, resources: Record<string, unknown>[], fullUrls: (string | undefined)[]): void {
+  let built: Map<string, FhirResource> | undefined;
+  Object.defineProperty(record, "index", {
+    enumerable: true,
+    configurable: true,
+    get(): Map<string, FhirResource> {
+      if (built) return built;
+      built = new Map();
+      for (let i = 0; i < resources.length; i++) {
+        const r = resources[i]!;
+        if (typeof r.id === "string") built.set(`${r.resourceType as string}/${r.id}`, r as unknown as FhirResource);
+        const url = fullUrls[i];
+        if (url) built.set(url, r as unknown as FhirResource);
+      }
+      return built;
+    },
+  });
 }
 
 /** Builds a record from loose entries (NDJSON lines, search results). Throws RecordError without one Patient. */
@@ -130,8 +150,11 @@ export function recordFromEntries(input: RecordEntry[], options: RecordOptions =
   const entries: RecordEntry[] = [];
   flatten(input, entries);
 
-  const valid: { resource: Record<string, unknown>; fullUrl?: string }[] = [];
-  for (const [i, e] of entries.entries()) {
+  // Valid resources and their fullUrls, side by side (no object per entry).
+  const valid: Record<string, unknown>[] = [];
+  const validUrls: (string | undefined)[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
     if (e.resource === undefined) continue; // e.g. a transaction-response entry with no resource
     if (!isObject(e.resource)) {
       warnings.push({ code: "malformed-resource", message: `Entry ${i + 1} is not a FHIR resource: skipped.` });
@@ -143,16 +166,18 @@ export function recordFromEntries(input: RecordEntry[], options: RecordOptions =
       warnings.push({ code: "malformed-resource", message: `${label}: ${problem}; skipped.`, refs: [label] });
       continue;
     }
-    valid.push(e.fullUrl ? { resource: e.resource, fullUrl: e.fullUrl } : { resource: e.resource });
+    valid.push(e.resource);
+    validUrls.push(e.fullUrl ? e.fullUrl : undefined);
   }
 
-  const patients = valid.filter((e) => e.resource.resourceType === "Patient");
-  let chosen: (typeof valid)[number] | undefined;
+  const patients: number[] = [];
+  for (let i = 0; i < valid.length; i++) if (valid[i]!.resourceType === "Patient") patients.push(i);
+  let chosen: number | undefined;
   if (options.patientId !== undefined) {
-    chosen = patients.find((p) => p.resource.id === options.patientId);
-    if (!chosen) throw new RecordError(`no Patient with id "${options.patientId}" in the input`);
+    chosen = patients.find((i) => valid[i]!.id === options.patientId);
+    if (chosen === undefined) throw new RecordError(`no Patient with id "${options.patientId}" in the input`);
   } else {
-    const distinct = new Map(patients.map((p) => [String(p.resource.id), p]));
+    const distinct = new Map(patients.map((i) => [String(valid[i]!.id), i]));
     if (distinct.size === 0) throw new RecordError("the input holds no Patient resource");
     if (distinct.size > 1)
       throw new RecordError(
@@ -160,12 +185,12 @@ export function recordFromEntries(input: RecordEntry[], options: RecordOptions =
       );
     chosen = [...distinct.values()][0];
   }
-  const patient = chosen!.resource as unknown as Patient;
+  const patient = valid[chosen!] as unknown as Patient;
   if (typeof patient.id !== "string") throw new RecordError("the Patient resource has no id");
   const patientId = patient.id;
-  const patientFullUrl = chosen!.fullUrl;
+  const patientFullUrl = validUrls[chosen!];
 
-  const record: PatientRecord = {
+  const record = {
     patient,
     patientRef: `Patient/${patientId}`,
     observations: [],
@@ -173,16 +198,19 @@ export function recordFromEntries(input: RecordEntry[], options: RecordOptions =
     conditions: [],
     carePlans: [],
     goals: [],
-    index: new Map(),
     warnings,
-  };
+  } as unknown as PatientRecord;
 
-  const seen = new Set<string>();
-  for (const { resource, fullUrl } of valid) {
+  const indexed: Record<string, unknown>[] = [];
+  const indexedUrls: (string | undefined)[] = [];
+  const seen = new Map<string, Set<string>>(); // type → ids kept
+  const matcher = patientMatcher(patientId, patientFullUrl);
+  for (let i = 0; i < valid.length; i++) {
+    const resource = valid[i]!;
     const type = resource.resourceType as string;
     if (!KEPT_TYPES.has(type) || type === "Patient") continue;
     const ref = patientReferenceOf(resource);
-    if (ref !== undefined && type !== "Medication" && !pointsAt(ref, patientId, patientFullUrl)) {
+    if (ref !== undefined && type !== "Medication" && !matcher(ref)) {
       warnings.push({
         code: "other-patient",
         message: `${refOf(resource as { resourceType: string })} belongs to another patient (${ref}); skipped.`,
@@ -190,13 +218,17 @@ export function recordFromEntries(input: RecordEntry[], options: RecordOptions =
       });
       continue;
     }
-    const key = typeof resource.id === "string" ? `${type}/${resource.id}` : undefined;
-    if (key) {
-      if (seen.has(key)) continue; // the same resource twice (e.g. a search page overlap): keep the first
-      seen.add(key);
-      record.index.set(key, resource as unknown as FhirResource);
+    if (typeof resource.id === "string") {
+      let ids = seen.get(type);
+      if (!ids) seen.set(type, (ids = new Set()));
+      if (ids.has(resource.id)) continue; // the same resource twice (e.g. a search page overlap): keep the first
+      ids.add(resource.id);
     }
-    if (fullUrl) record.index.set(fullUrl, resource as unknown as FhirResource);
+    const fullUrl = validUrls[i];
+    if (typeof resource.id === "string" || fullUrl) {
+      indexed.push(resource);
+      indexedUrls.push(fullUrl);
+    }
     switch (type) {
       case "Observation":
         record.observations.push(resource as unknown as Observation);
@@ -217,6 +249,7 @@ export function recordFromEntries(input: RecordEntry[], options: RecordOptions =
         break; // Medication: reachable through the index only
     }
   }
+  lazyIndex(record, indexed, indexedUrls);
   return record;
 }
 
@@ -229,7 +262,7 @@ export function recordFromBundle(bundle: unknown, options: RecordOptions = {}): 
     throw new RecordError("not a FHIR resource (no resourceType)");
   }
   if (bundle.entry !== undefined && !Array.isArray(bundle.entry)) throw new RecordError("Bundle.entry is not an array");
-  return recordFromEntries(bundleEntries(bundle as unknown as Bundle), options);
+  return recordFromEntries((bundle.entry ?? []) as RecordEntry[], options);
 }
 
 /** Parses NDJSON text (one resource per line). Unparseable lines become malformed-resource warnings. */
