@@ -10,7 +10,6 @@ import type { EvaluateArgs } from "./args.ts";
 import { recordFromFile } from "./load.ts";
 import { toCliJson } from "./output.ts";
 import { entriesFromServer } from "./server-source.ts";
-import { POPULATION_USAGE, runPopulation } from "./population/run.ts";
 
 /** Today's date in this machine's zone: what a user means by "today". */
 function localToday(): string {
@@ -26,13 +25,7 @@ async function loadRecord(args: EvaluateArgs): Promise<PatientRecord> {
 }
 
 export async function run(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  if (argv[0] === "population") {
-    if (argv.includes("--help")) {
-      out(`Usage:\n${POPULATION_USAGE}\n`);
-      return 0;
-    }
-    return runPopulation(argv.slice(1), err);
-  }
+  if (argv[0] === "population") return (await import("./population/command.ts")).run(argv, out, err);
   try {
     const args = parseCli(argv);
     if (args.command === "help") {

@@ -12,7 +12,14 @@ const TAB = 0x09;
  * that starts in the range is read to its end, past `end` if need be); the line is buf[start, end), valid until
  * the callback returns, and `offset` is its first byte in the file.
  */
-export function forEachLine(path: string, start: number, end: number, onLine: (buf: Buffer, from: number, to: number, offset: number) => void): void {
+export function forEachLine(
+  path: string,
+  start: number,
+  end: number,
+  onLine: (buf: Buffer, from: number, to: number, offset: number) => void,
+  chunk = CHUNK,
+): void {
+  const CHUNK = chunk;
   const fd = openSync(path, "r");
   try {
     const buf = Buffer.allocUnsafe(CHUNK);

@@ -107,8 +107,16 @@ export function route(line: string, utf8: () => string = () => line): Routed | n
   }
 }
 
+/** A spill file name per bucket or partition, made once (not once per line). */
+function names(count: number, name: (i: number) => string): string[] {
+  return Array.from({ length: count }, (_, i) => name(i));
+}
+
 export function partition(task: PartitionTask, shape: RunShape, worker: number, out: SpillWriter): PartitionCounts {
   const counts: PartitionCounts = { lines: 0, kept: 0, unreadable: [], unattributed: 0 };
+  const patientFiles = names(shape.buckets, (b) => spill.patients(shape.tmp, worker, b));
+  const medFiles = names(shape.medPartitions, (m) => spill.meds(shape.tmp, worker, m));
+  const needFiles = names(shape.medPartitions, (m) => spill.needs(shape.tmp, worker, m));
   forEachLine(task.file, task.start, task.end, (buf, from, to, offset) => {
     counts.lines++;
     // Latin-1 keeps one character per byte: the JSON structure and the ASCII fields routing needs read the same
@@ -121,7 +129,7 @@ export function partition(task: PartitionTask, shape: RunShape, worker: number, 
     if (!(READ_TYPES as readonly string[]).includes(r.type)) return; // the engine would pass it by
     const key = exportKey(task.fileIndex, offset);
     if (r.type === "Medication") {
-      if (r.medId) out.write(spill.meds(shape.tmp, worker, medPartitionOf(r.medId, shape.medPartitions)), `${key}\t${r.medId}\t`, buf, from, to);
+      if (r.medId) out.write(medFiles[medPartitionOf(r.medId, shape.medPartitions)]!, `${key}\t${r.medId}\t`, buf, from, to);
       return; // without an id no request can reference it
     }
     if (r.owner === undefined) {
@@ -131,8 +139,8 @@ export function partition(task: PartitionTask, shape: RunShape, worker: number, 
     if (shardOf(r.owner, shape.shardCount) !== shape.shardIndex) return;
     counts.kept++;
     const bucket = bucketOf(r.owner, shape.shardCount, shape.buckets);
-    out.write(spill.patients(shape.tmp, worker, bucket), `${key}\t${r.owner}\t`, buf, from, to);
-    if (r.medId) out.write(spill.needs(shape.tmp, worker, medPartitionOf(r.medId, shape.medPartitions)), `0\t${r.medId}\t${bucket}`);
+    out.write(patientFiles[bucket]!, `${key}\t${r.owner}\t`, buf, from, to);
+    if (r.medId) out.write(needFiles[medPartitionOf(r.medId, shape.medPartitions)]!, `0\t${r.medId}\t${bucket}`);
   });
   return counts;
 }

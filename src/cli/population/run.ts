@@ -99,7 +99,7 @@ export function parsePopulationArgs(argv: string[]): PopulationArgs {
  * Each worker's heap: enough for a bucket (BUCKET_BYTES of text), its patients' lines and one patient's record,
  * small enough that memory stays flat (V8 otherwise lets a busy heap grow far past what it holds).
  */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: Number(process.env.STAGEWISE_WORKER_OLD_MB ?? 96), maxYoungGenerationSizeMb: Number(process.env.STAGEWISE_WORKER_YOUNG_MB ?? 16) };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: Number(process.env.STAGEWISE_WORKER_OLD_MB ?? 64), maxYoungGenerationSizeMb: Number(process.env.STAGEWISE_WORKER_YOUNG_MB ?? 16) };
 
 /** Worker threads that take tasks one at a time; any failure stops the run. */
 class Pool {
