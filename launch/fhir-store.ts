@@ -20,6 +20,7 @@ import type { Bundle, BundleEntry, Parameters, Reference, Resource } from "@medp
 import { directPatients, isCompartmentType, localKey, referencesIn } from "./compartment.ts";
 import { checkSearchRequest, namedPatients, pageOf, pagingLinks, searchEachReference, sortResources, subset } from "./fhir-search.ts";
 import { fhirError } from "./outcomes.ts";
+import { cannotMatch } from "./search-prefilter.ts";
 import { assertValid } from "./validate.ts";
 
 interface Entry {
@@ -375,7 +376,7 @@ export class FhirStore extends FhirRepository {
     const matches: WithId<Resource>[] = [];
     for (const id of this.candidates(req, scope)) {
       const r = this.entries.get(keyOf(req.resourceType, id))?.versions.at(-1);
-      if (r && matchesSearchRequest(r, filterOnly) && (!scope.allow || scope.allow(r))) matches.push(r);
+      if (r && !cannotMatch(r, filterOnly.filters!) && matchesSearchRequest(r, filterOnly) && (!scope.allow || scope.allow(r))) matches.push(r);
     }
     const sorted = sortResources(matches, req.sortRules ?? []);
     const page = pageOf(req);

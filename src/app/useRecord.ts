@@ -44,11 +44,32 @@ export function useRecord(api: FhirApi, patientId: string, now: string): UseReco
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<unknown>(null);
 
+  // The first screen's reads.
+  const [history, setHistoryStart] = useState<{ from: string } | null>(null);
   useEffect(() => {
     let current = true;
     setLoaded(null);
     setError(null);
     setProgress(null);
+    setHistoryStart(null);
+    readFirstScreen(api, patientId, now, (p) => current && setProgress(p)).then(
+      (first) => {
+        if (!current) return;
+        setLoaded({ entries: first.entries, failures: first.failures, older: [], added: [], history: { status: "loading", from: first.labFrom, resources: 0 } });
+        setHistoryStart({ from: first.labFrom });
+      },
+      (e: unknown) => current && setError(e),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, patientId, now, attempt]);
+
+  // The older history, once the first screen is on screen (effects run after the commit that shows it): its pages
+  // are read and parsed while the clinician reads, not while the first screen is being drawn.
+  useEffect(() => {
+    if (!history) return;
+    let current = true;
     let pending: RecordEntry[] = [];
     let timer: ReturnType<typeof setTimeout> | null = null;
     let received = 0;
@@ -59,26 +80,21 @@ export function useRecord(api: FhirApi, patientId: string, now: string): UseReco
       if (!current || page.length === 0) return;
       setLoaded((l) => (l ? { ...l, older: [...l.older, ...page], history: l.history.status === "loading" ? { ...l.history, resources: received } : l.history } : l));
     };
-    readFirstScreen(api, patientId, now, (p) => current && setProgress(p))
-      .then(async (first) => {
-        if (!current) return;
-        setLoaded({ entries: first.entries, failures: first.failures, older: [], added: [], history: { status: "loading", from: first.labFrom, resources: 0 } });
-        const { failure } = await readOlderHistory(api, patientId, (page) => {
-          received += page.length;
-          pending.push(...page);
-          timer ??= setTimeout(flush, PAGE_COALESCE_MS);
-        });
-        if (timer) clearTimeout(timer);
-        flush();
-        if (!current) return;
-        setLoaded((l) => (l ? { ...l, history: failure ? { status: "failed", from: first.labFrom, failure } : { status: "done" } } : l));
-      })
-      .catch((e: unknown) => current && setError(e));
+    void readOlderHistory(api, patientId, (page) => {
+      received += page.length;
+      pending.push(...page);
+      timer ??= setTimeout(flush, PAGE_COALESCE_MS);
+    }).then(({ failure }) => {
+      if (timer) clearTimeout(timer);
+      flush();
+      if (!current) return;
+      setLoaded((l) => (l ? { ...l, history: failure ? { status: "failed", from: history.from, failure } : { status: "done" } } : l));
+    });
     return () => {
       current = false;
       if (timer) clearTimeout(timer);
     };
-  }, [api, patientId, now, attempt]);
+  }, [api, patientId, history]);
 
   const entries = loaded?.entries;
   const older = loaded?.older;

@@ -180,6 +180,8 @@ export interface PopulationSummary {
   unreadableLater: number;
   unattributed: number;
   seconds: number;
+  /** CPU time of the whole run (every thread of this process). */
+  cpuSeconds: number;
   workers: number;
   buckets: number;
   peakRssMb: number;
@@ -251,6 +253,7 @@ export async function population(args: PopulationArgs, stdout: NodeJS.WritableSt
       unreadableLater: buckets.reduce((n, b) => n + b.unreadable, 0),
       unattributed: parts.reduce((n, p) => n + p.unattributed, 0),
       seconds: (performance.now() - t0) / 1000,
+      cpuSeconds: cpuSeconds(),
       workers: pool.size,
       buckets: shape.buckets,
       peakRssMb: Math.max(process.resourceUsage().maxRSS, ...rss.map((r) => r.maxRSS)) / 1024,
@@ -261,10 +264,15 @@ export async function population(args: PopulationArgs, stdout: NodeJS.WritableSt
   }
 }
 
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
 export function summaryLine(s: PopulationSummary): string {
   const rate = s.seconds > 0 ? Math.round(s.patients / s.seconds) : s.patients;
   const parts = [
-    `population: ${s.patients} patients (${s.errors} with an error) from ${s.lines} lines in ${s.seconds.toFixed(1)} s`,
+    `population: ${s.patients} patients (${s.errors} with an error) from ${s.lines} lines in ${s.seconds.toFixed(1)} s (CPU ${s.cpuSeconds.toFixed(1)} s)`,
     `${rate} patients/s with ${s.workers} worker${s.workers === 1 ? "" : "s"}`,
     `${s.buckets} bucket${s.buckets === 1 ? "" : "s"}`,
     `peak memory ${Math.round(s.peakRssMb)} MB`,
