@@ -22,6 +22,7 @@ import { checkSearchRequest, namedPatients, pageOf, pagingLinks, searchEachRefer
 import { tooCostly } from "./limits.ts";
 import type { RequestBudget } from "./limits.ts";
 import { fhirError } from "./outcomes.ts";
+import { cannotMatch } from "./search-prefilter.ts";
 import { assertValid } from "./validate.ts";
 
 interface Entry {
@@ -415,7 +416,7 @@ export class FhirStore extends FhirRepository {
     for (const id of [...this.candidates(req, scope)]) {
       if (budget && ++n % SEARCH_STEP === 0) await budget.step();
       const r = this.entries.get(keyOf(req.resourceType, id))?.versions.at(-1);
-      if (r && matchesSearchRequest(r, filterOnly) && (!scope.allow || scope.allow(r))) matches.push(r);
+      if (r && !cannotMatch(r, filterOnly.filters!) && matchesSearchRequest(r, filterOnly) && (!scope.allow || scope.allow(r))) matches.push(r);
     }
     const sorted = sortResources(matches, req.sortRules ?? []);
     const page = pageOf(req);

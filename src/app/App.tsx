@@ -62,14 +62,14 @@ function Incomplete({ failures }: { failures: SearchFailure[] }) {
         from the failed searches.
       </p>
       {failures.map((f) => (
-        <ErrorMessage key={f.resourceType} title={`${f.label}: could not be read`} error={f.error} alert={false} />
+        <ErrorMessage key={f.label} title={`${f.label}: could not be read`} error={f.error} alert={false} />
       ))}
     </section>
   );
 }
 
 export function App({ session, now }: AppProps) {
-  const { state, addResource, reload } = useRecord(session.api, session.patientId);
+  const { state, addResource, reload } = useRecord(session.api, session.patientId, now);
   return (
     <div className="app">
       <header className="app-header">
@@ -99,7 +99,7 @@ export function App({ session, now }: AppProps) {
           <>
             {state.failures.length > 0 && <Incomplete failures={state.failures} />}
             <Suspense fallback={<p role="status">Preparing the summary…</p>}>
-              <WorkspaceSlot session={session} record={state.record} now={now} onWritten={addResource} />
+              <WorkspaceSlot session={session} record={state.record} now={now} onWritten={addResource} history={state.history} />
             </Suspense>
           </>
         )}

@@ -59,11 +59,11 @@ function patientReferenceOf(r: Record<string, unknown>): string | undefined {
   return isObject(subject) && typeof subject.reference === "string" ? subject.reference : undefined;
 }
 
-/** Does `reference` point at the patient (relative, absolute URL, or the Patient entry's fullUrl)? */
-function pointsAt(reference: string, patientId: string, patientFullUrl: string | undefined): boolean {
-  if (reference === `Patient/${patientId}`) return true;
-  if (patientFullUrl && reference === patientFullUrl) return true;
-  return reference.endsWith(`/Patient/${patientId}`);
+/** Does a reference point at the patient (relative, absolute URL, or the Patient entry's fullUrl)? */
+function patientMatcher(patientId: string, patientFullUrl: string | undefined): (reference: string) => boolean {
+  const relative = `Patient/${patientId}`;
+  const suffix = `/Patient/${patientId}`;
+  return (reference) => reference === relative || (!!patientFullUrl && reference === patientFullUrl) || reference.endsWith(suffix);
 }
 
 const KEPT_TYPES = new Set([
@@ -132,6 +132,30 @@ function flatten(input: Located[], warnings: EngineWarning[]): Located[] {
   return out;
 }
 
+/**
+ * The index by "Type/id" and by fullUrl, built on first use: most records never resolve a reference (no hasMember
+ * panel, no medicationReference), and a Map of every resource costs about as much as reading them. The same Map as
+ * one built while reading: the same keys, set in the same order.
+ */
+function lazyIndex(record: PatientRecord, resources: Record<string, unknown>[], fullUrls: (string | undefined)[]): void {
+  let built: Map<string, FhirResource> | undefined;
+  Object.defineProperty(record, "index", {
+    enumerable: true,
+    configurable: true,
+    get(): Map<string, FhirResource> {
+      if (built) return built;
+      built = new Map();
+      for (let i = 0; i < resources.length; i++) {
+        const r = resources[i]!;
+        if (typeof r.id === "string") built.set(`${r.resourceType as string}/${r.id}`, r as unknown as FhirResource);
+        const url = fullUrls[i];
+        if (url) built.set(url, r as unknown as FhirResource);
+      }
+      return built;
+    },
+  });
+}
+
 /** Builds a record from loose entries (NDJSON lines, search results). Throws RecordError without one Patient. */
 export function recordFromEntries(input: RecordEntry[], options: RecordOptions = {}): PatientRecord {
   return buildRecord(
@@ -152,7 +176,9 @@ function labelOf(resource: Record<string, unknown>, at: Located): string {
 function buildRecord(located: Located[], warnings: EngineWarning[], options: RecordOptions): PatientRecord {
   const entries = flatten(located, warnings);
 
-  const valid: { resource: Record<string, unknown>; fullUrl?: string }[] = [];
+  // Valid resources and their fullUrls, side by side (no object per entry).
+  const valid: Record<string, unknown>[] = [];
+  const validUrls: (string | undefined)[] = [];
   for (const e of entries) {
     if (e.resource === undefined) continue; // e.g. a transaction-response entry with no resource
     if (!isObject(e.resource)) {
@@ -174,16 +200,18 @@ function buildRecord(located: Located[], warnings: EngineWarning[], options: Rec
       }
       resource = usable.patient;
     }
-    valid.push(e.fullUrl ? { resource, fullUrl: e.fullUrl } : { resource });
+    valid.push(resource);
+    validUrls.push(e.fullUrl ? e.fullUrl : undefined);
   }
 
-  const patients = valid.filter((e) => e.resource.resourceType === "Patient");
-  let chosen: (typeof valid)[number] | undefined;
+  const patients: number[] = [];
+  for (let i = 0; i < valid.length; i++) if (valid[i]!.resourceType === "Patient") patients.push(i);
+  let chosen: number | undefined;
   if (options.patientId !== undefined) {
-    chosen = patients.find((p) => p.resource.id === options.patientId);
-    if (!chosen) throw new RecordError(`no Patient with id "${options.patientId}" in the input`);
+    chosen = patients.find((i) => valid[i]!.id === options.patientId);
+    if (chosen === undefined) throw new RecordError(`no Patient with id "${options.patientId}" in the input`);
   } else {
-    const distinct = new Map(patients.map((p) => [String(p.resource.id), p]));
+    const distinct = new Map(patients.map((i) => [String(valid[i]!.id), i]));
     if (distinct.size === 0) throw new RecordError("the input holds no Patient resource");
     if (distinct.size > 1)
       throw new RecordError(
@@ -191,12 +219,12 @@ function buildRecord(located: Located[], warnings: EngineWarning[], options: Rec
       );
     chosen = [...distinct.values()][0];
   }
-  const patient = chosen!.resource as unknown as Patient;
+  const patient = valid[chosen!] as unknown as Patient;
   if (typeof patient.id !== "string") throw new RecordError("the Patient resource has no id");
   const patientId = patient.id;
-  const patientFullUrl = chosen!.fullUrl;
+  const patientFullUrl = validUrls[chosen!];
 
-  const record: PatientRecord = {
+  const record = {
     patient,
     patientRef: `Patient/${patientId}`,
     observations: [],
@@ -204,16 +232,19 @@ function buildRecord(located: Located[], warnings: EngineWarning[], options: Rec
     conditions: [],
     carePlans: [],
     goals: [],
-    index: new Map(),
     warnings,
-  };
+  } as unknown as PatientRecord;
 
-  const seen = new Set<string>();
-  for (const { resource, fullUrl } of valid) {
+  const indexed: Record<string, unknown>[] = [];
+  const indexedUrls: (string | undefined)[] = [];
+  const seen = new Map<string, Set<string>>(); // type → ids kept
+  const matcher = patientMatcher(patientId, patientFullUrl);
+  for (let i = 0; i < valid.length; i++) {
+    const resource = valid[i]!;
     const type = resource.resourceType as string;
     if (!KEPT_TYPES.has(type) || type === "Patient") continue;
     const ref = patientReferenceOf(resource);
-    if (ref !== undefined && type !== "Medication" && !pointsAt(ref, patientId, patientFullUrl)) {
+    if (ref !== undefined && type !== "Medication" && !matcher(ref)) {
       warnings.push({
         code: "other-patient",
         message: `${refOf(resource as { resourceType: string })} belongs to another patient (${ref}); skipped.`,
@@ -221,13 +252,17 @@ function buildRecord(located: Located[], warnings: EngineWarning[], options: Rec
       });
       continue;
     }
-    const key = typeof resource.id === "string" ? `${type}/${resource.id}` : undefined;
-    if (key) {
-      if (seen.has(key)) continue; // the same resource twice (e.g. a search page overlap): keep the first
-      seen.add(key);
-      record.index.set(key, resource as unknown as FhirResource);
+    if (typeof resource.id === "string") {
+      let ids = seen.get(type);
+      if (!ids) seen.set(type, (ids = new Set()));
+      if (ids.has(resource.id)) continue; // the same resource twice (e.g. a search page overlap): keep the first
+      ids.add(resource.id);
     }
-    if (fullUrl) record.index.set(fullUrl, resource as unknown as FhirResource);
+    const fullUrl = validUrls[i];
+    if (typeof resource.id === "string" || fullUrl) {
+      indexed.push(resource);
+      indexedUrls.push(fullUrl);
+    }
     switch (type) {
       case "Observation":
         record.observations.push(resource as unknown as Observation);
@@ -248,6 +283,7 @@ function buildRecord(located: Located[], warnings: EngineWarning[], options: Rec
         break; // Medication: reachable through the index only
     }
   }
+  lazyIndex(record, indexed, indexedUrls);
   return record;
 }
 

@@ -75,7 +75,20 @@ function conceptTexts(cc: CodeableConcept | undefined): string[] {
 }
 
 function hasOurCode(cc: CodeableConcept | undefined, code: string): boolean {
-  return codings(cc).some((c) => c.system === STAGE_SYSTEM && c.code === code);
+  if (!cc || !Array.isArray(cc.coding)) return false;
+  for (const c of cc.coding) if (c && typeof c === "object" && c.system === STAGE_SYSTEM && c.code === code) return true;
+  return false;
+}
+
+// Every Observation is asked whether it is a stage assessment: the text tests below need "ruler" or "change" in a
+// text or display, which this finds without making a string (most Observations are urine test results).
+const MAY_NAME_STAGE = /ruler|change/i;
+function mayNameStage(cc: CodeableConcept | undefined): boolean {
+  if (!cc) return false;
+  if (typeof cc.text === "string" && MAY_NAME_STAGE.test(cc.text)) return true;
+  if (!Array.isArray(cc.coding)) return false;
+  for (const c of cc.coding) if (c && typeof c === "object" && typeof c.display === "string" && MAY_NAME_STAGE.test(c.display)) return true;
+  return false;
 }
 
 type Kind = "stage-coded" | "stage-text" | "ruler";
@@ -83,6 +96,7 @@ type Kind = "stage-coded" | "stage-text" | "ruler";
 function kindOf(obs: Observation): Kind | undefined {
   if (hasOurCode(obs.code, READINESS_RULER_CODE)) return "ruler";
   if (hasOurCode(obs.code, STAGE_OF_CHANGE_CODE)) return "stage-coded";
+  if (!mayNameStage(obs.code)) return undefined;
   const texts = conceptTexts(obs.code).map(normalize);
   if (texts.some((t) => /\breadiness\b.*\bruler\b/.test(t))) return "ruler";
   if (texts.some((t) => /\bstages? of change\b/.test(t) || /\breadiness to change\b/.test(t))) return "stage-text";
