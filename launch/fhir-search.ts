@@ -111,10 +111,18 @@ export function compareKeys(a: string | number | undefined, b: string | number |
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
-/** A sorted copy by the request's _sort rules (stable; missing values last whatever the direction). */
-export function sortResources<T extends Resource>(resources: T[], rules: readonly SortRule[]): T[] {
+/**
+ * A sorted copy by the request's _sort rules (stable; missing values last whatever the direction). The sort keys
+ * (a FHIRPath evaluation each) are computed in chunks, calling `step` between them so a long sort can let other
+ * requests run.
+ */
+export async function sortResources<T extends Resource>(resources: T[], rules: readonly SortRule[], step?: () => Promise<void>): Promise<T[]> {
   if (rules.length === 0) return resources;
-  const keyed = resources.map((r) => ({ r, keys: rules.map((rule) => sortKey(r, rule)) }));
+  const keyed: { r: T; keys: (string | number | undefined)[] }[] = [];
+  for (const r of resources) {
+    if (step && keyed.length % 128 === 127) await step();
+    keyed.push({ r, keys: rules.map((rule) => sortKey(r, rule)) });
+  }
   keyed.sort((x, y) => {
     for (let i = 0; i < rules.length; i++) {
       const a = x.keys[i];

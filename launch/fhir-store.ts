@@ -53,7 +53,7 @@ export interface SearchScope {
 }
 
 /** Candidates matched between two yields to other requests. */
-const SEARCH_STEP = 256;
+const SEARCH_STEP = 128;
 
 function keyOf(resourceType: string, id: string): string {
   return `${resourceType}/${id}`;
@@ -418,12 +418,14 @@ export class FhirStore extends FhirRepository {
       const r = this.entries.get(keyOf(req.resourceType, id))?.versions.at(-1);
       if (r && !cannotMatch(r, filterOnly.filters!) && matchesSearchRequest(r, filterOnly) && (!scope.allow || scope.allow(r))) matches.push(r);
     }
-    const sorted = sortResources(matches, req.sortRules ?? []);
+    const sorted = await sortResources(matches, req.sortRules ?? [], budget && (() => budget.step()));
     const page = pageOf(req);
-    const entries: BundleEntry[] = sorted.slice(page.offset, page.offset + page.count).map((r) => {
+    const entries: BundleEntry[] = [];
+    for (const r of sorted.slice(page.offset, page.offset + page.count)) {
+      if (budget && entries.length % SEARCH_STEP === SEARCH_STEP - 1) await budget.step();
       budget?.charge(this.sizeOf(r.resourceType, r.id));
-      return { fullUrl: `${this.baseUrl}/${r.resourceType}/${r.id}`, resource: subset(deepClone(r), req.fields), search: { mode: "match" } };
-    });
+      entries.push({ fullUrl: `${this.baseUrl}/${r.resourceType}/${r.id}`, resource: subset(deepClone(r), req.fields), search: { mode: "match" } });
+    }
     if (includes > 0 && entries.length > 0) await this.addIncluded(req, entries, scope);
     return {
       resourceType: "Bundle",
