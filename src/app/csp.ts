@@ -21,7 +21,7 @@ export interface CspOptions {
 }
 
 /** One CSP source expression: an origin (wildcard port or subdomain allowed), a scheme, or a keyword. */
-const SOURCE = /^(?:'self'|'none'|[a-z][a-z0-9+.-]*:|[a-z][a-z0-9+.-]*:\/\/(?:\*\.)?[a-z0-9.-]+(?::(?:\d{1,5}|\*))?|\[[0-9a-f:]+\](?::(?:\d{1,5}|\*))?)$/i;
+const SOURCE = /^(?:'self'|'none'|[a-z][a-z0-9+.-]*:|[a-z][a-z0-9+.-]*:\/\/(?:(?:\*\.)?[a-z0-9.-]+|\[[0-9a-f:]+\])(?::(?:\d{1,5}|\*))?)$/i;
 
 /** Source expressions from configuration text (space- or comma-separated); throws on anything that is not one. */
 export function parseSources(text: string, what: string): string[] {

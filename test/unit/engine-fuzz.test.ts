@@ -31,7 +31,7 @@ afterAll(() => {
   console.log(
     `fuzz: seed ${SEED}; ${ran.engine.toLocaleString("en-US")} engine cases + ${ran.cli.toLocaleString("en-US")} CLI cases = ` +
       `${(ran.engine + ran.cli).toLocaleString("en-US")} mutated records (${ran.withWarnings.toLocaleString("en-US")} with malformed-resource warnings, ` +
-      `${ran.badInput} refused as bad input because the Patient itself was broken)`,
+      `${ran.badInput} refused as bad input: the Patient or the file itself broken)`,
   );
 });
 
@@ -69,19 +69,24 @@ describe(`property: the engine never throws and its output has the clinical-spec
 });
 
 describe(`property: the CLI maps a malformed resource to a warning, never to exit 1 (seed ${SEED + 1})`, () => {
-  it(`${CLI_RUNS.toLocaleString("en-US")} mutated synthetic records through \`cli evaluate --bundle\``, async () => {
+  it(`${CLI_RUNS.toLocaleString("en-US")} mutated synthetic records through \`cli evaluate --bundle\` (Bundle and NDJSON files)`, async () => {
     let n = 0;
     await fc.assert(
       fc.asyncProperty(arbCase, async (c) => {
         const m = mutate(bases, c);
-        const file = join(dir, `case-${++n}.json`);
-        writeFileSync(file, JSON.stringify(m.bundle));
+        // Every other case as NDJSON (one resource per line), the CLI's other file format.
+        const ndjson = ++n % 2 === 0;
+        const file = join(dir, `case-${n}.${ndjson ? "ndjson" : "json"}`);
+        const lines = (m.bundle.entry as unknown[]).map((e) => JSON.stringify(e !== null && typeof e === "object" && !Array.isArray(e) ? ((e as { resource?: unknown }).resource ?? null) : e));
+        writeFileSync(file, ndjson ? lines.join("\n") : JSON.stringify(m.bundle));
+        // NDJSON whose first line is not a resource is not NDJSON (README: bad input).
+        const firstIsResource = /^\{"resourceType":"[^"]+"/.test(lines[0] ?? "");
         let stdout = "";
         let stderr = "";
         const code = await run(["evaluate", "--bundle", file, "--now", c.now], (s) => (stdout += s), (s) => (stderr += s));
         rmSync(file);
         ran.cli++;
-        if (code === 2 && m.patientTouched) {
+        if (code === 2 && (m.patientTouched || (ndjson && !firstIsResource))) {
           // Bad input (the Patient itself is broken): one line on stderr, nothing on stdout.
           ran.badInput++;
           expect(stdout).toBe("");
