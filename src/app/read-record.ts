@@ -14,8 +14,8 @@
 // said, and everything else is shown.
 import type { Observation } from "fhir/r4.js";
 import { addMonths } from "../clinical/dates.ts";
-import { LAB_WINDOW_MONTHS, labWindowStart } from "../clinical/read-window.ts";
-import { recordFromEntries, resolveReference, type RecordEntry } from "../clinical/record.ts";
+import { LAB_WINDOW_MONTHS } from "../clinical/lab-window.ts";
+import { recordFromEntries, resolveReference, type PatientRecord, type RecordEntry } from "../clinical/record.ts";
 import {
   firstScreenQueries,
   labHistoryQuery,
@@ -48,8 +48,7 @@ export interface FirstScreenRead {
 const IDS_PER_SEARCH = 50;
 
 /** hasMember targets of the record's Observations that are not in it (a member dated outside the window). */
-function missingMembers(entries: RecordEntry[], patientId: string): string[] {
-  const record = recordFromEntries(entries, { patientId });
+function missingMembers(record: PatientRecord): string[] {
   const missing = new Set<string>();
   for (const obs of record.observations) {
     if (!Array.isArray(obs.hasMember)) continue;
@@ -95,6 +94,9 @@ export async function readFirstScreen(
     return readSearches(api, queries, hooks);
   };
 
+  // The window rule is engine code (stage, CM enrolment): fetched with the reads, not before them, and not part
+  // of the page's initial JavaScript.
+  const windowRule = import("../clinical/read-window.ts");
   let labFrom = addMonths(now, -LAB_WINDOW_MONTHS);
   const patientRead = readPatient(api, patientId).then((p) => {
     progress.resources++;
@@ -107,15 +109,17 @@ export async function readFirstScreen(
   const failures = [...first.failures];
 
   // A stage or a CM enrolment older than the window: the engine needs the results since then.
-  const needed = labWindowStart(recordFromEntries(entries, { patientId }), { now });
+  let record = recordFromEntries(entries, { patientId });
+  const needed = (await windowRule).labWindowStart(record, { now });
   if (needed < labFrom) {
     const more = await wave([labRangeQuery(patientId, needed, labFrom)]);
     entries.push(...more.entries);
     failures.push(...more.failures);
     labFrom = needed;
+    record = recordFromEntries(entries, { patientId });
   }
 
-  const members = missingMembers(entries, patientId);
+  const members = missingMembers(record);
   if (members.length > 0) {
     const more = await wave(chunks(members, IDS_PER_SEARCH).map((ids) => observationsByIdQuery(patientId, ids)));
     entries.push(...more.entries);

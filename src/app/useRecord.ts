@@ -23,6 +23,8 @@ export interface UseRecord {
   addResource(resource: FhirResource): void;
   /** Reads everything again. */
   reload(): void;
+  /** Starts reading the older history (call once the first screen is shown; later calls do nothing). */
+  startHistory(): void;
 }
 
 interface Loaded {
@@ -46,12 +48,14 @@ export function useRecord(api: FhirApi, patientId: string, now: string): UseReco
 
   // The first screen's reads.
   const [history, setHistoryStart] = useState<{ from: string } | null>(null);
+  const [historyWanted, setHistoryWanted] = useState(false);
   useEffect(() => {
     let current = true;
     setLoaded(null);
     setError(null);
     setProgress(null);
     setHistoryStart(null);
+    setHistoryWanted(false);
     readFirstScreen(api, patientId, now, (p) => current && setProgress(p)).then(
       (first) => {
         if (!current) return;
@@ -65,10 +69,10 @@ export function useRecord(api: FhirApi, patientId: string, now: string): UseReco
     };
   }, [api, patientId, now, attempt]);
 
-  // The older history, once the first screen is on screen (effects run after the commit that shows it): its pages
-  // are read and parsed while the clinician reads, not while the first screen is being drawn.
+  // The older history, once the first screen is on screen (startHistory, called by the screen once it is shown):
+  // its pages are read and parsed while the clinician reads, not while the first screen is being drawn.
   useEffect(() => {
-    if (!history) return;
+    if (!history || !historyWanted) return;
     let current = true;
     let pending: RecordEntry[] = [];
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -94,7 +98,7 @@ export function useRecord(api: FhirApi, patientId: string, now: string): UseReco
       current = false;
       if (timer) clearTimeout(timer);
     };
-  }, [api, patientId, history]);
+  }, [api, patientId, history, historyWanted]);
 
   const entries = loaded?.entries;
   const older = loaded?.older;
@@ -112,11 +116,13 @@ export function useRecord(api: FhirApi, patientId: string, now: string): UseReco
     setLoaded((l) => (l ? { ...l, added: [...l.added, { resource }] } : l));
   }, []);
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
+  // After the screen's own effects, in a task of its own (the browser paints first).
+  const startHistory = useCallback(() => void setTimeout(() => setHistoryWanted(true), 0), []);
 
   let state: RecordState;
   if (error !== null) state = { phase: "failed", error };
   else if (!built || !loaded) state = { phase: "loading", progress };
   else if ("error" in built) state = { phase: "failed", error: built.error };
   else state = { phase: "ready", record: built.record, failures: loaded.failures, history: loaded.history };
-  return { state, addResource, reload };
+  return { state, addResource, reload, startHistory };
 }

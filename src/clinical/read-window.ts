@@ -13,12 +13,12 @@
 // requests (prescriptions explaining a positive, naloxone kits), conditions (recent overdose), care plans and
 // survey Observations (the stage) are read whole. Pure.
 import { cmEnrolmentFromCarePlans } from "./cm.ts";
+import { LAB_WINDOW_MONTHS } from "./lab-window.ts";
 import { addMonths, datePart } from "./dates.ts";
 import type { PatientRecord } from "./record.ts";
 import { readStage } from "./stage.ts";
 
-/** The least history the first screen reads, in months before today. */
-export const LAB_WINDOW_MONTHS = 12;
+export { LAB_WINDOW_MONTHS };
 
 export interface LabWindowInput {
   /** Today, YYYY-MM-DD. */
