@@ -31,6 +31,7 @@ import {
 import { activityCodings } from "../../src/clinical/activity-codes.ts";
 import { writeCmDetail } from "../../src/clinical/careplan-resource.ts";
 import { addDays, dayNumber } from "../../src/clinical/dates.ts";
+import { goalIdentifierValue } from "../../src/clinical/goal-resource.ts";
 import { stageCode, stageValue } from "../../src/clinical/stage-observation.ts";
 import type { CmScheduleKind, Stage } from "../../src/clinical/types.ts";
 import { ANCHOR } from "../patient-dates.ts";
@@ -586,6 +587,8 @@ export interface GoalOptions {
   due: string;
   achievement?: "in-progress" | "improving" | "achieved" | "not-achieved";
   expressedBy?: Reference;
+  /** The CarePlan's business identifier value: the Goal identifier is then `${planId}/${id}` (goal-resource.ts). */
+  planId?: string;
 }
 
 export function goal(patientId: string, o: GoalOptions): Goal {
@@ -594,7 +597,8 @@ export function goal(patientId: string, o: GoalOptions): Goal {
     resourceType: "Goal",
     id: `${patientId}-${o.id}`,
     meta: { security: SECURITY_LABELS.map((s) => ({ ...s })) },
-    identifier: [{ system: GOAL_ID_SYSTEM, value: `${patientId}-${o.id}` }],
+    // As the app writes it (goal-resource.ts): `${planId}/${key}`, so the plan continues with these goals.
+    identifier: [{ system: GOAL_ID_SYSTEM, value: o.planId ? goalIdentifierValue(o.planId, o.id) : `${patientId}-${o.id}` }],
     lifecycleStatus: "active",
     achievementStatus: { coding: [{ system: GOAL_ACHIEVEMENT, code: achievement }] },
     description: { text: o.description },

@@ -86,7 +86,9 @@ export function buildPlanBundle(draft: PlanDraft, ctx: PlanContext): Bundle {
   const stored = new Map<string, { goal: Goal; draft: PlanGoalDraft }>();
   for (const g of ctx.existing?.goals ?? []) {
     const r = readGoal(g);
-    if (r.key && r.planId === draft.planId && g.id) stored.set(r.key, { goal: g, draft: r.draft });
+    // Ours: by the key in our identifier; a goal another system wrote into this plan: by its read key ("goal-ID").
+    const key = r.ours ? (r.planId === draft.planId ? r.key : null) : r.draft.key;
+    if (key && g.id) stored.set(key, { goal: g, draft: r.draft });
   }
   const goalRef = (key: string) => {
     const s = stored.get(key);
@@ -158,7 +160,10 @@ export function buildPlanBundle(draft: PlanDraft, ctx: PlanContext): Bundle {
 }
 
 function storedGoalEntry(stored: Goal, goal: Goal): BundleEntry {
-  // Keep who first expressed the goal; keep the stored id.
+  // Keep who first expressed the goal, and every identifier it already had (another system's too).
   if (stored.expressedBy) goal.expressedBy = stored.expressedBy;
+  const ids = [...(stored.identifier ?? [])];
+  for (const i of goal.identifier ?? []) if (!ids.some((x) => x.system === i.system)) ids.push(i);
+  goal.identifier = ids;
   return { fullUrl: `urn:uuid:${deterministicUuid(`goal|${stored.id}`)}`, resource: goal, request: { method: "PUT", url: `Goal/${stored.id}`, ifMatch: ifMatch(stored.meta?.versionId) } };
 }
