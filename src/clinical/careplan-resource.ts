@@ -9,7 +9,7 @@
 // - one activity per chosen recommendation: detail.code = a verified code where one exists + ours
 //   (RECOMMENDATION_SYSTEM), code.text = the title, description = the clinician's text, status, progress[] =
 //   dated notes (Annotation time + text + authorReference); a free-text activity (another system's, kept) has
-//   code.text only;
+//   code.text only and its key in the activity's element id (read back as "free:" + id, else "free:" + position);
 // - the CM activity additionally: scheduledTiming.repeat.boundsPeriod (start, end = start + 7·weeks − 1), weekly,
 //   CM_SCHEDULE_EXTENSION valueCode (the schedule kind), one CM_TARGET_EXTENSION valueCode per analyte scored.
 //
@@ -137,7 +137,8 @@ export function writeActivity(a: PlanActivityDraft, planStatus: PlanStatus, goal
   if (a.id === CM_ACTIVITY_ID && cm) Object.assign(detail, writeCmDetail(cm));
   if (goalRefs.length) detail.goal = goalRefs.map((reference) => ({ reference }));
   if (a.text.trim()) detail.description = a.text.trim();
-  const activity: CarePlanActivity = { detail };
+  // A free-text activity keeps its key in the element id, so it reads back as the same activity.
+  const activity: CarePlanActivity = isFreeActivityId(a.id) ? { id: a.id.slice(5), detail } : { detail };
   if (a.progress?.length) activity.progress = a.progress.map(writeNote);
   return activity;
 }
@@ -294,7 +295,8 @@ export function readCarePlan(cp: CarePlan): StoredCarePlan {
     const d = a.detail;
     const code = (d?.code?.coding ?? []).find((c) => c?.system === RECOMMENDATION_SYSTEM)?.code;
     const coded = isRecommendationId(code);
-    const id: RecommendationId | FreeActivityId = coded ? code : `free:${i + 1}`;
+    const elementId = typeof a.id === "string" && /^[A-Za-z0-9._-]{1,64}$/.test(a.id) ? a.id : String(i + 1);
+    const id: RecommendationId | FreeActivityId = coded ? code : `free:${elementId}`;
     const status = (ACTIVITY_STATUSES as readonly string[]).includes(d?.status ?? "") ? (d!.status as ActivityStatus) : undefined;
     const activity: StoredActivity = {
       id,
