@@ -1,7 +1,7 @@
 // The app's door to the FHIR server: the shared transport (src/fhir/transport.ts) under the app's names. The app
 // uses the browser adapter over the fhirclient session (smart.ts); tests use plain fetch against msw.
 // On top of the transport, one app rule: a write about another patient than the launch patient is never sent.
-import { otherPatientReferences } from "../clinical/plan-validate.ts";
+import { otherPatientReferences } from "../clinical/patient-refs.ts";
 import { fhirclientTransport, type FhirClientLike } from "../fhir/fhirclient-transport.ts";
 import { bearerTransport, type FhirRequestOptions, type FhirTransport } from "../fhir/transport.ts";
 

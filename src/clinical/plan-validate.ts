@@ -4,7 +4,7 @@ import { isValidCmTarget } from "./cm-target.ts";
 import { isValidDate, isValidDateOrDateTime } from "./dates.ts";
 import { isRecommendationId } from "./careplan-resource.ts";
 import { ACTIVITY_STATUSES, CM_ACTIVITY_ID, isFreeActivityId } from "./plan-types.ts";
-import { typeAndId } from "./record.ts";
+export { otherPatientReferences, patientOf } from "./patient-refs.ts";
 import type { PlanContext, PlanDraft } from "./plan-types.ts";
 import type { CmScheduleKind } from "./types.ts";
 
@@ -134,41 +134,4 @@ export function validatePlanContext(ctx: PlanContext): string[] {
       problems.push(`CarePlan created ${quoted(ctx.existing.created)} is not a date-time`);
   }
   return problems;
-}
-
-/** "Patient/ID" out of a reference: relative, absolute or versioned ("…/Patient/ID/_history/2"); null otherwise. */
-export function patientOf(reference: string): string | null {
-  const target = typeAndId(reference);
-  return target?.type === "Patient" ? `Patient/${target.id}` : null;
-}
-
-/**
- * Every reference to another patient than `patient` ("Patient/ID") anywhere in what is about to be written (a
- * resource or a transaction Bundle: subject, patient, performer, author, agent…), as "where → whom" lines, e.g.
- * "CarePlan.subject → Patient/other". Empty when everything written is about `patient` (or about no patient).
- */
-export function otherPatientReferences(body: unknown, patient: string): string[] {
-  const found: string[] = [];
-  const stack: { value: unknown; path: string }[] = [{ value: body, path: "" }];
-  while (stack.length > 0) {
-    const { value, path } = stack.pop()!;
-    if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: `${path}[${i}]` });
-      continue;
-    }
-    if (typeof value !== "object" || value === null) continue;
-    const record = value as Record<string, unknown>;
-    // Paths start again at each resource: "Goal.subject", not "entry[1].resource.subject".
-    const here = typeof record.resourceType === "string" ? record.resourceType : path;
-    if (typeof record.reference === "string") {
-      const whom = patientOf(record.reference);
-      if (whom !== null && whom !== patient) found.push(`${here} → ${whom}`);
-    }
-    const keys = Object.keys(record);
-    for (let i = keys.length - 1; i >= 0; i--) {
-      const key = keys[i]!;
-      if (key !== "reference") stack.push({ value: record[key], path: key === "resource" ? "" : here ? `${here}.${key}` : key });
-    }
-  }
-  return found;
 }
