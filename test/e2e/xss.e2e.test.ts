@@ -16,7 +16,7 @@ import { startSandbox, type Sandbox } from "../../launch/server.ts";
 import { escapeXhtml } from "../../src/clinical/plan-narrative.ts";
 import { cmCarePlan, medRequest, oudCondition, overdose, patient, stage, uds } from "../helpers/resources.ts";
 import { fhir } from "../integration/helpers/sandbox.ts";
-import { appClient, buildAndPreview, chromiumPath, ehrLaunchUrl, waitForWorkspace, type BuiltApp } from "./helpers/browser.ts";
+import { appClient, buildAndPreview, chromiumPath, ehrLaunchUrl, openTab, waitForWorkspace, type BuiltApp } from "./helpers/browser.ts";
 import { HOSTILE, HOSTILE_LONG, INJECTED_SELECTOR } from "./helpers/hostile.ts";
 import { closeAll, watch, type Watch } from "./helpers/watch.ts";
 
@@ -44,7 +44,7 @@ function hostileRecord(): Bundle {
         ...patient("ignored"),
         id: undefined,
         name: [{ use: "official", family: HOSTILE.script, given: [HOSTILE.img, HOSTILE.unicode] }],
-        identifier: [{ type: { coding: [{ code: "MR" }], text: HOSTILE.attribute }, value: HOSTILE.svg }],
+        identifier: [{ type: { text: HOSTILE.attribute }, value: HOSTILE.svg }],
       } as FhirResource,
     ],
     ["urn:uuid:1", { ...stage("contemplation", daysAgo(3), "x"), id: undefined, subject, code: { ...stage("contemplation", daysAgo(3)).code, text: HOSTILE.breakout } } as FhirResource],
@@ -105,9 +105,16 @@ async function expectInert(target: Page | Frame): Promise<void> {
   expect(await target.evaluate(() => document.querySelectorAll("script:not([src])").length)).toBe(0);
 }
 
-/** The page's visible text, with the whitespace the browser collapses collapsed. */
+/** The visible text of every tab of the workspace in turn, with the whitespace the browser collapses collapsed. */
 async function shown(target: Page | Frame): Promise<string> {
-  return (await target.locator("body").innerText()).replace(/\s+/g, " ");
+  const texts: string[] = [];
+  for (const tab of [/^Overview/, /^Urine tests/, /^Contingency management/, /^Recommendations/, /^Plan/]) {
+    await openTab(target, tab);
+    await target.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+    texts.push(await target.locator("body").innerText());
+  }
+  await openTab(target, /^Overview/);
+  return texts.join("\n").replace(/\s+/g, " ");
 }
 
 describe("a patient whose record is full of hostile strings", () => {
@@ -147,6 +154,7 @@ describe("a patient whose record is full of hostile strings", () => {
   it("typed hostile notes are saved as escaped XHTML, and the stored narrative reads back as the same text", async () => {
     const notes = [HOSTILE.script, HOSTILE.textarea, HOSTILE.cdata, HOSTILE.entities, HOSTILE.unicode];
     const text = notes.join("\n");
+    await openTab(page, /^Plan/);
     await page.getByLabel("Activity text: Contingency management", { exact: true }).fill(text);
     await page.getByRole("button", { name: "Add a goal" }).click();
     await page.getByLabel("Goal 1", { exact: true }).fill(HOSTILE.attribute);
