@@ -40,11 +40,6 @@ export class FhirError extends Error {
     return e;
   }
 
-  /** No answer came (network error, dropped connection, timeout): a write may or may not have been done. */
-  get answerLost(): boolean {
-    return this.status === 0 || (this.facts.notFhir === true && this.status < 400);
-  }
-
   /** "HTTP 404 on Patient/x: Resource not found" — the OperationOutcome's own words, never a stack trace. */
   static describe(status: number, url: string, outcome?: OperationOutcome, fallback?: string): string {
     const said = outcome ? outcomeText(outcome) : "";

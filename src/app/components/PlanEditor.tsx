@@ -38,7 +38,7 @@ function conflictHint(status: number): string {
     return "Someone else changed this plan after it was saved here. Your edits are kept: compare with the stored version below, then save yours over it or start a new plan.";
   if (status === 400 || status === 422)
     return "Your edits are kept. Correct what the server names above and press Save again.";
-  if (status === 401) return "Your edits are kept in this tab.";
+  if (status === 401) return ""; // the message itself says the edits are kept and to launch again
   if (status === 0 || status === 429 || status >= 500) return "Your edits are kept. Press Save again: a retried save never creates a second plan.";
   return "Your edits are kept. Press Save again, or ask for help with the message above.";
 }
