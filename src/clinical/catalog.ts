@@ -106,7 +106,9 @@ const ENTRIES: EntryData[] = [
       "Do now when no MOUD is active: offer and discuss starting it, naltrexone only after medically supervised " +
       `withdrawal ${cite("Overview", "Summary")}. Do now when a MOUD prescription is on hold: resume it. Consider ` +
       "when MOUD is active: continue it and support adherence; a prescribed medication missing from a recent urine " +
-      "test is an adherence reason. When the patient prefers treatment without medication, MOUD stays 'do now', " +
+      "test is an adherence reason. Do now when illicit opioid use continues or returns while MOUD is active: " +
+      "continue the medication and review the dose, adherence and formulation before adding intensity elsewhere " +
+      `${citeOther("asam-2020")}. When the patient prefers treatment without medication, MOUD stays 'do now', ` +
       "worded as an offer, because most trials found less use and more abstinence with medication " +
       `${cite("Psychosocial treatment alone")}. Declining psychosocial care never delays medication ` +
       `${citeOther("asam-2020")}.`,
@@ -134,7 +136,9 @@ const ENTRIES: EntryData[] = [
     ],
     ruleText:
       "Do now when no stage of change is recorded, when the latest one is older than 90 days, or after a return to " +
-      "use (an illicit-opioid-positive test dated after an action or maintenance stage). Care is matched to the " +
+      "use (an illicit-opioid-positive test dated after an action or maintenance stage). A preliminary " +
+      "illicit-opioid positive in the last 14 days is a reason to consider it, awaiting confirmation (never counted " +
+      "before it is confirmed). Care is matched to the " +
       `stage using the stages-of-change model ${cite("Selecting psychotherapy", [1])}; stage changes are common and ` +
       `are handled with the patient ${cite("Selecting psychotherapy")}.`,
   },
@@ -241,12 +245,14 @@ const ENTRIES: EntryData[] = [
       "setting can deliver CM: it suits a clear target group in a setting able to run it faithfully " +
       `${cite("Contingency management")}. When the setting cannot, consider and say why. Consider as a bridge to ` +
       `change in precontemplation or contemplation ${cite("Selecting psychotherapy")}. Do now while enrolled and the ` +
-      "12 weeks are not over. Target: abstinence from illicit opioids when on MOUD " +
-      `${cite("Contingency management", [18])}; starting MOUD, taking it and attending when not on MOUD ` +
-      `${cite("Overview", "Contingency management")}; opioid abstinence and attendance instead when the patient chose ` +
-      `treatment without medication ${cite("Psychosocial treatment alone", [62])}; also stimulant abstinence when ` +
-      `stimulants are used ${cite("Contingency management", [2, ...range(10, 17)])}. Without MOUD, naloxone and an ` +
-      "overdose warning come with it.",
+      "12 weeks are not over. Weeks are scored on what urine tests confirm: abstinence from illicit opioids " +
+      `${cite("Contingency management", [18])}, plus stimulants when the plan's target includes them (by default when ` +
+      "a stimulant-positive test lies in the 30 days up to the start) " +
+      `${cite("Contingency management", [2, ...range(10, 17)])}; a week is negative only when every tested target ` +
+      "result is negative. Starting MOUD, taking it and attending when not on MOUD " +
+      `${cite("Overview", "Contingency management")} (attendance alone when the patient chose treatment without ` +
+      `medication ${cite("Psychosocial treatment alone", [62])}) are aims written in the plan and rewarded by hand, ` +
+      "not scored from tests. Without MOUD, naloxone and an overdose warning come with it.",
     goal: "Complete 12 weeks of contingency management with weekly urine tests",
   },
   {
@@ -529,7 +535,11 @@ const ENTRIES: EntryData[] = [
       "otherwise consider, reviewing the kit and training with patient and family " +
       `${cite("Family involvement and education", [65])}. Always do now, with an overdose-risk warning, when there ` +
       "is no active MOUD and CM is planned or under way or treatment is without medication: tolerance falls " +
-      `without opioids, so a return to use can be fatal ${citeOther("samhsa-2025")}.`,
+      `without opioids, so a return to use can be fatal ${citeOther("samhsa-2025")}. Always do now, with the same ` +
+      "warning, when naltrexone is the only active MOUD: it leaves no opioid tolerance, and overdose risk is highest " +
+      `after a missed dose or when it wears off ${citeOther("fda-naltrexone-xr")}. Always do now after an opioid ` +
+      "overdose in the last 6 months, whatever kits are on record (the last kit may have been used). A preliminary " +
+      "illicit-opioid positive in the last 14 days adds a reason, awaiting confirmation.",
     goal: "Patient and family have a naloxone kit and know how to use it",
   },
   {

@@ -203,7 +203,7 @@ describe("catalog content", () => {
     ["moud", "never delays medication (ASAM National Practice Guideline, 2020)", []],
     ["addiction-counseling", "never stops the medication (42 CFR Part 8, as revised in 2024)", []],
     ["peer-support", "enrolled only people with both a recent overdose and recent opioid-positive tests", []],
-    ["contingency-management", "stimulants are used (Opioid use disorder: psychosocial management, Contingency management [2, 10–17])", ["say why [18]"]],
+    ["contingency-management", "30 days up to the start) (Opioid use disorder: psychosocial management, Contingency management [2, 10–17])", ["say why [18]"]],
   ] as const)("%s: rule text cites the corrected claim", (id, text, notRefs) => {
     const rule = catalogEntry(id).ruleText;
     expect(rule).toContain(text);
