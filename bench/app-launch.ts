@@ -1,43 +1,64 @@
 // App launch speed as a clinician feels it: on the production build (vite build, served by Vite's preview server on
-// 127.0.0.1) in headless Chromium against the sandbox EHR, EHR launch → the time from the end of the token response
-// to the recommendations on screen. Next to it, measured the same way in the same run, a minimal SMART app
-// (bench/minimal-app/: fhirclient ready() + one Patient read, then the name on screen), and the ratio.
+// 127.0.0.1) in headless Chromium against the sandbox EHR, each page launched from the EHR and measured twice:
+//   - click to screen: from the EHR's launch URL being opened (launch page, authorize redirect, token, reads) to the
+//     target on screen;
+//   - token to screen: from the end of the token response to the target on screen.
+// Three pages, measured the same way in the same run:
+//   - Stagewise: the recommendations on screen;
+//   - the reads baseline (bench/reads-baseline/): exactly the reads Stagewise makes before its first screen, with
+//     fhirclient alone (no React, no engine), then a count on screen — the least the app's reads can cost;
+//   - the minimal SMART app (bench/minimal-app/): ready() + one Patient read, the name on screen.
+// The bench checks that the baseline made the same FHIR requests as the app before its first screen.
 //
-// Timing, inside the page (one clock): the token request's Resource Timing `responseEnd`, and the moment a
-// MutationObserver (installed before any page script) first sees the target in the DOM — the recommendations
-// block for the app, a non-empty patient name for the minimal app. Each run is a new tab with a new EHR launch;
-// one warm-up run of each is discarded, then the two apps alternate; the medians are reported.
+// Timing, inside the page: a MutationObserver (installed before any page script) notes when the target first
+// appears; the token request's Resource Timing gives its end; click time is taken in Node just before the page is
+// opened (one clock: epoch milliseconds on this machine). Each run is a new tab with a new EHR launch; one warm-up
+// run of each page is discarded, then the pages alternate; medians are reported.
 //
-//   node bench/app-launch.ts [patient-id] [runs]
-import { mkdtempSync, rmSync } from "node:fs";
+//   node bench/app-launch.ts [patient-id …]
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext } from "playwright-core";
 import { preview } from "vite";
-import { startSandbox, type Sandbox } from "../launch/server.ts";
+import { PATIENTS_DIR, startSandbox, type Sandbox } from "../launch/server.ts";
 import { appClient, chromiumPath, ehrLaunchUrl } from "../test/e2e/helpers/browser.ts";
 import { productionBuild } from "../test/e2e/helpers/build.ts";
+import { weeklyHistory } from "./history.ts";
+
+export type Target = "app" | "reads" | "minimal";
+export const TARGETS: Target[] = ["app", "reads", "minimal"];
+
+export interface Timing {
+  /** ms from opening the EHR launch URL to the target on screen. */
+  click: number;
+  /** ms from the end of the token response to the target on screen. */
+  token: number;
+}
+
+export interface PatientLaunch {
+  patient: string;
+  /** Median per page. */
+  median: Record<Target, Timing>;
+  samples: Record<Target, Timing[]>;
+  /** FHIR requests (path and query) before the first screen: the app's and the baseline's. */
+  requests: Record<"app" | "reads", string[]>;
+}
 
 export interface AppLaunchBench {
-  /** Median ms from the token response to the recommendations on screen (Stagewise). */
-  appMs: number;
-  /** Median ms from the token response to the patient's name on screen (minimal SMART app). */
-  minimalMs: number;
-  ratio: number;
-  /** Measured runs per app (after one warm-up each). */
   runs: number;
-  patient: string;
-  appSamples: number[];
-  minimalSamples: number[];
+  patients: PatientLaunch[];
 }
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const MINIMAL_ROOT = join(ROOT, "bench/minimal-app");
-const MINIMAL_CLIENT = "stagewise-minimal";
-const DEFAULT_PATIENT = "pw-andre-cm-escalating";
-
-type Target = "app" | "minimal";
+const PAGES: Record<Exclude<Target, "app">, { dir: string; client: string; name: string }> = {
+  minimal: { dir: "minimal-app", client: "stagewise-minimal", name: "Minimal SMART app" },
+  reads: { dir: "reads-baseline", client: "stagewise-reads", name: "The app's first reads" },
+};
+/** The generated 20-year patient (bench/history.ts), loaded into the sandbox next to the synthetic patients. */
+export const LONG_PATIENT = "bench-20-years";
+export const DEFAULT_PATIENTS = ["pw-andre-cm-escalating", "pw-helen-five-year-history", LONG_PATIENT];
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -51,7 +72,7 @@ function watchForTarget(target: Target): void {
   const present = () =>
     target === "app"
       ? document.querySelector(".next-steps") !== null
-      : (document.getElementById("patient-name")?.textContent ?? "") !== "";
+      : (document.getElementById(target === "minimal" ? "patient-name" : "reads-done")?.textContent ?? "") !== "";
   const observer = new MutationObserver(() => {
     if (w.__benchShownAt === undefined && present()) {
       w.__benchShownAt = performance.now();
@@ -61,90 +82,124 @@ function watchForTarget(target: Target): void {
   observer.observe(document, { childList: true, subtree: true, characterData: true });
 }
 
-async function measure(context: BrowserContext, url: string, target: Target): Promise<number> {
+async function measure(context: BrowserContext, url: string, target: Target, fhirBase: string): Promise<{ timing: Timing; requests: string[] }> {
   const page = await context.newPage();
   try {
     await page.addInitScript(watchForTarget, target);
+    const clicked = Date.now();
     await page.goto(url);
-    await page.waitForFunction(() => (window as unknown as { __benchShownAt?: number }).__benchShownAt !== undefined, undefined, { timeout: 30_000 });
-    const t = await page.evaluate(() => {
-      const token = performance
-        .getEntriesByType("resource")
-        .filter((e) => new URL(e.name).pathname.endsWith("/token"))
-        .pop() as PerformanceResourceTiming | undefined;
-      return { tokenEnd: token?.responseEnd ?? null, shown: (window as unknown as { __benchShownAt: number }).__benchShownAt };
-    });
+    await page.waitForFunction(() => (window as unknown as { __benchShownAt?: number }).__benchShownAt !== undefined, undefined, { timeout: 60_000 });
+    const t = await page.evaluate((base) => {
+      const shownAt = (window as unknown as { __benchShownAt: number }).__benchShownAt;
+      const entries = performance.getEntriesByType("resource") as PerformanceResourceTiming[];
+      const token = entries.filter((e) => new URL(e.name).pathname.endsWith("/token")).pop();
+      const requests = entries
+        .filter((e) => e.name.startsWith(`${base}/`) && e.startTime < shownAt)
+        .map((e) => {
+          const u = new URL(e.name);
+          return `${u.pathname.slice(new URL(base).pathname.length)}${u.search}`;
+        });
+      return { tokenEnd: token?.responseEnd ?? null, shownAt, shownEpoch: performance.timeOrigin + shownAt, requests };
+    }, fhirBase);
     if (t.tokenEnd === null) throw new Error(`${target}: no token request was seen on the page that showed the result`);
-    return t.shown - t.tokenEnd;
+    return { timing: { click: t.shownEpoch - clicked, token: t.shownAt - t.tokenEnd }, requests: t.requests.sort() };
   } finally {
     await page.close();
   }
 }
 
-export async function benchAppLaunch(options: { patient?: string; runs?: number } = {}): Promise<AppLaunchBench> {
-  const patient = options.patient ?? DEFAULT_PATIENT;
-  const runs = Math.max(5, options.runs ?? 7);
+export async function benchAppLaunch(options: { patients?: string[]; runs?: number } = {}): Promise<AppLaunchBench> {
+  const patients = options.patients ?? DEFAULT_PATIENTS;
+  const runs = Math.max(3, options.runs ?? 7);
   const outDir = mkdtempSync(join(tmpdir(), "stagewise-bench-dist-"));
   const profile = mkdtempSync(join(tmpdir(), "stagewise-bench-profile-"));
+  const longDir = mkdtempSync(join(tmpdir(), "stagewise-bench-long-"));
+  writeFileSync(join(longDir, `${LONG_PATIENT}.json`), JSON.stringify(weeklyHistory(20, "2026-11-23", LONG_PATIENT)));
   let sandbox: Sandbox | undefined;
   let context: BrowserContext | undefined;
-  const server = await (async () => {
-    await productionBuild({ root: ROOT, logLevel: "silent", build: { outDir, emptyOutDir: true, sourcemap: false } });
-    // The baseline: its own small build (no React), same fhirclient settings as the app.
+  await productionBuild({ root: ROOT, logLevel: "silent", build: { outDir, emptyOutDir: true, sourcemap: false } });
+  // The baselines: their own small builds (no React), the same fhirclient settings as the app.
+  for (const p of Object.values(PAGES)) {
     await productionBuild({
       configFile: false,
-      root: MINIMAL_ROOT,
-      base: "/minimal-app/",
+      root: join(ROOT, "bench", p.dir),
+      base: `/${p.dir}/`,
       logLevel: "silent",
       define: { FHIRCLIENT_PURE: "true" },
-      build: { outDir: join(outDir, "minimal-app"), emptyOutDir: true, sourcemap: false, target: "es2022" },
+      build: { outDir: join(outDir, p.dir), emptyOutDir: true, sourcemap: false, target: "es2022" },
     });
-    return preview({ root: ROOT, logLevel: "silent", build: { outDir }, preview: { host: "127.0.0.1", port: 0, strictPort: false } });
-  })();
+  }
+  const server = await preview({ root: ROOT, logLevel: "silent", build: { outDir }, preview: { host: "127.0.0.1", port: 0, strictPort: false } });
   try {
     const origin = (server.resolvedUrls?.local[0] ?? "").replace(/\/$/, "");
-    const minimalPage = `${origin}/minimal-app/index.html`;
+    const pageUrl = (target: Exclude<Target, "app">) => `${origin}/${PAGES[target].dir}/index.html`;
     sandbox = await startSandbox({
       port: 0,
       quiet: true,
-      clients: [appClient(origin), { client_id: MINIMAL_CLIENT, name: "Minimal SMART app", launch_url: minimalPage, redirect_uris: [minimalPage] }],
+      dataDirs: [PATIENTS_DIR, longDir],
+      clients: [
+        appClient(origin),
+        ...(["minimal", "reads"] as const).map((t) => ({ client_id: PAGES[t].client, name: PAGES[t].name, launch_url: pageUrl(t), redirect_uris: [pageUrl(t)] })),
+      ],
     });
     const sb = sandbox;
     context = await chromium.launchPersistentContext(profile, { ...(await chromiumPath()), headless: true, viewport: { width: 1280, height: 800 } });
     const ctx = context;
-    const launchUrl = async (target: Target) => {
-      if (target === "app") return ehrLaunchUrl(sb, patient, "window", origin);
-      const url = new URL(await ehrLaunchUrl(sb, patient, "window", origin));
-      return `${minimalPage}${url.search}`; // the same iss and launch, sent to the minimal app instead
+    const launchUrl = async (patient: string, target: Target) => {
+      const url = await ehrLaunchUrl(sb, patient, "window", origin);
+      return target === "app" ? url : `${pageUrl(target)}${new URL(url).search}`; // the same iss and launch, sent to the baseline
     };
-    await measure(ctx, await launchUrl("app"), "app");
-    await measure(ctx, await launchUrl("minimal"), "minimal");
-    const appSamples: number[] = [];
-    const minimalSamples: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      appSamples.push(await measure(ctx, await launchUrl("app"), "app"));
-      minimalSamples.push(await measure(ctx, await launchUrl("minimal"), "minimal"));
+    const results: PatientLaunch[] = [];
+    for (const patient of patients) {
+      for (const target of TARGETS) await measure(ctx, await launchUrl(patient, target), target, sb.fhirBase); // warm-up
+      const samples: Record<Target, Timing[]> = { app: [], reads: [], minimal: [] };
+      const requests: Record<"app" | "reads", string[]> = { app: [], reads: [] };
+      for (let i = 0; i < runs; i++) {
+        for (const target of i % 2 ? [...TARGETS].reverse() : TARGETS) {
+          const m = await measure(ctx, await launchUrl(patient, target), target, sb.fhirBase);
+          samples[target].push(m.timing);
+          if (target !== "minimal") requests[target] = m.requests;
+        }
+      }
+      const med = (t: Target): Timing => ({ click: median(samples[t].map((s) => s.click)), token: median(samples[t].map((s) => s.token)) });
+      results.push({ patient, median: { app: med("app"), reads: med("reads"), minimal: med("minimal") }, samples, requests });
     }
-    const appMs = median(appSamples);
-    const minimalMs = median(minimalSamples);
-    return { appMs, minimalMs, ratio: appMs / minimalMs, runs, patient, appSamples, minimalSamples };
+    return { runs, patients: results };
   } finally {
     await context?.close();
     await sandbox?.close();
     await server.close();
-    rmSync(outDir, { recursive: true, force: true });
-    rmSync(profile, { recursive: true, force: true });
+    for (const d of [outDir, profile, longDir]) rmSync(d, { recursive: true, force: true });
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const r = await benchAppLaunch({
-    ...(process.argv[2] ? { patient: process.argv[2] } : {}),
-    ...(process.argv[3] ? { runs: Number(process.argv[3]) } : {}),
-  });
+/** The lines `npm run bench` prints for the launch, with the three ratios the issue asks for. */
+export function launchReport(r: AppLaunchBench): string[] {
   const f = (n: number) => n.toFixed(1);
-  console.log(`app launch (built bundle, headless Chromium, sandbox EHR; patient ${r.patient}; median of ${r.runs} runs after a warm-up)`);
-  console.log(`  Stagewise: token response → recommendations on screen ${f(r.appMs)} ms  [${r.appSamples.map(f).join(", ")}]`);
-  console.log(`  minimal SMART app: token response → patient name on screen ${f(r.minimalMs)} ms  [${r.minimalSamples.map(f).join(", ")}]`);
-  console.log(`  ratio ${r.ratio.toFixed(2)}×`);
+  const lines: string[] = [];
+  for (const p of r.patients) {
+    const m = p.median;
+    const same = p.requests.app.join("\n") === p.requests.reads.join("\n");
+    lines.push(`app launch, ${p.patient} (median of ${r.runs}; click = EHR launch URL opened, token = token response):`);
+    lines.push(`  Stagewise (recommendations)    click → screen ${f(m.app.click)} ms, token → screen ${f(m.app.token)} ms`);
+    lines.push(`  its reads alone (fhirclient)   click → screen ${f(m.reads.click)} ms, token → screen ${f(m.reads.token)} ms` +
+      `  [${p.requests.reads.length} requests, ${same ? "the same as the app's" : "NOT the same as the app's"}]`);
+    lines.push(`  minimal SMART app (1 read)     click → screen ${f(m.minimal.click)} ms, token → screen ${f(m.minimal.token)} ms`);
+    lines.push(`  app / its reads: ${(m.app.click / m.reads.click).toFixed(2)}× click → screen, ${(m.app.token / m.reads.token).toFixed(2)}× token → screen (goal ≤ 1.25×)`);
+  }
+  const [andre, ...others] = r.patients;
+  if (andre) {
+    for (const [p, goal] of others.map((o, i) => [o, i === 0 ? 1.2 : 1.3] as const)) {
+      lines.push(
+        `${p.patient} / ${andre.patient}: ${(p.median.app.click / andre.median.app.click).toFixed(2)}× click → screen, ` +
+          `${(p.median.app.token / andre.median.app.token).toFixed(2)}× token → screen (goal ≤ ${goal}×)`,
+      );
+    }
+  }
+  return lines;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const r = await benchAppLaunch(process.argv.length > 2 ? { patients: process.argv.slice(2) } : {});
+  for (const line of launchReport(r)) console.log(line);
 }

@@ -17,13 +17,13 @@ const PANEL = [
 ] as const;
 
 /** A Bundle with one Patient, a buprenorphine prescription, quarterly stage assessments and weekly panels. */
-export function weeklyHistory(years: number, now: string): Bundle {
-  const subject = { reference: "Patient/bench" };
+export function weeklyHistory(years: number, now: string, patientId = "bench"): Bundle {
+  const subject = { reference: `Patient/${patientId}` };
   const resources: FhirResource[] = [
-    { resourceType: "Patient", id: "bench", birthDate: "1980-01-01" },
+    { resourceType: "Patient", id: patientId, birthDate: "1980-01-01", name: [{ family: "Benchmark", given: [`${years}-year`] }] },
     {
       resourceType: "MedicationRequest",
-      id: "bup",
+      id: `${patientId}-bup`,
       status: "active",
       intent: "order",
       subject,
@@ -40,7 +40,7 @@ export function weeklyHistory(years: number, now: string): Bundle {
       const positive = analyte === "buprenorphine" ? rand() < 0.9 : rand() < 0.05;
       const obs: Observation = {
         resourceType: "Observation",
-        id: `w${w}-${analyte}`,
+        id: `${patientId}-w${w}-${analyte}`,
         status: "final",
         category: [{ coding: [{ system: "http://terminology.hl7.org/CodeSystem/observation-category", code: "laboratory" }] }],
         code: { coding: [{ system: "http://loinc.org", code }] },
@@ -53,8 +53,9 @@ export function weeklyHistory(years: number, now: string): Bundle {
     if (w % 13 === 0) {
       resources.push({
         resourceType: "Observation",
-        id: `stage-${w}`,
+        id: `${patientId}-stage-${w}`,
         status: "final",
+        category: [{ coding: [{ system: "http://terminology.hl7.org/CodeSystem/observation-category", code: "survey" }] }],
         code: { coding: [{ system: STAGE_SYSTEM, code: "stage-of-change" }] },
         subject,
         effectiveDateTime: date,

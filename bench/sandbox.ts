@@ -12,7 +12,7 @@ import { performance } from "node:perf_hooks";
 import type { Bundle, Observation } from "fhir/r4.js";
 import { createLaunch, getToken } from "../launch/dev-client.ts";
 import { jsonFilesIn } from "../launch/seed.ts";
-import { patientQueries } from "../src/fhir/patient-queries.ts";
+import { queryUrl, recordQueries } from "../src/fhir/patient-queries.ts";
 
 export interface SandboxBench {
   /** Spawn → listening, in ms. */
@@ -110,10 +110,10 @@ export async function benchSandbox(rounds = 100): Promise<SandboxBench> {
     const { launch } = await createLaunch(origin, patient);
     const token = await getToken({ fhirBase, scope: "launch patient/*.rs", launch });
     const headers = { Authorization: `Bearer ${token.access_token}`, Accept: "application/fhir+json" };
-    // Exactly the app's (and the CLI's) two heaviest searches, page size included.
-    const queries = patientQueries(patient)
+    // Exactly the CLI's two heaviest searches (the whole record), page size included.
+    const queries = recordQueries(patient)
       .filter((q) => q.resourceType === "Observation" || q.resourceType === "MedicationRequest")
-      .map((q) => `${q.resourceType}?${new URLSearchParams(q.params).toString()}`);
+      .map(queryUrl);
     const samples: number[] = [];
     for (let i = 0; i < rounds + 10; i++) {
       const q = queries[i % queries.length] as string;

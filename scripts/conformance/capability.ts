@@ -7,7 +7,7 @@ import { recordStage, stageObservation } from "../../src/app/record-stage.ts";
 import { STAGEWISE_BASE } from "../../src/clinical/codes.ts";
 import { buildPlanBundle } from "../../src/clinical/plan.ts";
 import type { PlanContext, PlanDraft } from "../../src/clinical/plan.ts";
-import { patientQueries } from "../../src/fhir/patient-queries.ts";
+import { firstScreenQueries, labHistoryQuery, labRangeQuery, observationsByIdQuery, recordQueries } from "../../src/fhir/patient-queries.ts";
 import type { PatientQuery } from "../../src/fhir/patient-queries.ts";
 import { narrative, PROFILE_IDS, PUBLISHER, sdUrl, VERSION } from "./common.ts";
 
@@ -45,7 +45,14 @@ export async function sampleWrites(): Promise<{ planNew: Bundle; planUpdate: Bun
 
 /** Every search the app makes (src/fhir/patient-queries.ts), for a patient id: list each query builder it uses here. */
 export function appSearches(patient: string): PatientQuery[] {
-  return patientQueries(patient);
+  const day = "2026-01-01";
+  return [
+    ...firstScreenQueries(patient, day),
+    labRangeQuery(patient, day, day),
+    labHistoryQuery(patient),
+    observationsByIdQuery(patient, ["o1"]),
+    ...recordQueries(patient),
+  ];
 }
 
 const valuesOf = (v: string | string[] | undefined): string[] => (v === undefined ? [] : ([] as string[]).concat(v));

@@ -2,7 +2,7 @@
 // and ValueSet: cm-schedule (the reward schedule) and cm-target (what the weeks are scored on, clinical-spec §7.6).
 import type { CodeSystem, StructureDefinition, ValueSet } from "fhir/r4.js";
 import { CM_SCHEDULE_KINDS } from "../../src/clinical/cm-schedules.ts";
-import { CM_SCHEDULE_EXTENSION, STAGEWISE_BASE } from "../../src/clinical/codes.ts";
+import { CLINICIAN_CONTEXT_EXTENSION, CM_SCHEDULE_EXTENSION, STAGEWISE_BASE, STATUS_REASON_EXTENSION } from "../../src/clinical/codes.ts";
 import type { CmScheduleKind } from "../../src/clinical/types.ts";
 import { el, narrative, PUBLISHER, VERSION } from "./common.ts";
 
@@ -130,5 +130,82 @@ export function extensionDefinition(x: CodedExtension): StructureDefinition {
         el("Extension.value[x]", { min: 1, type: [{ code: "code" }], binding: { strength: "required", valueSet: x.valueSet, description: x.title } }),
       ],
     },
+  };
+}
+
+/** Extensions on the CarePlan itself (not coded): the clinician context stored with the plan, the status reason. */
+export interface PlainExtension {
+  id: string;
+  url: string;
+  name: string;
+  title: string;
+  description: string;
+  elements: ReturnType<typeof el>[];
+}
+
+const CONTEXT_PARTS: [name: string, definition: string][] = [
+  ["familyInvolved", "A family member or partner is involved and willing to take part."],
+  ["prefersNoMedication", "The patient prefers treatment without medication."],
+  ["canDeliverCm", "The setting can deliver contingency management."],
+  ["otp", "The setting is an opioid treatment program."],
+];
+
+export const PLAIN_EXTENSIONS: PlainExtension[] = [
+  {
+    id: "clinician-context",
+    url: CLINICIAN_CONTEXT_EXTENSION,
+    name: "ClinicianContext",
+    title: "Clinician context of a plan",
+    description:
+      "On a CarePlan the Stagewise app writes: what the clinician told the app that charts rarely hold (family involved, patient prefers no medication, the setting can deliver contingency management, an opioid treatment program). The app reads it back at the next launch, so the recommendations are made on the same context.",
+    elements: [
+      el("Extension", { short: "Clinician context of a plan", min: 0, max: "1" }),
+      el("Extension.extension", { slicing: { discriminator: [{ type: "value", path: "url" }], rules: "closed" }, min: 0 }),
+      ...CONTEXT_PARTS.flatMap(([name, definition]) => [
+        el(`Extension.extension:${name}`, { sliceName: name, short: definition, min: 0, max: "1" }),
+        el(`Extension.extension:${name}.url`, { fixedUri: name }),
+        el(`Extension.extension:${name}.value[x]`, { min: 1, type: [{ code: "boolean" }] }),
+      ]),
+      el("Extension.url", { fixedUri: CLINICIAN_CONTEXT_EXTENSION }),
+      el("Extension.value[x]", { max: "0" }),
+    ],
+  },
+  {
+    id: "careplan-status-reason",
+    url: STATUS_REASON_EXTENSION,
+    name: "CarePlanStatusReason",
+    title: "Why a plan was completed or revoked",
+    description:
+      "On a CarePlan the Stagewise app writes: the reason given when the plan was completed, revoked or put on hold (R4 CarePlan has no statusReason element).",
+    elements: [
+      el("Extension", { short: "Why a plan was completed or revoked", min: 0, max: "1" }),
+      el("Extension.extension", { max: "0" }),
+      el("Extension.url", { fixedUri: STATUS_REASON_EXTENSION }),
+      el("Extension.value[x]", { min: 1, type: [{ code: "string" }] }),
+    ],
+  },
+];
+
+export function plainExtensionDefinition(x: PlainExtension): StructureDefinition {
+  return {
+    resourceType: "StructureDefinition",
+    id: x.id,
+    text: narrative(x.description),
+    url: x.url,
+    version: VERSION,
+    name: x.name,
+    title: x.title,
+    status: "active",
+    experimental: false,
+    publisher: PUBLISHER,
+    description: x.description,
+    fhirVersion: "4.0.1",
+    kind: "complex-type",
+    abstract: false,
+    context: [{ type: "element", expression: "CarePlan" }],
+    type: "Extension",
+    baseDefinition: "http://hl7.org/fhir/StructureDefinition/Extension",
+    derivation: "constraint",
+    differential: { element: x.elements },
   };
 }

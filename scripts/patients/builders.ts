@@ -16,7 +16,6 @@ import type {
 import {
   CAREPLAN_CATEGORY_ASSESS_PLAN,
   CAREPLAN_ID_SYSTEM,
-  CM_SCHEDULE_EXTENSION,
   GOAL_ID_SYSTEM,
   ICD10CM,
   LOINC,
@@ -26,11 +25,14 @@ import {
   RXNORM,
   SECURITY_LABELS,
   SNOMED,
-  STAGE_OF_CHANGE_CODE,
   STAGE_SYSTEM,
   STAGEWISE_BASE,
 } from "../../src/clinical/codes.ts";
+import { activityCodings } from "../../src/clinical/activity-codes.ts";
+import { writeCmDetail } from "../../src/clinical/careplan-resource.ts";
 import { addDays, dayNumber } from "../../src/clinical/dates.ts";
+import { goalIdentifierValue } from "../../src/clinical/goal-resource.ts";
+import { stageCode, stageValue } from "../../src/clinical/stage-observation.ts";
 import type { CmScheduleKind, Stage } from "../../src/clinical/types.ts";
 import { ANCHOR } from "../patient-dates.ts";
 
@@ -393,14 +395,6 @@ export const PANEL_ANY: LoincTerm = { code: "69739-1", display: "Drugs of abuse 
 
 // ---------------------------------------------------------------- stage of change
 
-const STAGE_DISPLAY: Record<Stage, string> = {
-  precontemplation: "Precontemplation",
-  contemplation: "Contemplation",
-  preparation: "Preparation",
-  action: "Action",
-  maintenance: "Maintenance",
-};
-
 function surveyObservation(patientId: string, id: string, when: string, performer: Reference): Observation {
   return {
     resourceType: "Observation",
@@ -418,14 +412,8 @@ function surveyObservation(patientId: string, id: string, when: string, performe
 export function stageObservation(patientId: string, when: string, stage: Stage, performer = CLINICIAN): Observation {
   return {
     ...surveyObservation(patientId, "stage", when, performer),
-    code: {
-      coding: [{ system: STAGE_SYSTEM, code: STAGE_OF_CHANGE_CODE, display: "Stage of change" }],
-      text: "Stage of change",
-    },
-    valueCodeableConcept: {
-      coding: [{ system: STAGE_SYSTEM, code: stage, display: STAGE_DISPLAY[stage] }],
-      text: STAGE_DISPLAY[stage],
-    },
+    code: stageCode("stage"),
+    valueCodeableConcept: stageValue(stage),
   };
 }
 
@@ -599,6 +587,8 @@ export interface GoalOptions {
   due: string;
   achievement?: "in-progress" | "improving" | "achieved" | "not-achieved";
   expressedBy?: Reference;
+  /** The CarePlan's business identifier value: the Goal identifier is then `${planId}/${id}` (goal-resource.ts). */
+  planId?: string;
 }
 
 export function goal(patientId: string, o: GoalOptions): Goal {
@@ -607,7 +597,8 @@ export function goal(patientId: string, o: GoalOptions): Goal {
     resourceType: "Goal",
     id: `${patientId}-${o.id}`,
     meta: { security: SECURITY_LABELS.map((s) => ({ ...s })) },
-    identifier: [{ system: GOAL_ID_SYSTEM, value: `${patientId}-${o.id}` }],
+    // As the app writes it (goal-resource.ts): `${planId}/${key}`, so the plan continues with these goals.
+    identifier: [{ system: GOAL_ID_SYSTEM, value: o.planId ? goalIdentifierValue(o.planId, o.id) : `${patientId}-${o.id}` }],
     lifecycleStatus: "active",
     achievementStatus: { coding: [{ system: GOAL_ACHIEVEMENT, code: achievement }] },
     description: { text: o.description },
@@ -681,16 +672,10 @@ export function recommendationCoding(code: string, display: string): Coding {
 export function cmActivity(start: string, schedule: CmScheduleKind, description: string): NonNullable<CarePlan["activity"]>[number] {
   return {
     detail: {
-      extension: [{ url: CM_SCHEDULE_EXTENSION, valueCode: schedule }],
-      code: {
-        coding: [{ system: RECOMMENDATION_SYSTEM, code: "contingency-management", display: "Contingency management" }],
-        text: "Contingency management",
-      },
+      code: { coding: activityCodings("contingency-management", "Contingency management"), text: "Contingency management" },
       status: "in-progress",
       description,
-      scheduledTiming: {
-        repeat: { boundsPeriod: { start, end: addDays(start, 83) }, frequency: 1, period: 1, periodUnit: "wk" },
-      },
+      ...writeCmDetail({ schedule, startDate: start, weeks: 12, description: [] }),
     },
   };
 }

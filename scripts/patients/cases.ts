@@ -41,6 +41,7 @@ import {
   withMissedVisits,
   type PlannedTest,
 } from "./uds-series.ts";
+import { appPlan, appProvenance, otherAppPlan } from "./plans.ts";
 
 export interface PatientCase {
   id: string;
@@ -239,9 +240,9 @@ function linda(): PatientCase {
   const planStart = ago(60);
   const oudCondition = oud(id, "2016", ago(1090));
   const goals = [
-    goal(id, { id: "goal-opioid-free", description: "Stay opioid-free, confirmed by monthly urine tests", start: planStart, due: plus(planStart, 365) }),
-    goal(id, { id: "goal-mutual-help", description: "Attend a medication-friendly mutual-help meeting (MARS) every week", start: planStart, due: plus(planStart, 90) }),
-    goal(id, { id: "goal-work", description: "Return to part-time work at the library", start: planStart, due: plus(planStart, 180), achievement: "improving" }),
+    goal(id, { planId: `${id}-plan-maintenance`, id: "goal-opioid-free", description: "Stay opioid-free, confirmed by monthly urine tests", start: planStart, due: plus(planStart, 365) }),
+    goal(id, { planId: `${id}-plan-maintenance`, id: "goal-mutual-help", description: "Attend a medication-friendly mutual-help meeting (MARS) every week", start: planStart, due: plus(planStart, 90) }),
+    goal(id, { planId: `${id}-plan-maintenance`, id: "goal-work", description: "Return to part-time work at the library", start: planStart, due: plus(planStart, 180), achievement: "improving" }),
   ];
   const plan = appCarePlan(id, {
     id: "plan-maintenance",
@@ -280,7 +281,8 @@ function linda(): PatientCase {
       "Stage maintenance (coded, 60 days); Sublocade monthly injection (SCD 1996184 + SBD 1996189; a Medication resource the request references, read with _include) active, the earlier Suboxone film request completed (not active); " +
       "naloxone kit 170 days ago; UDS as a 65750-2 panel with component[] per analyte, monthly for 3 years; " +
       "an ENTERED-IN-ERROR fentanyl \"Positive\" 12 days ago is dropped (no return to use; the repeat the next day is negative); " +
-      "an existing app-written CarePlan (mutual help, peer support, completed relapse prevention) with 3 Goals to continue.",
+      "an existing app-written CarePlan (mutual help, peer support, completed relapse prevention) with 3 Goals to continue, " +
+      "written 60 days ago by Dr. Naomi Okafor with Stagewise (its Provenance).",
     flags: [],
     resources: [
       patient({
@@ -311,6 +313,10 @@ function linda(): PatientCase {
       }),
       ...goals,
       plan,
+      appProvenance(id, {
+        id: "prov-plan-maintenance", planId: `${id}-plan-maintenance`, recorded: plan.created!,
+        targets: [`CarePlan/${plan.id}`, ...goals.map((g) => `Goal/${g.id}`)],
+      }),
     ],
   };
 }
@@ -475,7 +481,9 @@ function kevin(): PatientCase {
     demonstrates:
       "FREE-TEXT stage: code.text \"Stage of change\" with valueString \"Contemplation\" (9 days), and an older flowsheet row (coding display \"Stage of Change (TTM)\", " +
       "valueCodeableConcept.text \"precontemplation\"); no MOUD; PREFERS NO MEDICATION (non-medication program, MOUD still offered, naloxone and the lost-tolerance warning); " +
-      "heroin (6-MAM), opiates and fentanyl positive 21 days ago; UDS as upper-case valueString \"POSITIVE\"/\"NEGATIVE\".",
+      "heroin (6-MAM), opiates and fentanyl positive 21 days ago; UDS as upper-case valueString \"POSITIVE\"/\"NEGATIVE\"; " +
+      "an ACTIVE CarePlan written 120 days ago by ANOTHER APP (CareFlow EHR 3.2: free-text activities, no Stagewise identifier, a Goal without achievementStatus, " +
+      "its own Provenance agent): opens read-only, to continue in a new version.",
     flags: ["--prefers-no-medication"],
     resources: [
       patient({
@@ -489,6 +497,7 @@ function kevin(): PatientCase {
         { valueCodeableConcept: { text: "precontemplation" } },
       ),
       freeTextStageObservation(id, at(ago(9), "14:30", zone), { text: "Stage of change" }, { valueString: "Contemplation" }),
+      ...otherAppPlan(id, { created: at(ago(120), "11:00", zone), start: ago(120), oudCondition: `Condition/${id}-oud` }),
       ...analyteSeries(id, tests, rand, {
         zone, form: "string", analytes: ["opi", "fen", "6mam", "oxy", "coc", "bzo", "thc"], strings: { pos: "POSITIVE", neg: "NEGATIVE" },
       }),
@@ -509,7 +518,7 @@ interface CmPlanInput {
 }
 
 function cmPlan(o: CmPlanInput): FhirResource[] {
-  const g = goal(o.id, { id: "goal-cm", description: o.goalText, start: o.start, due: plus(o.start, 83), expressedBy: { reference: `Patient/${o.id}` } });
+  const g = goal(o.id, { planId: `${o.id}-plan-cm`, id: "goal-cm", description: o.goalText, start: o.start, due: plus(o.start, 83), expressedBy: { reference: `Patient/${o.id}` } });
   const plan = appCarePlan(o.id, {
     id: "plan-cm",
     title: "Contingency management",
@@ -602,7 +611,9 @@ function andre(): PatientCase {
     demonstrates:
       "CM ESCALATING enrolled mid-program 42 days ago (week 7 of 12, pending today): weeks N N N P N N earn 10.00, 11.50, 13.00, 0, 10.00, 14.50 (restored) = 59.00, " +
       "next voucher 16.00, cap remaining 691.00; stage preparation (coded, 49 days); buprenorphine/naloxone film (SCD 1010604) active, buprenorphine present; " +
-      "fentanyl-positive 18 days ago (ongoing opioid use); UDS as valueCodeableConcept SNOMED.",
+      "fentanyl-positive 18 days ago (ongoing opioid use); UDS as valueCodeableConcept SNOMED; " +
+      "two stored plans: an older COMPLETED \"Early recovery plan\" (160 days ago: motivational interviewing and naloxone, both completed; its goal achieved; " +
+      "reason recorded; no CM activity, so CM still comes from the newer plan) and the ACTIVE CM plan.",
     flags: [],
     resources: [
       patient({
@@ -628,6 +639,16 @@ function andre(): PatientCase {
         description: "Escalating vouchers for each week of opioid-negative urine tests while on buprenorphine; target: opioid abstinence on MOUD.",
         goalText: "Opioid-free weeks, confirmed by urine tests twice a week",
       }),
+      ...appPlan(id, {
+        planId: "plan-early", status: "completed", statusReason: "Replaced by the contingency-management plan",
+        context: { familyInvolved: false, prefersNoMedication: false, canDeliverCm: true, otp: false },
+        title: "Early recovery plan", period: { start: ago(160), end: ago(43) },
+        activities: [
+          { id: "motivational-interviewing", title: "Motivational interviewing", text: "Two sessions on goals and ambivalence.", status: "completed", progress: [{ time: ago(140), text: "Both sessions held; ready to try buprenorphine." }] },
+          { id: "naloxone", title: "Naloxone", text: "Naloxone kit and overdose-response teaching.", status: "completed" },
+        ],
+        goals: [{ key: "g1", description: "Keep a naloxone kit at home", startDate: ago(160), lifecycleStatus: "completed", achievementStatus: "achieved", activityIds: ["naloxone"] }],
+      }, { created: at(ago(160), "10:00", zone), oudCondition: `Condition/${oudCondition.id}` }),
       ...analyteSeries(id, [...before, ...cm], rand, { zone, form: "snomed", analytes: ["opi", "fen", "6mam", "oxy", "bup", "coc", "amp", "thc"] }),
     ],
   };

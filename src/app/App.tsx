@@ -1,6 +1,6 @@
 // The app page once launched: read the record (progress, errors, partial failures), then the workspace
 // (lazy-loaded: the engine and the screens are not needed for the first, loading screen).
-import { lazy, Suspense, useState, type ComponentProps } from "react";
+import { lazy, Suspense, useEffect, useState, type ComponentProps } from "react";
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
 import { PatientBanner } from "./components/PatientBanner.tsx";
 import type { ReadProgress, SearchFailure } from "./read-record.ts";
@@ -19,8 +19,10 @@ const LazyWorkspace = lazy(loadWorkspace);
  * 300 ms after its fallback appeared — a pause the clinician would wait through for nothing. The component type is
  * chosen once per mount, so a later re-render never swaps it (which would reset the workspace's state).
  */
-function WorkspaceSlot(props: ComponentProps<WorkspaceModule["default"]>) {
+function WorkspaceSlot({ onShown, ...props }: ComponentProps<WorkspaceModule["default"]> & { onShown(): void }) {
   const [Workspace] = useState(() => workspaceModule?.default ?? LazyWorkspace);
+  // Runs once the workspace is on screen (not while it is still loading): the older history may start then.
+  useEffect(() => onShown(), [onShown]);
   return <Workspace {...props} />;
 }
 
@@ -62,14 +64,14 @@ function Incomplete({ failures }: { failures: SearchFailure[] }) {
         from the failed searches.
       </p>
       {failures.map((f) => (
-        <ErrorMessage key={f.resourceType} title={`${f.label}: could not be read`} error={f.error} alert={false} />
+        <ErrorMessage key={f.label} title={`${f.label}: could not be read`} error={f.error} alert={false} />
       ))}
     </section>
   );
 }
 
 export function App({ session, now }: AppProps) {
-  const { state, addResource, reload } = useRecord(session.api, session.patientId);
+  const { state, addResource, reload, startHistory } = useRecord(session.api, session.patientId, now);
   return (
     <div className="app">
       <header className="app-header">
@@ -99,7 +101,7 @@ export function App({ session, now }: AppProps) {
           <>
             {state.failures.length > 0 && <Incomplete failures={state.failures} />}
             <Suspense fallback={<p role="status">Preparing the summary…</p>}>
-              <WorkspaceSlot session={session} record={state.record} now={now} onWritten={addResource} />
+              <WorkspaceSlot session={session} record={state.record} now={now} onWritten={addResource} history={state.history} onShown={startHistory} />
             </Suspense>
           </>
         )}

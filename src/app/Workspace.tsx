@@ -15,6 +15,7 @@ import { ContextToggles } from "./components/ContextToggles.tsx";
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
 import { LastTestCard } from "./components/LastTestCard.tsx";
 import { MoudCard, MoudDetails } from "./components/MoudStatus.tsx";
+import { OlderResults } from "./components/OlderResults.tsx";
 import { NextSteps, Recommendations } from "./components/Recommendations.tsx";
 import { StageCard } from "./components/StageSummary.tsx";
 import { TabList, TabPanel, type TabSpec } from "./components/Tabs.tsx";
@@ -24,6 +25,7 @@ import { EvaluationContext, type EvaluationContextValue, type TabId } from "./Ev
 import { draftReducer, newDraft } from "./plan-draft.ts";
 import type { SmartSession } from "./session.ts";
 import { useEvaluation } from "./useEvaluation.ts";
+import type { HistoryState } from "./useRecord.ts";
 
 // The plan editor is its own chunk, fetched as soon as this module runs (it is on the same page) and rendered
 // directly once it is there (see WorkspaceSlot in App.tsx: React.lazy would hold the screen back).
@@ -43,6 +45,8 @@ export interface WorkspaceProps {
   record: PatientRecord;
   now: string;
   onWritten(resource: FhirResource): void;
+  /** The older urine test results, read after the first screen. */
+  history?: HistoryState;
 }
 
 /** Opens the element's closed <details>, scrolls it into view and focuses it (after a tab switch has rendered). */
@@ -55,7 +59,7 @@ function reveal(id: string): void {
   el.focus({ preventScroll: true });
 }
 
-export default function Workspace({ session, record, now, onWritten }: WorkspaceProps) {
+export default function Workspace({ session, record, now, onWritten, history }: WorkspaceProps) {
   const [context, setContext] = useState<ClinicianContext>(DEFAULT_CONTEXT);
   const [schedule, setSchedule] = useState<CmScheduleKind | undefined>(undefined);
   const [cmStart, setCmStart] = useState("");
@@ -121,6 +125,7 @@ export default function Workspace({ session, record, now, onWritten }: Workspace
 
         <TabPanel id="urine-tests" selected={tab === "urine-tests"}>
           <h2 id="uds-title">Urine drug screens</h2>
+          <OlderResults history={history} />
           <UdsTimeline tests={evaluation.uds.tests} />
         </TabPanel>
 

@@ -9,6 +9,11 @@ export interface IssuerConfig {
   clientId: string;
   /** Force a scope syntax; otherwise it is chosen from the server's .well-known/smart-configuration. */
   scopeStyle?: ScopeStyle;
+  /**
+   * Other origins the app must reach for this server (its authorization server's token endpoint, when not on the
+   * FHIR server's origin): added to the Content-Security-Policy's connect-src with the FHIR server (csp.ts).
+   */
+  connect?: string[];
 }
 
 export const ISSUERS: Readonly<Record<string, IssuerConfig>> = {
@@ -47,8 +52,8 @@ export type LaunchKind = "ehr" | "standalone";
  * - patient/Condition.rs             OUD diagnosis (CarePlan.addresses) and recent overdose.
  * - patient/CarePlan.rus + .c        existing plans (CM enrolment), the new plan (transaction, conditional create),
  *                                    and saving changes to the plan just saved (PUT with If-Match).
- * - patient/Goal.rs + .c             existing goals and the plan's new goals (conditional create; existing goals are
- *                                    never changed, so no u).
+ * - patient/Goal.rs + .cu            existing goals, the plan's new goals (conditional create), and continuing a
+ *                                    plan: changed and retired goals are PUT with If-Match (never deleted).
  * - patient/Provenance.cs            the Provenance written with each save; s because its write is a conditional
  *                                    create (If-None-Exist on the save tag), which is a search, and servers
  *                                    (our sandbox included) check search permission for it. The same holds for
@@ -67,7 +72,7 @@ export const DATA_SCOPES_V2 = [
   "patient/Medication.r",
   "patient/Condition.rs",
   "patient/CarePlan.crus",
-  "patient/Goal.crs",
+  "patient/Goal.crus",
   "patient/Provenance.cs",
 ];
 const DATA_SCOPES_V1 = [

@@ -24,6 +24,18 @@ async function scopeStyle(iss: string): Promise<ScopeStyle> {
   }
 }
 
+function isHttpUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return u.protocol === "https:" || u.protocol === "http:";
+  } catch {
+    return false;
+  }
+}
+
+/** The origin of the FHIR server of this launch, once checked. */
+let issuer: string | null = null;
+
 async function launch(): Promise<void> {
   const params = new URLSearchParams(window.location.search);
   const iss = params.get("iss");
@@ -33,6 +45,12 @@ async function launch(): Promise<void> {
     if (form) form.hidden = false;
     return;
   }
+  if (!isHttpUrl(iss)) {
+    show(`The launch named "${iss}" as the FHIR server, which is not an http(s) address. Launch again from the EHR, or give the server's address.`, true);
+    if (form) form.hidden = false;
+    return;
+  }
+  issuer = new URL(iss).origin;
   show(launchToken ? "Connecting to the EHR…" : "Connecting to the FHIR server…");
   const style = await scopeStyle(iss);
   await FHIR.oauth2.authorize({
@@ -53,6 +71,24 @@ form?.addEventListener("submit", (event) => {
   if (iss) window.location.assign(`${window.location.pathname}?iss=${encodeURIComponent(iss)}`);
 });
 
+// A FHIR server missing from this installation's Content-Security-Policy (connect-src, see csp.ts) fails as a bare
+// "Failed to fetch": say which server was refused and what to do instead.
+let refused: string | null = null;
+function showRefused(): void {
+  if (refused)
+    show(`This installation of Stagewise may not connect to ${refused} (its Content-Security-Policy, connect-src). Ask the administrator to add that server.`, true);
+}
+document.addEventListener("securitypolicyviolation", (event) => {
+  if (event.effectiveDirective !== "connect-src") return;
+  try {
+    refused = new URL(event.blockedURI).origin;
+  } catch {
+    refused = issuer ?? "the FHIR server";
+  }
+  showRefused();
+});
+
 launch().catch((e: unknown) => {
   show(`The launch failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}. Try launching again from the EHR.`, true);
+  showRefused();
 });

@@ -8,6 +8,9 @@ import "./app.css";
 
 // Once per page load, at module scope: a StrictMode double effect must not run the code exchange twice.
 const sessionPromise = startSession();
+// Root shows a failed start; marked as handled here, or the browser reports it as an uncaught error (with its text)
+// before Root's effect subscribes.
+sessionPromise.catch(() => undefined);
 // Fetch the workspace (engine + screens) while the record is being read.
 void loadWorkspace().catch(() => undefined);
 

@@ -1,42 +1,35 @@
-// The read wave right after the token: the Patient and every patient search (src/fhir/patient-queries.ts, the
-// same questions the CLI asks), all in parallel, each search followed to its last page. A failed search does not
-// stop the others: the record is built from what could be read and the failure is reported by name.
-import type { Bundle, FhirResource } from "fhir/r4.js";
-import { FhirError } from "../fhir/errors.ts";
-import { patientQueries, type PatientQuery } from "../fhir/patient-queries.ts";
-import type { RecordEntry } from "../clinical/record.ts";
+// The app's reads, in two parts, so that the first screen takes the same time whatever the record's length:
+//
+// 1. The first screen (readFirstScreen): one parallel wave — the Patient, laboratory Observations of the last
+//    12 months, every survey Observation, MedicationRequests with their Medications, Conditions, CarePlans and
+//    Goals (src/fhir/patient-queries.ts firstScreenQueries), each search followed page by page as the pages
+//    arrive. The engine then says from which day its answers need laboratory results (labWindowStart: back to an
+//    action/maintenance stage date or a CM start older than 12 months); only then is an earlier stretch read,
+//    before the first screen. Panel members the window's date filter left out are read by id.
+// 2. The older history (readOlderHistory), after the first screen is shown: every laboratory Observation, page by
+//    page, each page handed over as it arrives. The engine's answers do not change when it arrives (the window
+//    covers every look-back: src/clinical/read-window.ts and its test); the chart and table fill in.
+//
+// A failed Patient read throws (nothing can be shown); a failed search is returned by name with what the server
+// said, and everything else is shown.
+import type { Observation } from "fhir/r4.js";
+import { addMonths } from "../clinical/dates.ts";
+import { LAB_WINDOW_MONTHS } from "../clinical/lab-window.ts";
+import { recordFromEntries, resolveReference, type PatientRecord, type RecordEntry } from "../clinical/record.ts";
+import {
+  firstScreenQueries,
+  labHistoryQuery,
+  labRangeQuery,
+  observationsByIdQuery,
+  type PatientQuery,
+} from "../fhir/patient-queries.ts";
+import { patientEntry, readPatient, readSearches, type SearchFailure, type WaveHooks } from "../fhir/read.ts";
 import type { FhirApi } from "./fhir-api.ts";
 
-/** A search stops with an error after this many pages (a server whose next links never end). */
-export const MAX_PAGES = 200;
-
-/** What the user reads for each search. */
-export const SEARCH_LABELS: Record<string, string> = {
-  Patient: "Patient",
-  Observation: "Observations (laboratory and survey)",
-  MedicationRequest: "Medication requests (with their medications)",
-  Condition: "Conditions",
-  CarePlan: "Care plans",
-  Goal: "Goals",
-};
-
-export function searchLabel(resourceType: string): string {
-  return SEARCH_LABELS[resourceType] ?? resourceType;
-}
-
-export interface SearchFailure {
-  resourceType: string;
-  label: string;
-  error: FhirError;
-}
-
-export interface RecordRead {
-  entries: RecordEntry[];
-  failures: SearchFailure[];
-}
+export type { SearchFailure };
 
 export interface ReadProgress {
-  /** Labels of the reads in the wave, in order. */
+  /** Labels of the reads so far, in order. */
   reads: string[];
   /** Labels finished (successfully or not). */
   done: string[];
@@ -44,89 +37,106 @@ export interface ReadProgress {
   resources: number;
 }
 
-function queryUrl(q: PatientQuery): string {
-  return `${q.resourceType}?${new URLSearchParams(q.params).toString()}`;
+export interface FirstScreenRead {
+  entries: RecordEntry[];
+  failures: SearchFailure[];
+  /** Laboratory results from this day (YYYY-MM-DD) on are all in `entries`; earlier ones come with the history. */
+  labFrom: string;
 }
 
-function asBundle(body: unknown, label: string, status: number): Bundle {
-  if (typeof body === "object" && body !== null && (body as { resourceType?: unknown }).resourceType === "Bundle")
-    return body as Bundle;
-  throw new FhirError(status, label, undefined, "the server did not answer with a Bundle");
-}
+/** Ids per search when panel members are read by id (keeps the URL short). */
+const IDS_PER_SEARCH = 50;
 
-/** Every entry of every page of one search. */
-export async function searchAllPages(api: FhirApi, url: string, onPage?: (count: number) => void): Promise<RecordEntry[]> {
-  const label = url.split("?")[0] ?? url;
-  const entries: RecordEntry[] = [];
-  const seen = new Set<string>();
-  let next: string | undefined = url;
-  for (let page = 1; next; page++) {
-    if (page > MAX_PAGES) throw new FhirError(0, label, undefined, `more than ${MAX_PAGES} pages; the search was stopped`);
-    const res = await api.request(next);
-    const bundle = asBundle(res.body, label, res.status);
-    let count = 0;
-    for (const e of bundle.entry ?? []) {
-      if (!e.resource) continue;
-      if (e.search?.mode === "outcome") continue; // an OperationOutcome riding along with the results
-      entries.push(e.fullUrl ? { resource: e.resource, fullUrl: e.fullUrl } : { resource: e.resource });
-      count++;
-    }
-    onPage?.(count);
-    next = bundle.link?.find((l) => l.relation === "next")?.url;
-    if (next) {
-      if (seen.has(next)) throw new FhirError(0, label, undefined, "the server's next-page links loop; the search was stopped");
-      seen.add(next);
+/** hasMember targets of the record's Observations that are not in it (a member dated outside the window). */
+function missingMembers(record: PatientRecord): string[] {
+  const missing = new Set<string>();
+  for (const obs of record.observations) {
+    if (!Array.isArray(obs.hasMember)) continue;
+    for (const m of obs.hasMember) {
+      const ref = typeof m?.reference === "string" ? m.reference : undefined;
+      if (!ref || ref.startsWith("#")) continue;
+      if (resolveReference<Observation>(record, ref)) continue;
+      const id = /(?:^|\/)Observation\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(ref)?.[1];
+      if (id) missing.add(id);
     }
   }
-  return entries;
+  return [...missing];
 }
 
-/**
- * Reads one patient's record. Throws a FhirError when the Patient itself cannot be read (nothing can be shown);
- * failed searches are returned in `failures` with what the server said.
- */
-export async function readPatientRecord(
+function chunks<T>(xs: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+/** Reads what the first screen needs. `now`: today, YYYY-MM-DD. */
+export async function readFirstScreen(
   api: FhirApi,
   patientId: string,
+  now: string,
   onProgress?: (p: ReadProgress) => void,
-): Promise<RecordRead> {
-  const queries = patientQueries(patientId);
-  const progress: ReadProgress = { reads: ["Patient", ...queries.map((q) => searchLabel(q.resourceType))], done: [], resources: 0 };
-  const report = () => onProgress?.({ ...progress, done: [...progress.done] });
-  report();
+): Promise<FirstScreenRead> {
+  const progress: ReadProgress = { reads: ["Patient"], done: [], resources: 0 };
+  const report = () => onProgress?.({ ...progress, reads: [...progress.reads], done: [...progress.done] });
+  const hooks: WaveHooks = {
+    onPage(_q, page) {
+      progress.resources += page.length;
+      report();
+    },
+    onDone(q) {
+      progress.done.push(q.label);
+      report();
+    },
+  };
+  const wave = (queries: PatientQuery[]) => {
+    progress.reads.push(...queries.map((q) => q.label));
+    report();
+    return readSearches(api, queries, hooks);
+  };
 
-  const patientRead = api.request(`Patient/${encodeURIComponent(patientId)}`).then((res) => {
-    const body = res.body as FhirResource | undefined;
-    if (!body || body.resourceType !== "Patient")
-      throw new FhirError(res.status, `Patient/${patientId}`, undefined, "the server did not answer with a Patient");
+  // The window rule is engine code (stage, CM enrolment): fetched with the reads, not before them, and not part
+  // of the page's initial JavaScript.
+  const windowRule = import("../clinical/read-window.ts");
+  let labFrom = addMonths(now, -LAB_WINDOW_MONTHS);
+  const patientRead = readPatient(api, patientId).then((p) => {
     progress.resources++;
     progress.done.push("Patient");
     report();
-    return body;
+    return p;
   });
-  const searches = queries.map(async (q): Promise<RecordEntry[] | SearchFailure> => {
-    const label = searchLabel(q.resourceType);
-    try {
-      const entries = await searchAllPages(api, queryUrl(q), (n) => {
-        progress.resources += n;
-        report();
-      });
-      return entries;
-    } catch (e) {
-      const error = e instanceof FhirError ? e : new FhirError(0, q.resourceType, undefined, e instanceof Error ? e.message : String(e));
-      return { resourceType: q.resourceType, label, error };
-    } finally {
-      progress.done.push(label);
-      report();
-    }
-  });
+  const [patient, first] = await Promise.all([patientRead, wave(firstScreenQueries(patientId, labFrom))]);
+  const entries = [patientEntry(api, patient), ...first.entries];
+  const failures = [...first.failures];
 
-  const [patient, ...results] = await Promise.all([patientRead, ...searches]);
-  const entries: RecordEntry[] = [{ resource: patient, fullUrl: `${api.serverUrl}/Patient/${patient.id}` }];
-  const failures: SearchFailure[] = [];
-  for (const r of results) {
-    if (Array.isArray(r)) entries.push(...r);
-    else failures.push(r);
+  // A stage or a CM enrolment older than the window: the engine needs the results since then.
+  let record = recordFromEntries(entries, { patientId });
+  const needed = (await windowRule).labWindowStart(record, { now });
+  if (needed < labFrom) {
+    const more = await wave([labRangeQuery(patientId, needed, labFrom)]);
+    entries.push(...more.entries);
+    failures.push(...more.failures);
+    labFrom = needed;
+    record = recordFromEntries(entries, { patientId });
   }
-  return { entries, failures };
+
+  const members = missingMembers(record);
+  if (members.length > 0) {
+    const more = await wave(chunks(members, IDS_PER_SEARCH).map((ids) => observationsByIdQuery(patientId, ids)));
+    entries.push(...more.entries);
+    failures.push(...more.failures);
+  }
+  return { entries, failures, labFrom };
+}
+
+/**
+ * Reads every laboratory Observation (the first screen's are read again: a result with no date, which a date
+ * search never returns, is still read once). `onPage` gets each page as it arrives.
+ */
+export async function readOlderHistory(
+  api: FhirApi,
+  patientId: string,
+  onPage: (entries: RecordEntry[]) => void,
+): Promise<{ failure: SearchFailure | null }> {
+  const read = await readSearches(api, [labHistoryQuery(patientId)], { onPage: (_q, page) => onPage(page) });
+  return { failure: read.failures[0] ?? null };
 }

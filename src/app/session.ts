@@ -14,7 +14,7 @@ export interface SmartSession {
 
 /** "https://x/fhir/Practitioner/dr-1" or "Practitioner/dr-1" → "Practitioner/dr-1"; null when not a reference. */
 export function relativeUserRef(fhirUser: string | null | undefined): string | null {
-  if (!fhirUser) return null;
+  if (!fhirUser || fhirUser.length > 2048) return null; // a URL, not a document (and no regex over megabytes)
   const m = /([A-Z][A-Za-z]+)\/([A-Za-z0-9.-]{1,64})$/.exec(fhirUser);
   return m ? `${m[1]}/${m[2]}` : null;
 }

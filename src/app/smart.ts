@@ -4,6 +4,7 @@
 // and keeps its state in sessionStorage, which is per tab: two tabs hold two independent launches.
 import FHIR from "fhirclient";
 import { fhirclientApi, type FhirClientLike } from "./fhir-api.ts";
+import { fhirUserFromIdToken } from "./id-token.ts";
 import { relativeUserRef, type SmartSession } from "./session.ts";
 
 type Client = Awaited<ReturnType<typeof FHIR.oauth2.ready>>;
@@ -17,10 +18,12 @@ export function sessionFrom(client: Client): SmartSession {
   if (!patientId)
     throw new LaunchError("The launch did not give a patient. Launch Stagewise from a patient's chart, or choose a patient when asked.");
   return {
-    api: fhirclientApi(client as unknown as FhirClientLike),
+    // Every write is checked against the launch patient before it is sent (fhir-api.ts).
+    api: fhirclientApi(client as unknown as FhirClientLike, `Patient/${patientId}`),
     patientId,
     needPatientBanner: client.getState("tokenResponse.need_patient_banner") !== false,
-    fhirUser: relativeUserRef(client.getFhirUser()),
+    // Not client.getFhirUser(): its window.atob rejects base64url (see id-token.ts).
+    fhirUser: relativeUserRef(fhirUserFromIdToken(client.getState("tokenResponse.id_token"))),
   };
 }
 

@@ -1,6 +1,6 @@
 // The Stagewise `patient-view` CDS service as discovery describes it: its prefetch templates are the app's own reads
 // (src/fhir/patient-queries.ts), so prefetched data and the FHIR fallback give the engine the same record.
-import { patientQueries } from "../fhir/patient-queries.ts";
+import { recordQueries } from "../fhir/patient-queries.ts";
 import type { PatientQuery } from "../fhir/patient-queries.ts";
 import type { CdsServiceDescription, CdsSource } from "./types.ts";
 
@@ -24,7 +24,7 @@ const SEARCH_KEYS: Record<string, string> = {
 
 /** The searches of one patient's whole record (the CLI's reads): what prefetch asks for and the fallback reads. */
 export function recordSearches(patient: string): PatientQuery[] {
-  return patientQueries(patient);
+  return recordQueries(patient);
 }
 
 /** A search's query string, each value encoded as on a URL except `keep` (a prefetch token stays as written). */

@@ -26,6 +26,7 @@ export type CliArgs = EvaluateArgs | { command: "help" };
 export const USAGE = `Usage:
   npm run --silent cli -- evaluate --bundle FILE [options]
   npm run --silent cli -- evaluate --server URL --patient ID [--token TOKEN] [options]
+  npm run --silent cli -- population --bulk DIR [--shard I/N] [--now DATE] [--out FILE]   (population --help)
 
 Reads one patient's FHIR record (a Bundle of any type or an NDJSON file, or a FHIR server) and prints the
 engine's evaluation as one JSON object on stdout.
@@ -82,7 +83,7 @@ export function parseCli(argv: string[]): CliArgs {
   const { values: v, positionals } = parsed;
   if (v.help) return { command: "help" };
   if (positionals.length === 0) throw new UsageError('missing command: "evaluate"');
-  if (positionals[0] !== "evaluate") throw new UsageError(`unknown command "${positionals[0]}" (expected "evaluate")`);
+  if (positionals[0] !== "evaluate") throw new UsageError(`unknown command "${positionals[0]}" (expected "evaluate" or "population")`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
 
   if (v.bundle !== undefined && v.server !== undefined) throw new UsageError("give either --bundle or --server, not both");

@@ -25,6 +25,7 @@ async function loadRecord(args: EvaluateArgs): Promise<PatientRecord> {
 }
 
 export async function run(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  if (argv[0] === "population") return (await import("./population/command.ts")).run(argv, out, err);
   try {
     const args = parseCli(argv);
     if (args.command === "help") {

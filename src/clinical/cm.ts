@@ -14,7 +14,8 @@
 //   years)); a week counts in the program year in which it starts. capRemaining/capReached are for the program
 //   year of the current week (of the last program week once the program is over; year 1 before the start).
 // - Not enrolled: capRemaining is the full yearly cap (nothing has been spent).
-import type { CarePlan, CarePlanActivity } from "fhir/r4.js";
+import type { CarePlan } from "fhir/r4.js";
+import { readCmActivity } from "./careplan-resource.ts";
 import {
   bowlTotals,
   expectedValuePerDraw,
@@ -25,8 +26,7 @@ import {
   toCents,
   type ScheduleState,
 } from "./cm-schedules.ts";
-import { isCmTargetAnalyte, normaliseCmTarget, targetOutcome } from "./cm-target.ts";
-import { CM_SCHEDULE_EXTENSION, CM_TARGET_EXTENSION, RECOMMENDATION_SYSTEM } from "./codes.ts";
+import { targetOutcome } from "./cm-target.ts";
 import { addDays, addMonths, datePart, daysBetween } from "./dates.ts";
 import type { CmParams, CmScheduleKind, CmStatus, CmTarget, CmTargetAnalyte, CmWeek, UdsTest, WeekOutcome } from "./types.ts";
 import { refOf } from "./record.ts";
@@ -255,12 +255,6 @@ export interface CmPlanEnrolment {
 const LIVE_PLAN_STATUSES = new Set(["active", "on-hold", "completed"]);
 const DEAD_ACTIVITY_STATUSES = new Set(["cancelled", "entered-in-error", "stopped"]);
 
-function isCmActivity(a: CarePlanActivity): boolean {
-  const d = a.detail;
-  if (!d || DEAD_ACTIVITY_STATUSES.has(d.status)) return false;
-  return (d.code?.coding ?? []).some((c) => c.system === RECOMMENDATION_SYSTEM && c.code === "contingency-management");
-}
-
 /**
  * The CM enrolment recorded by the app in a CarePlan: an activity coded RECOMMENDATION_SYSTEM
  * "contingency-management" (status not cancelled/entered-in-error/stopped) in a CarePlan that is active, on-hold
@@ -275,23 +269,12 @@ export function cmEnrolmentFromCarePlans(carePlans: CarePlan[]): CmPlanEnrolment
   for (const plan of carePlans) {
     if (!plan || plan.resourceType !== "CarePlan" || !LIVE_PLAN_STATUSES.has(plan.status)) continue;
     for (const activity of plan.activity ?? []) {
-      if (!activity || !isCmActivity(activity)) continue;
-      const d = activity.detail!;
-      const startDate =
-        datePart(d.scheduledTiming?.repeat?.boundsPeriod?.start) ??
-        datePart(d.scheduledPeriod?.start) ??
-        datePart(plan.period?.start);
-      if (startDate === null) continue;
-      const extensions = Array.isArray(d.extension) ? d.extension : [];
-      const code = extensions.find((e) => e?.url === CM_SCHEDULE_EXTENSION)?.valueCode;
-      const targets = extensions.filter((e) => e?.url === CM_TARGET_EXTENSION).map((e) => e.valueCode).filter(isCmTargetAnalyte);
+      if (!activity || DEAD_ACTIVITY_STATUSES.has(activity.detail?.status ?? "")) continue;
+      const reading = readCmActivity(activity, plan.period?.start);
+      if (!reading || reading.startDate === null) continue;
+      const startDate = reading.startDate;
       if (best === null || startDate > best.startDate) {
-        best = {
-          startDate,
-          source: refOf(plan),
-          schedule: isCmScheduleKind(code) ? code : null,
-          target: targets.length ? normaliseCmTarget(targets) : null,
-        };
+        best = { startDate, source: refOf(plan), schedule: reading.schedule, target: reading.target };
       }
     }
   }

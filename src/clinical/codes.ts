@@ -16,6 +16,20 @@ export const SAVE_TAG_SYSTEM = `${STAGEWISE_BASE}/save`;
 export const CM_SCHEDULE_EXTENSION = `${STAGEWISE_BASE}/StructureDefinition/cm-schedule`;
 /** Extension on a CarePlan CM activity, repeated: what CM scores, valueCode "opioids" and "stimulants" (§7.6). */
 export const CM_TARGET_EXTENSION = `${STAGEWISE_BASE}/StructureDefinition/cm-target`;
+/**
+ * Extension on a CarePlan: the clinician context the plan was written under (what charts rarely hold). A complex
+ * extension with one valueBoolean sub-extension per field of ClinicianContext: "familyInvolved",
+ * "prefersNoMedication", "canDeliverCm", "otp". Read back at the next launch (careplan-resource.ts).
+ */
+export const CLINICIAN_CONTEXT_EXTENSION = `${STAGEWISE_BASE}/StructureDefinition/clinician-context`;
+/** Extension on a CarePlan, valueString: why it was completed, revoked or put on hold (R4 CarePlan has no statusReason). */
+export const STATUS_REASON_EXTENSION = `${STAGEWISE_BASE}/StructureDefinition/careplan-status-reason`;
+/** Identifier system for the Observations the app writes (conditional create). */
+export const OBSERVATION_ID_SYSTEM = `${STAGEWISE_BASE}/identifier/observation`;
+/** Identifier system of the app as a Provenance agent (Device.identifier). */
+export const SOFTWARE_ID_SYSTEM = `${STAGEWISE_BASE}/software`;
+/** Goal.achievementStatus codes. */
+export const GOAL_ACHIEVEMENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/goal-achievement";
 
 export const STAGE_OF_CHANGE_CODE = "stage-of-change";
 export const READINESS_RULER_CODE = "readiness-ruler";

@@ -9,6 +9,13 @@ import type { Analyte, AnalyteReading, MedicationFact, MoudFlag, UdsTest } from 
 export const ABSENT_LOOKBACK_DAYS = 30;
 /** "Non-prescribed use" is reported for the latest such test within this many days. */
 export const NON_PRESCRIBED_LOOKBACK_DAYS = 90;
+/**
+ * "Adherence confirmed" is reported for the latest such test within this many days: a test from years ago does not
+ * show that the medication is being taken now (the recommendation's reason reads "Recent urine tests confirm…").
+ * Unbounded before; bounded so that the app's first screen, which reads the last 12 months of results first
+ * (read-window.ts), gives the same answer as the whole record.
+ */
+export const CONFIRMED_LOOKBACK_DAYS = 90;
 
 const MOUD_IN_URINE: readonly { analyte: Analyte; medication: "buprenorphine" | "methadone"; name: string }[] = [
   { analyte: "buprenorphine", medication: "buprenorphine", name: "Buprenorphine" },
@@ -21,7 +28,8 @@ function sources(readings: AnalyteReading[]): string[] {
 
 /**
  * Flags per MOUD medication found in urine (buprenorphine, methadone):
- * - adherence-confirmed: the latest test where it was present while a prescription for it as MOUD covered that day;
+ * - adherence-confirmed: the latest test within 90 days where it was present while a prescription for it as MOUD
+ *   covered that day;
  * - absent-while-prescribed: the latest test within 30 days that checked for it on a day it was prescribed as MOUD
  *   (not on hold) found it absent (negative);
  * - non-prescribed-use: the latest test within 90 days where it was present and no prescription explains it.
@@ -30,6 +38,7 @@ export function moudAdherenceFlags(tests: UdsTest[], medications: MedicationFact
   const flags: MoudFlag[] = [];
   const absentFrom = addDays(now, -ABSENT_LOOKBACK_DAYS);
   const nonPrescribedFrom = addDays(now, -NON_PRESCRIBED_LOOKBACK_DAYS);
+  const confirmedFrom = addDays(now, -CONFIRMED_LOOKBACK_DAYS);
 
   for (const { analyte, medication, name } of MOUD_IN_URINE) {
     // Prescriptions of this medication as MOUD (not, e.g., buprenorphine for pain); on-hold ones are not taken now,
@@ -49,7 +58,7 @@ export function moudAdherenceFlags(tests: UdsTest[], medications: MedicationFact
       const asMoud = prescribedOn(asMoudMeds, analyte, test.date);
       const activeMoud = prescribedOn(activeMoudMeds, analyte, test.date);
 
-      if (present.length > 0 && asMoud && (!confirmed || test.date >= confirmed.date)) {
+      if (present.length > 0 && asMoud && test.date >= confirmedFrom && (!confirmed || test.date >= confirmed.date)) {
         confirmed = { date: test.date, readings: present, request: asMoud.request };
       }
       if (present.length > 0 && !explaining && test.date >= nonPrescribedFrom && (!nonPrescribed || test.date >= nonPrescribed.date)) {

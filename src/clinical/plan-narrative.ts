@@ -44,7 +44,7 @@ export interface NarrativeCm {
 }
 export interface NarrativeInput {
   title?: string;
-  status: "draft" | "active";
+  status: "draft" | "active" | "on-hold" | "completed" | "revoked";
   period: { start: string; end?: string };
   activities: NarrativeActivity[];
   goals: NarrativeGoal[];
@@ -65,7 +65,7 @@ export function planNarrative(input: NarrativeInput): Narrative {
   const period = input.period.end
     ? `${escapeXhtml(input.period.start)} to ${escapeXhtml(input.period.end)}`
     : `from ${escapeXhtml(input.period.start)}`;
-  parts.push(`<p>Status: ${input.status === "draft" ? "draft" : "active"}. Period: ${period}.</p>`);
+  parts.push(`<p>Status: ${input.status}. Period: ${period}.</p>`);
 
   parts.push("<h3>Activities</h3>");
   if (input.activities.length === 0) parts.push("<p>None.</p>");

@@ -2,28 +2,12 @@
 // problem, naming the field. Also the reference checks the builder shares (which author may be written).
 import { isValidCmTarget } from "./cm-target.ts";
 import { isValidDate, isValidDateOrDateTime } from "./dates.ts";
-import { CM_ACTIVITY_ID } from "./plan-types.ts";
+import { isRecommendationId } from "./careplan-resource.ts";
+import { ACTIVITY_STATUSES, CM_ACTIVITY_ID, isFreeActivityId } from "./plan-types.ts";
+export { otherPatientReferences, patientOf } from "./patient-refs.ts";
 import type { PlanContext, PlanDraft } from "./plan-types.ts";
-import type { CmScheduleKind, RecommendationId } from "./types.ts";
+import type { CmScheduleKind } from "./types.ts";
 
-/** Every recommendation id (a Record so the compiler notices a new id). */
-const KNOWN_IDS: Record<RecommendationId, true> = {
-  moud: true,
-  "stage-assessment": true,
-  "motivational-interviewing": true,
-  "contingency-management": true,
-  cbt: true,
-  "wraparound-services": true,
-  "community-reinforcement": true,
-  "mutual-help": true,
-  "peer-support": true,
-  "family-therapy": true,
-  craft: true,
-  "network-therapy": true,
-  naloxone: true,
-  "addiction-counseling": true,
-  "nonmedication-program": true,
-};
 const SCHEDULES: readonly CmScheduleKind[] = ["escalating", "prize", "fixed"];
 const SAFE_KEY = /^[A-Za-z0-9._-]{1,64}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
@@ -54,8 +38,10 @@ export function validatePlanDraft(draft: PlanDraft): string[] {
   const problems: string[] = [];
   if (!SAFE_KEY.test(String(draft.planId ?? "")))
     problems.push(`Plan id ${quoted(draft.planId)} must be 1–64 letters, digits, ".", "_" or "-"`);
-  if (draft.status !== "draft" && draft.status !== "active")
-    problems.push(`Plan status ${quoted(draft.status)} must be "draft" or "active"`);
+  if (!["draft", "active", "on-hold", "completed", "revoked"].includes(draft.status))
+    problems.push(`Plan status ${quoted(draft.status)} must be draft, active, on-hold, completed or revoked`);
+  if ((draft.status === "completed" || draft.status === "revoked") && !isText(draft.statusReason))
+    problems.push(`A ${draft.status} plan needs a reason`);
   if (draft.title !== undefined && typeof draft.title !== "string") problems.push("Plan title is not text");
 
   const start = draft.period?.start;
@@ -73,7 +59,12 @@ export function validatePlanDraft(draft: PlanDraft): string[] {
   const seen = new Set<string>();
   activities.forEach((a, i) => {
     const label = `Activity ${i + 1}`;
-    if (!Object.hasOwn(KNOWN_IDS, a.id)) problems.push(`${label}: unknown recommendation ${quoted(a.id)}`);
+    if (a.status !== undefined && !ACTIVITY_STATUSES.includes(a.status))
+      problems.push(`${label}: status ${quoted(a.status)} must be one of ${ACTIVITY_STATUSES.join(", ")}`);
+    for (const n of a.progress ?? [])
+      if (!isText(n?.text) || typeof n.time !== "string" || !isValidDateOrDateTime(n.time))
+        problems.push(`${label}: a progress note needs a date and text`);
+    if (!isRecommendationId(a.id) && !(typeof a.id === "string" && isFreeActivityId(a.id) && SAFE_KEY.test(a.id.slice(5)))) problems.push(`${label}: unknown recommendation ${quoted(a.id)}`);
     else if (seen.has(a.id)) problems.push(`${label}: "${a.id}" is chosen twice`);
     seen.add(a.id);
     if (!isText(a.title)) problems.push(`${label} (${a.id}): title is empty`);
@@ -96,6 +87,9 @@ export function validatePlanDraft(draft: PlanDraft): string[] {
       else if (goalStartOk && g.dueDate < g.startDate)
         problems.push(`${label}: due date "${g.dueDate}" is before the start date "${g.startDate}"`);
     }
+    for (const n of g.notes ?? [])
+      if (!isText(n?.text) || typeof n.time !== "string" || !isValidDateOrDateTime(n.time))
+        problems.push(`${label}: a note needs a date and text`);
     for (const id of g.activityIds ?? [])
       if (!seen.has(id)) problems.push(`${label}: linked activity ${quoted(id)} is not in the plan`);
   });

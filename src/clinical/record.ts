@@ -2,7 +2,6 @@
 // server search, sorted by type, with references resolvable and malformed or foreign resources skipped with
 // a warning. Pure: no I/O.
 import type {
-  Bundle,
   CarePlan,
   Condition,
   FhirResource,
@@ -13,6 +12,7 @@ import type {
   Patient,
   Reference,
 } from "fhir/r4.js";
+import { FHIR_ID, resourceProblem, usablePatient } from "./record-shape.ts";
 import type { EngineWarning } from "./types.ts";
 
 export interface PatientRecord {
@@ -53,49 +53,17 @@ function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
-/** Minimal structural checks per type: what the engine cannot do without. Returns a problem or null. */
-function problemWith(r: Record<string, unknown>): string | null {
-  const type = r.resourceType;
-  if (typeof type !== "string" || type.length === 0) return "no resourceType";
-  if (r.id !== undefined && typeof r.id !== "string") return "id is not a string";
-  switch (type) {
-    case "Observation":
-      if (typeof r.status !== "string") return "Observation.status is missing";
-      if (!isObject(r.code)) return "Observation.code is missing";
-      return null;
-    case "MedicationRequest":
-      if (typeof r.status !== "string") return "MedicationRequest.status is missing";
-      if (!isObject(r.medicationCodeableConcept) && !isObject(r.medicationReference))
-        return "MedicationRequest.medication[x] is missing";
-      return null;
-    case "Medication":
-      if (r.code !== undefined && !isObject(r.code)) return "Medication.code is not a CodeableConcept";
-      return null;
-    case "Condition":
-      if (!isObject(r.code)) return "Condition.code is missing";
-      return null;
-    case "CarePlan":
-      if (typeof r.status !== "string") return "CarePlan.status is missing";
-      return null;
-    case "Goal":
-      if (typeof r.lifecycleStatus !== "string") return "Goal.lifecycleStatus is missing";
-      return null;
-    default:
-      return null;
-  }
-}
-
 /** The patient a resource belongs to, as written (subject or patient reference), or undefined. */
 function patientReferenceOf(r: Record<string, unknown>): string | undefined {
   const subject = (r.subject ?? r.patient) as Reference | undefined;
   return isObject(subject) && typeof subject.reference === "string" ? subject.reference : undefined;
 }
 
-/** Does `reference` point at the patient (relative, absolute URL, or the Patient entry's fullUrl)? */
-function pointsAt(reference: string, patientId: string, patientFullUrl: string | undefined): boolean {
-  if (reference === `Patient/${patientId}`) return true;
-  if (patientFullUrl && reference === patientFullUrl) return true;
-  return reference.endsWith(`/Patient/${patientId}`);
+/** Does a reference point at the patient (relative, absolute URL, or the Patient entry's fullUrl)? */
+function patientMatcher(patientId: string, patientFullUrl: string | undefined): (reference: string) => boolean {
+  const relative = `Patient/${patientId}`;
+  const suffix = `/Patient/${patientId}`;
+  return (reference) => reference === relative || (!!patientFullUrl && reference === patientFullUrl) || reference.endsWith(suffix);
 }
 
 const KEPT_TYPES = new Set([
@@ -108,51 +76,142 @@ const KEPT_TYPES = new Set([
   "Goal",
 ]);
 
-/** Flattens Bundle entries and nested Bundles into entries. */
-function flatten(entries: RecordEntry[], out: RecordEntry[]): void {
-  for (const e of entries) {
+/** Where an entry came from: its place in its Bundle, how deep that Bundle is nested, and the top-level entry. */
+interface Located extends RecordEntry {
+  index: number;
+  depth: number;
+  top: number;
+}
+
+/** "Entry 3", "Entry 2 of the Bundle in entry 5", "Entry 1 of a Bundle nested 40 deep in entry 5". */
+function where(e: Pick<Located, "index" | "depth" | "top">): string {
+  if (e.depth === 0) return `Entry ${e.index}`;
+  return `Entry ${e.index} of ${e.depth === 1 ? "the Bundle" : `a Bundle nested ${e.depth} deep`} in entry ${e.top}`;
+}
+
+/**
+ * Bundle entries as record entries. Entries that are not objects are reported and left out, and a fullUrl that is
+ * not text is ignored.
+ */
+function bundleEntries(entries: unknown[], depth: number, top: number | undefined, warnings: EngineWarning[]): Located[] {
+  const out: Located[] = [];
+  entries.forEach((e, i) => {
+    const at = { index: i + 1, depth, top: top ?? i + 1 };
+    if (!isObject(e)) {
+      const what = e === null ? "null" : Array.isArray(e) ? "an array" : typeof e;
+      warnings.push({ code: "malformed-resource", message: `${where(at)} of the Bundle is not an entry object (it is ${what}); skipped.` });
+      return;
+    }
+    out.push(typeof e.fullUrl === "string" ? { resource: e.resource, fullUrl: e.fullUrl, ...at } : { resource: e.resource, ...at });
+  });
+  return out;
+}
+
+/**
+ * Flattens entries and nested Bundles (at any depth) into entries, in document order. Iterative, so a Bundle nested
+ * 10,000 deep is read without running out of stack.
+ */
+function flatten(input: Located[], warnings: EngineWarning[]): Located[] {
+  const out: Located[] = [];
+  const stack: Located[] = [...input].reverse();
+  while (stack.length > 0) {
+    const e = stack.pop()!;
     if (isObject(e.resource) && e.resource.resourceType === "Bundle") {
       const inner = e.resource.entry;
-      if (Array.isArray(inner)) flatten(bundleEntries(e.resource as unknown as Bundle), out);
+      if (inner === undefined) continue;
+      if (!Array.isArray(inner)) {
+        warnings.push({ code: "malformed-resource", message: `${where(e)}: a Bundle whose entry is not an array; skipped.` });
+        continue;
+      }
+      const nested = bundleEntries(inner, e.depth + 1, e.top, warnings);
+      for (let i = nested.length - 1; i >= 0; i--) stack.push(nested[i]!);
       continue;
     }
     out.push(e);
   }
+  return out;
 }
 
-function bundleEntries(bundle: Bundle): RecordEntry[] {
-  return (bundle.entry ?? []).map((e: NonNullable<Bundle["entry"]>[number]) => (e.fullUrl ? { resource: e.resource, fullUrl: e.fullUrl } : { resource: e.resource }));
+/**
+ * The index by "Type/id" and by fullUrl, built on first use: most records never resolve a reference (no hasMember
+ * panel, no medicationReference), and a Map of every resource costs about as much as reading them. The same Map as
+ * one built while reading: the same keys, set in the same order.
+ */
+function lazyIndex(record: PatientRecord, resources: Record<string, unknown>[], fullUrls: (string | undefined)[]): void {
+  let built: Map<string, FhirResource> | undefined;
+  Object.defineProperty(record, "index", {
+    enumerable: true,
+    configurable: true,
+    get(): Map<string, FhirResource> {
+      if (built) return built;
+      built = new Map();
+      for (let i = 0; i < resources.length; i++) {
+        const r = resources[i]!;
+        if (typeof r.id === "string") built.set(`${r.resourceType as string}/${r.id}`, r as unknown as FhirResource);
+        const url = fullUrls[i];
+        if (url) built.set(url, r as unknown as FhirResource);
+      }
+      return built;
+    },
+  });
 }
 
 /** Builds a record from loose entries (NDJSON lines, search results). Throws RecordError without one Patient. */
 export function recordFromEntries(input: RecordEntry[], options: RecordOptions = {}): PatientRecord {
-  const warnings: EngineWarning[] = [];
-  const entries: RecordEntry[] = [];
-  flatten(input, entries);
+  return buildRecord(
+    input.map((e, i): Located => ({ ...e, index: i + 1, depth: 0, top: i + 1 })),
+    [],
+    options,
+  );
+}
 
-  const valid: { resource: Record<string, unknown>; fullUrl?: string }[] = [];
-  for (const [i, e] of entries.entries()) {
+/** "Observation/o1", or where the resource was when its type or id is unusable ("Observation (entry 4)"). */
+function labelOf(resource: Record<string, unknown>, at: Located): string {
+  const type = resource.resourceType;
+  if (typeof type !== "string" || type === "") return where(at);
+  if (typeof resource.id === "string" && FHIR_ID.test(resource.id)) return `${type}/${resource.id}`;
+  return `${type.slice(0, 64)} (${where(at).replace(/^E/, "e")})`;
+}
+
+function buildRecord(located: Located[], warnings: EngineWarning[], options: RecordOptions): PatientRecord {
+  const entries = flatten(located, warnings);
+
+  // Valid resources and their fullUrls, side by side (no object per entry).
+  const valid: Record<string, unknown>[] = [];
+  const validUrls: (string | undefined)[] = [];
+  for (const e of entries) {
     if (e.resource === undefined) continue; // e.g. a transaction-response entry with no resource
     if (!isObject(e.resource)) {
-      warnings.push({ code: "malformed-resource", message: `Entry ${i + 1} is not a FHIR resource: skipped.` });
+      warnings.push({ code: "malformed-resource", message: `${where(e)} is not a FHIR resource; skipped.` });
       continue;
     }
-    const problem = problemWith(e.resource);
+    const problem = resourceProblem(e.resource);
     if (problem) {
-      const label = typeof e.resource.resourceType === "string" ? refOf(e.resource as { resourceType: string }) : `Entry ${i + 1}`;
-      warnings.push({ code: "malformed-resource", message: `${label}: ${problem}; skipped.`, refs: [label] });
+      const label = labelOf(e.resource, e);
+      warnings.push({ code: "malformed-resource", message: `${label} skipped: ${problem}.`, refs: [label] });
       continue;
     }
-    valid.push(e.fullUrl ? { resource: e.resource, fullUrl: e.fullUrl } : { resource: e.resource });
+    let resource = e.resource;
+    if (resource.resourceType === "Patient") {
+      const usable = usablePatient(resource);
+      for (const p of usable.problems) {
+        const label = labelOf(resource, e);
+        warnings.push({ code: "malformed-resource", message: `${label}: ${p}; left out, the rest of the Patient is used.`, refs: [label] });
+      }
+      resource = usable.patient;
+    }
+    valid.push(resource);
+    validUrls.push(e.fullUrl ? e.fullUrl : undefined);
   }
 
-  const patients = valid.filter((e) => e.resource.resourceType === "Patient");
-  let chosen: (typeof valid)[number] | undefined;
+  const patients: number[] = [];
+  for (let i = 0; i < valid.length; i++) if (valid[i]!.resourceType === "Patient") patients.push(i);
+  let chosen: number | undefined;
   if (options.patientId !== undefined) {
-    chosen = patients.find((p) => p.resource.id === options.patientId);
-    if (!chosen) throw new RecordError(`no Patient with id "${options.patientId}" in the input`);
+    chosen = patients.find((i) => valid[i]!.id === options.patientId);
+    if (chosen === undefined) throw new RecordError(`no Patient with id "${options.patientId}" in the input`);
   } else {
-    const distinct = new Map(patients.map((p) => [String(p.resource.id), p]));
+    const distinct = new Map(patients.map((i) => [String(valid[i]!.id), i]));
     if (distinct.size === 0) throw new RecordError("the input holds no Patient resource");
     if (distinct.size > 1)
       throw new RecordError(
@@ -160,12 +219,12 @@ export function recordFromEntries(input: RecordEntry[], options: RecordOptions =
       );
     chosen = [...distinct.values()][0];
   }
-  const patient = chosen!.resource as unknown as Patient;
+  const patient = valid[chosen!] as unknown as Patient;
   if (typeof patient.id !== "string") throw new RecordError("the Patient resource has no id");
   const patientId = patient.id;
-  const patientFullUrl = chosen!.fullUrl;
+  const patientFullUrl = validUrls[chosen!];
 
-  const record: PatientRecord = {
+  const record = {
     patient,
     patientRef: `Patient/${patientId}`,
     observations: [],
@@ -173,16 +232,19 @@ export function recordFromEntries(input: RecordEntry[], options: RecordOptions =
     conditions: [],
     carePlans: [],
     goals: [],
-    index: new Map(),
     warnings,
-  };
+  } as unknown as PatientRecord;
 
-  const seen = new Set<string>();
-  for (const { resource, fullUrl } of valid) {
+  const indexed: Record<string, unknown>[] = [];
+  const indexedUrls: (string | undefined)[] = [];
+  const seen = new Map<string, Set<string>>(); // type → ids kept
+  const matcher = patientMatcher(patientId, patientFullUrl);
+  for (let i = 0; i < valid.length; i++) {
+    const resource = valid[i]!;
     const type = resource.resourceType as string;
     if (!KEPT_TYPES.has(type) || type === "Patient") continue;
     const ref = patientReferenceOf(resource);
-    if (ref !== undefined && type !== "Medication" && !pointsAt(ref, patientId, patientFullUrl)) {
+    if (ref !== undefined && type !== "Medication" && !matcher(ref)) {
       warnings.push({
         code: "other-patient",
         message: `${refOf(resource as { resourceType: string })} belongs to another patient (${ref}); skipped.`,
@@ -190,13 +252,17 @@ export function recordFromEntries(input: RecordEntry[], options: RecordOptions =
       });
       continue;
     }
-    const key = typeof resource.id === "string" ? `${type}/${resource.id}` : undefined;
-    if (key) {
-      if (seen.has(key)) continue; // the same resource twice (e.g. a search page overlap): keep the first
-      seen.add(key);
-      record.index.set(key, resource as unknown as FhirResource);
+    if (typeof resource.id === "string") {
+      let ids = seen.get(type);
+      if (!ids) seen.set(type, (ids = new Set()));
+      if (ids.has(resource.id)) continue; // the same resource twice (e.g. a search page overlap): keep the first
+      ids.add(resource.id);
     }
-    if (fullUrl) record.index.set(fullUrl, resource as unknown as FhirResource);
+    const fullUrl = validUrls[i];
+    if (typeof resource.id === "string" || fullUrl) {
+      indexed.push(resource);
+      indexedUrls.push(fullUrl);
+    }
     switch (type) {
       case "Observation":
         record.observations.push(resource as unknown as Observation);
@@ -217,6 +283,7 @@ export function recordFromEntries(input: RecordEntry[], options: RecordOptions =
         break; // Medication: reachable through the index only
     }
   }
+  lazyIndex(record, indexed, indexedUrls);
   return record;
 }
 
@@ -229,7 +296,8 @@ export function recordFromBundle(bundle: unknown, options: RecordOptions = {}): 
     throw new RecordError("not a FHIR resource (no resourceType)");
   }
   if (bundle.entry !== undefined && !Array.isArray(bundle.entry)) throw new RecordError("Bundle.entry is not an array");
-  return recordFromEntries(bundleEntries(bundle as unknown as Bundle), options);
+  const warnings: EngineWarning[] = [];
+  return buildRecord(bundleEntries(bundle.entry ?? [], 0, undefined, warnings), warnings, options);
 }
 
 /** Parses NDJSON text (one resource per line). Unparseable lines become malformed-resource warnings. */
@@ -248,6 +316,19 @@ export function entriesFromNdjson(text: string): { entries: RecordEntry[]; warni
 }
 
 /**
+ * The last "Type/id" of a reference, relative or absolute, before any "/_history/version"; null when it has none.
+ * Found by splitting rather than by a regular expression, which backtracks for minutes over a 200,000-character
+ * reference.
+ */
+export function typeAndId(reference: string): { type: string; id: string } | null {
+  const parts = reference.split("/");
+  const end = parts.length >= 4 && parts[parts.length - 2] === "_history" ? parts.length - 3 : parts.length - 1;
+  const type = parts[end - 1];
+  const id = parts[end];
+  return type && id && /^[A-Za-z]+$/.test(type) && FHIR_ID.test(id) ? { type, id } : null;
+}
+
+/**
  * Resolves a reference inside the record: "#id" against the container's contained[], "Type/id", an absolute URL
  * ending in Type/id, or a fullUrl (urn:uuid:…). Returns undefined when the target is not in the record.
  */
@@ -263,7 +344,6 @@ export function resolveReference<T extends FhirResource>(
   }
   const direct = record.index.get(reference);
   if (direct) return direct as T;
-  const m = /([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(reference);
-  if (m) return record.index.get(`${m[1]}/${m[2]}`) as T | undefined;
-  return undefined;
+  const target = typeAndId(reference);
+  return target ? (record.index.get(`${target.type}/${target.id}`) as T | undefined) : undefined;
 }

@@ -5,132 +5,16 @@
 //            "readiness to change", and the stage is written in valueString, valueCodeableConcept.text or a display;
 //   ruler  — a readiness ruler score 0–10 (our "readiness-ruler" code, or code.text "Readiness ruler").
 // Pure; never throws.
-import type { CodeableConcept, Observation } from "fhir/r4.js";
-import { READINESS_RULER_CODE, STAGE_OF_CHANGE_CODE, STAGE_SYSTEM } from "./codes.ts";
+import type { Observation } from "fhir/r4.js";
 import { datePart, daysBetween } from "./dates.ts";
 import { refOf, type PatientRecord } from "./record.ts";
+import { kindOf, readRuler, readStageValue, type Reading } from "./stage-observation.ts";
 import type { EngineWarning, Stage, StageFact } from "./types.ts";
 
-/**
- * Readiness ruler score → stage. A ruler measures how ready the person feels, not behaviour already changed, so it
- * never yields action or maintenance (clinical-spec §2):
- *   0–3 → precontemplation, 4–6 → contemplation, 7–10 → preparation.
- */
-export const READINESS_RULER_STAGES: readonly { min: number; max: number; stage: Stage }[] = [
-  { min: 0, max: 3, stage: "precontemplation" },
-  { min: 4, max: 6, stage: "contemplation" },
-  { min: 7, max: 10, stage: "preparation" },
-];
+export { parseStageText, READINESS_RULER_STAGES, stageForRulerScore } from "./stage-observation.ts";
 
 /** A stage that stays this many days old is still current; one day more is stale. */
 export const STAGE_STALE_AFTER_DAYS = 90;
-
-const STAGES: readonly Stage[] = ["precontemplation", "contemplation", "preparation", "action", "maintenance"];
-const COUNTED_STATUS = new Set(["final", "amended", "corrected"]);
-
-/** The stage for a ruler score, or undefined when the score is not an integer 0–10. */
-export function stageForRulerScore(score: number): Stage | undefined {
-  if (!Number.isInteger(score)) return undefined;
-  return READINESS_RULER_STAGES.find((r) => score >= r.min && score <= r.max)?.stage;
-}
-
-function normalize(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
-}
-
-// "pre-contemplation", "pre contemplation", "precontemplation" (normalize turns "-" into a space). Removed from
-// the text before the other stages are looked for, so it is never also read as contemplation.
-const PRECONTEMPLATION = /\bpre ?contemplat\w*/g;
-const STAGE_WORDS: readonly { re: RegExp; stage: Stage }[] = [
-  { re: /\bcontemplat/, stage: "contemplation" },
-  { re: /\bprepar/, stage: "preparation" },
-  // "Determination" is the name of the preparation stage in the first version of the model.
-  { re: /\bdetermination\b/, stage: "preparation" },
-  { re: /\baction\b/, stage: "action" },
-  { re: /\bmaintenance\b/, stage: "maintenance" },
-];
-
-/** The stage named in free text, any letter case; undefined when none or more than one stage is named. */
-export function parseStageText(text: string | undefined): Stage | undefined {
-  if (typeof text !== "string") return undefined;
-  let t = normalize(text);
-  const found = new Set<Stage>();
-  if (t.search(PRECONTEMPLATION) >= 0) {
-    found.add("precontemplation");
-    t = t.replace(PRECONTEMPLATION, " ");
-  }
-  for (const { re, stage } of STAGE_WORDS) if (re.test(t)) found.add(stage);
-  return found.size === 1 ? [...found][0] : undefined;
-}
-
-function codings(cc: CodeableConcept | undefined) {
-  return cc && Array.isArray(cc.coding) ? cc.coding.filter((c) => c && typeof c === "object") : [];
-}
-
-function conceptTexts(cc: CodeableConcept | undefined): string[] {
-  const out: string[] = [];
-  if (cc && typeof cc.text === "string") out.push(cc.text);
-  for (const c of codings(cc)) if (typeof c.display === "string") out.push(c.display);
-  return out;
-}
-
-function hasOurCode(cc: CodeableConcept | undefined, code: string): boolean {
-  return codings(cc).some((c) => c.system === STAGE_SYSTEM && c.code === code);
-}
-
-type Kind = "stage-coded" | "stage-text" | "ruler";
-
-function kindOf(obs: Observation): Kind | undefined {
-  if (hasOurCode(obs.code, READINESS_RULER_CODE)) return "ruler";
-  if (hasOurCode(obs.code, STAGE_OF_CHANGE_CODE)) return "stage-coded";
-  const texts = conceptTexts(obs.code).map(normalize);
-  if (texts.some((t) => /\breadiness\b.*\bruler\b/.test(t))) return "ruler";
-  if (texts.some((t) => /\bstages? of change\b/.test(t) || /\breadiness to change\b/.test(t))) return "stage-text";
-  return undefined;
-}
-
-/** The effective date-time as written: effectiveDateTime, effectivePeriod.start or effectiveInstant. */
-function effectiveOf(obs: Observation): string | undefined {
-  const v = obs.effectiveDateTime ?? obs.effectivePeriod?.start ?? obs.effectiveInstant;
-  return typeof v === "string" && datePart(v) !== null ? v : undefined;
-}
-
-interface Candidate {
-  obs: Observation;
-  ref: string;
-  at: string;
-  stage: Stage;
-  method: "coded" | "text" | "readiness-ruler";
-  rulerScore?: number;
-}
-
-type Reading = { stage: Stage; method: "coded" | "text" | "readiness-ruler"; rulerScore?: number } | { problem: string };
-
-function readRuler(obs: Observation): Reading {
-  let score: unknown = obs.valueInteger;
-  if (score === undefined && obs.valueQuantity) score = obs.valueQuantity.value;
-  if (score === undefined) return { problem: "a readiness ruler with no valueInteger" };
-  if (typeof score !== "number" || !Number.isInteger(score)) return { problem: `readiness ruler score ${JSON.stringify(score)} is not a whole number` };
-  const stage = stageForRulerScore(score);
-  if (!stage) return { problem: `readiness ruler score ${score} is outside 0–10` };
-  return { stage, method: "readiness-ruler", rulerScore: score };
-}
-
-function readStageValue(obs: Observation): Reading {
-  const cc = obs.valueCodeableConcept;
-  for (const c of codings(cc)) {
-    if (c.system === STAGE_SYSTEM && typeof c.code === "string" && (STAGES as string[]).includes(c.code)) {
-      return { stage: c.code as Stage, method: "coded" };
-    }
-  }
-  const texts = [...conceptTexts(cc), ...(typeof obs.valueString === "string" ? [obs.valueString] : [])];
-  for (const t of texts) {
-    const stage = parseStageText(t);
-    if (stage) return { stage, method: "text" };
-  }
-  if (texts.length > 0) return { problem: `the stage "${texts[0]}" is not one of precontemplation, contemplation, preparation, action, maintenance (or names several)` };
-  return { problem: "no stage value (valueCodeableConcept or valueString)" };
-}
 
 function hasTime(v: string): boolean {
   return v.length > 10 && v.includes("T");
@@ -171,6 +55,23 @@ function compareCandidates(a: Candidate, b: Candidate): number {
   const ida = a.obs.id ?? "";
   const idb = b.obs.id ?? "";
   return ida < idb ? -1 : ida > idb ? 1 : 0;
+}
+
+const COUNTED_STATUS = new Set(["final", "amended", "corrected"]);
+
+/** The effective date-time as written: effectiveDateTime, effectivePeriod.start or effectiveInstant. */
+function effectiveOf(obs: Observation): string | undefined {
+  const v = obs.effectiveDateTime ?? obs.effectivePeriod?.start ?? obs.effectiveInstant;
+  return typeof v === "string" && datePart(v) !== null ? v : undefined;
+}
+
+interface Candidate {
+  obs: Observation;
+  ref: string;
+  at: string;
+  stage: Stage;
+  method: "coded" | "text" | "readiness-ruler";
+  rulerScore?: number;
 }
 
 export const UNKNOWN_STAGE: StageFact = { value: "unknown", observedAt: null, stale: false, source: null, method: null };

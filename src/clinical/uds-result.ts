@@ -33,6 +33,16 @@ export interface ReadProblem {
 
 export type ReadResult = ReadOk | ReadProblem;
 
+// The successful reads are a few fixed values, shared (and frozen) rather than made for every result.
+const FORMS: ResultForm[] = ["codeable-concept", "string", "boolean", "interpretation", "quantity"];
+const RESULTS: AnalyteResult[] = ["positive", "negative", "indeterminate"];
+const OK = Object.fromEntries(
+  FORMS.map((form) => [form, Object.fromEntries(RESULTS.map((result) => [result, Object.freeze({ result, form })]))]),
+) as Record<ResultForm, Record<AnalyteResult, ReadOk>>;
+function ok(result: AnalyteResult, form: ResultForm): ReadOk {
+  return OK[form][result];
+}
+
 /** The parts of an Observation or an Observation.component that carry a result. */
 export type ResultCarrier = Pick<
   Observation | ObservationComponent,
@@ -149,15 +159,15 @@ function readQuantity(x: ResultCarrier, q: Quantity, cutoffFromCode: Cutoff | un
   const v = q.value;
   switch (q.comparator) {
     case undefined:
-      return { result: v >= cutoff ? "positive" : "negative", form: "quantity" };
+      return ok(v >= cutoff ? "positive" : "negative", "quantity");
     case "<":
     case "<=":
       // "<300" with a cutoff of 300: below (or at) the cutoff → negative.
-      if (v <= cutoff) return { result: "negative", form: "quantity" };
+      if (v <= cutoff) return ok("negative", "quantity");
       break;
     case ">":
     case ">=":
-      if (v >= cutoff) return { result: "positive", form: "quantity" };
+      if (v >= cutoff) return ok("positive", "quantity");
       break;
     default:
       return { problem: `valueQuantity.comparator "${String(q.comparator)}" is not understood`, form: "quantity" };
@@ -178,7 +188,7 @@ export function readResult(x: ResultCarrier, cutoffFromCode?: Cutoff): ReadResul
 
   if (x.valueCodeableConcept !== undefined) {
     const r = readConcept(x.valueCodeableConcept, "value");
-    if (r) return { result: r, form: "codeable-concept" };
+    if (r) return ok(r, "codeable-concept");
     const cc = x.valueCodeableConcept;
     const shown =
       cc?.text ?? (Array.isArray(cc?.coding) ? cc.coding.map((c) => c?.display ?? `${c?.system ?? ""}|${c?.code ?? ""}`).join(", ") : undefined);
@@ -187,19 +197,19 @@ export function readResult(x: ResultCarrier, cutoffFromCode?: Cutoff): ReadResul
 
   if (x.valueString !== undefined) {
     const r = parseResultText(x.valueString);
-    if (r) return { result: r, form: "string" };
+    if (r) return ok(r, "string");
     unreadable = `valueString "${String(x.valueString)}" is not a known result`;
   }
   if (x.valueBoolean !== undefined) {
-    if (x.valueBoolean === true) return { result: "positive", form: "boolean" };
-    if (x.valueBoolean === false) return { result: "negative", form: "boolean" };
+    if (x.valueBoolean === true) return ok("positive", "boolean");
+    if (x.valueBoolean === false) return ok("negative", "boolean");
     unreadable = "valueBoolean is not true or false";
   }
 
   if (Array.isArray(x.interpretation)) {
     for (const cc of x.interpretation) {
       const r = readConcept(cc, "interpretation");
-      if (r) return { result: r, form: "interpretation" };
+      if (r) return ok(r, "interpretation");
     }
   }
 

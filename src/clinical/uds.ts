@@ -23,6 +23,9 @@ type ReadStatus = AnalyteReading["status"];
 const COUNTED = new Set<string>(["final", "amended", "corrected"]);
 const ILLICIT = new Set<Analyte>(ILLICIT_OPIOID_ANALYTES);
 
+// The code readers below look at a CodeableConcept's LOINC codings in order without building arrays: they run for
+// every Observation and component (see "Engine speed" in the README).
+
 function loincCodes(cc: CodeableConcept | undefined): string[] {
   if (!cc || !Array.isArray(cc.coding)) return [];
   const out: string[] = [];
@@ -30,17 +33,31 @@ function loincCodes(cc: CodeableConcept | undefined): string[] {
   return out;
 }
 
+// A code as written → its result code and analyte; the vocabulary's codes only, so the memo stays small.
+const RESULT_CODES = new Map<string, { code: string; info: UdsCodeInfo }>();
+
 function resultCode(cc: CodeableConcept | undefined): { code: string; info: UdsCodeInfo } | undefined {
-  for (const code of loincCodes(cc)) {
+  if (!cc || !Array.isArray(cc.coding)) return undefined;
+  for (const c of cc.coding) {
+    if (!c || c.system !== LOINC || typeof c.code !== "string") continue;
+    const known = RESULT_CODES.get(c.code);
+    if (known) return known;
+    const code = c.code.trim();
     const info = udsCode(code);
-    if (info) return { code, info };
+    if (info) {
+      const found = { code, info };
+      RESULT_CODES.set(c.code, found);
+      return found;
+    }
   }
   return undefined;
 }
 
 function cutoffAnalyte(cc: CodeableConcept | undefined): Analyte | undefined {
-  for (const code of loincCodes(cc)) {
-    const a = udsCutoffCode(code);
+  if (!cc || !Array.isArray(cc.coding)) return undefined;
+  for (const c of cc.coding) {
+    if (!c || c.system !== LOINC || typeof c.code !== "string") continue;
+    const a = udsCutoffCode(c.code.trim());
     if (a) return a;
   }
   return undefined;
@@ -56,14 +73,29 @@ function effectiveOf(obs: Observation): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
+/** The results found, to be read once every cutoff is known: one array per field rather than an object per result. */
 interface Pending {
-  carrier: ResultCarrier;
-  analyte: Analyte;
-  code: string;
-  codeCutoff: Cutoff | undefined;
-  source: string;
-  status: ReadStatus;
-  date: string;
+  carrier: ResultCarrier[];
+  analyte: Analyte[];
+  code: string[];
+  codeCutoff: (Cutoff | undefined)[];
+  source: string[];
+  status: ReadStatus[];
+  date: string[];
+}
+
+function pendingList(): Pending {
+  return { carrier: [], analyte: [], code: [], codeCutoff: [], source: [], status: [], date: [] };
+}
+
+function addPending(p: Pending, carrier: ResultCarrier, info: { code: string; info: UdsCodeInfo }, source: string, status: ReadStatus, date: string): void {
+  p.carrier.push(carrier);
+  p.analyte.push(info.info.analyte);
+  p.code.push(info.code);
+  p.codeCutoff.push(info.info.cutoff);
+  p.source.push(source);
+  p.status.push(status);
+  p.date.push(date);
 }
 
 /**
@@ -110,42 +142,53 @@ export function readUds(
   }
 
   // Pass 2: every Observation once (listed ones, then members only reachable through a panel, e.g. contained).
-  const pending: Pending[] = [];
+  // A record lists each resource once (recordFromEntries keeps the first of a repeated Type/id), so the set of
+  // those visited is needed only when panels have members, which may also be listed.
+  const pending = pendingList();
   const cutoffs = new Map<string, Cutoff>(); // "date|analyte" → cutoff from a "… cutoff …" result
-  const visited = new Set<Observation>();
-  const visit = (obs: Observation): void => {
-    if (visited.has(obs) || dropped.has(obs)) return;
-    visited.add(obs);
-    collect(obs, panelDate.get(obs), pending, cutoffs, warnings);
-  };
-  for (const obs of record.observations) visit(obs);
-  for (const member of panelDate.keys()) visit(member);
+  if (panelDate.size === 0 && dropped.size === 0) {
+    for (const obs of record.observations) collect(obs, undefined, pending, cutoffs, warnings);
+  } else {
+    const visited = new Set<Observation>();
+    const visit = (obs: Observation): void => {
+      if (visited.has(obs) || dropped.has(obs)) return;
+      visited.add(obs);
+      collect(obs, panelDate.get(obs), pending, cutoffs, warnings);
+    };
+    for (const obs of record.observations) visit(obs);
+    for (const member of panelDate.keys()) visit(member);
+  }
 
   // Pass 3: read values (cutoff results are known now) and group by day.
   const byDate = new Map<string, AnalyteReading[]>();
-  for (const p of pending) {
-    const r = readResult(p.carrier, p.codeCutoff ?? cutoffs.get(`${p.date}|${p.analyte}`));
+  for (let i = 0; i < pending.carrier.length; i++) {
+    const carrier = pending.carrier[i]!;
+    const date = pending.date[i]!;
+    // A cutoff matters for a quantity only: the "date|analyte" key is made for those.
+    const cutoff =
+      pending.codeCutoff[i] ?? (carrier.valueQuantity !== undefined && cutoffs.size > 0 ? cutoffs.get(`${date}|${pending.analyte[i]}`) : undefined);
+    const r = readResult(carrier, cutoff);
     let reading: AnalyteReading;
     if ("result" in r) {
-      reading = makeReading(p, r.result, r.form, medications);
+      reading = makeReading(pending, i, r.result, r.form, medications);
     } else if (r.form) {
       warnings.push({
         code: "uds-result-indeterminate",
-        message: `${p.source}: the ${p.analyte} result (LOINC ${p.code}) ${r.problem}; it is shown as indeterminate.`,
-        refs: [p.source],
+        message: `${pending.source[i]}: the ${pending.analyte[i]} result (LOINC ${pending.code[i]}) ${r.problem}; it is shown as indeterminate.`,
+        refs: [pending.source[i]!],
       });
-      reading = makeReading(p, "indeterminate", r.form, medications);
+      reading = makeReading(pending, i, "indeterminate", r.form, medications);
     } else {
       warnings.push({
         code: "malformed-resource",
-        message: `${p.source}: the ${p.analyte} result (LOINC ${p.code}) has ${r.problem}; skipped.`,
-        refs: [p.source],
+        message: `${pending.source[i]}: the ${pending.analyte[i]} result (LOINC ${pending.code[i]}) has ${r.problem}; skipped.`,
+        refs: [pending.source[i]!],
       });
       continue;
     }
-    const day = byDate.get(p.date);
+    const day = byDate.get(date);
     if (day) day.push(reading);
-    else byDate.set(p.date, [reading]);
+    else byDate.set(date, [reading]);
   }
 
   const tests: UdsTest[] = [];
@@ -156,35 +199,40 @@ export function readUds(
 
 function makeReading(
   p: Pending,
+  i: number,
   result: AnalyteReading["result"],
   form: AnalyteReading["form"],
   medications: MedicationFact[],
 ): AnalyteReading {
-  const prescribed = result === "positive" && prescribedOn(medications, p.analyte, p.date) !== undefined;
+  const analyte = p.analyte[i]!;
+  const status = p.status[i]!;
+  const prescribed = result === "positive" && prescribedOn(medications, analyte, p.date[i]!) !== undefined;
   return {
-    analyte: p.analyte,
+    analyte,
     result,
     prescribed,
-    source: p.source,
-    code: p.code,
-    status: p.status,
-    counted: p.status !== "preliminary",
-    preliminary: p.status === "preliminary",
+    source: p.source[i]!,
+    code: p.code[i]!,
+    status,
+    counted: status !== "preliminary",
+    preliminary: status === "preliminary",
     form,
   };
 }
+
+const NO_COMPONENTS: never[] = [];
 
 /** Finds the results an Observation carries (its own value and its components) and the cutoffs it states. */
 function collect(
   obs: Observation,
   fallbackEffective: string | undefined,
-  pending: Pending[],
+  pending: Pending,
   cutoffs: Map<string, Cutoff>,
   warnings: EngineWarning[],
 ): void {
   const own = resultCode(obs.code);
   const ownCutoff = own ? undefined : cutoffAnalyte(obs.code);
-  const components: { comp: ObservationComponent; own?: { code: string; info: UdsCodeInfo }; cutoff?: Analyte }[] = [];
+  const components: { comp: ObservationComponent; own?: { code: string; info: UdsCodeInfo }; cutoff?: Analyte }[] = Array.isArray(obs.component) ? [] : NO_COMPONENTS;
   if (Array.isArray(obs.component)) {
     for (const comp of obs.component) {
       if (!comp || typeof comp !== "object") continue;
@@ -226,11 +274,11 @@ function collect(
     });
     return;
   }
-  const base = { source: ref, status: status as ReadStatus, date };
-  if (own) pending.push({ carrier: obs, analyte: own.info.analyte, code: own.code, codeCutoff: own.info.cutoff, ...base });
+  const readStatus = status as ReadStatus;
+  if (own) addPending(pending, obs, own, ref, readStatus, date);
   if (ownCutoff) addCutoff(cutoffs, date, ownCutoff, obs);
   for (const c of components) {
-    if (c.own) pending.push({ carrier: c.comp, analyte: c.own.info.analyte, code: c.own.code, codeCutoff: c.own.info.cutoff, ...base });
+    if (c.own) addPending(pending, c.comp, c.own, ref, readStatus, date);
     else if (c.cutoff) addCutoff(cutoffs, date, c.cutoff, c.comp);
   }
 }

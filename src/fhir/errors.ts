@@ -1,4 +1,6 @@
 // Errors from FHIR servers, carrying the server's OperationOutcome so the user sees what the server said.
+// A FhirError is built from what the server answered (the HTTP status and the response body), never by reading
+// the text of another library's error message.
 import type { OperationOutcome } from "fhir/r4.js";
 
 export class FhirError extends Error {
@@ -20,6 +22,24 @@ export class FhirError extends Error {
     const what = status === 0 ? `could not reach ${url}` : `HTTP ${status} on ${url}`;
     return said ? `${what}: ${said}` : fallback ? `${what}: ${fallback}` : what;
   }
+
+  /**
+   * The error for a server's answer: its status and body (parsed JSON, or text). An OperationOutcome body is
+   * carried whole; an OAuth error body ({error, error_description}) and a short text body are shown as written;
+   * otherwise the HTTP status text.
+   */
+  static fromResponse(status: number, label: string, body: unknown, statusText?: string): FhirError {
+    const outcome = asOperationOutcome(body);
+    return new FhirError(status, label, outcome, outcome ? undefined : bodyText(body) ?? (statusText || undefined));
+  }
+}
+
+function bodyText(body: unknown): string | undefined {
+  if (typeof body === "string") return body.trim() ? body.trim().slice(0, 200) : undefined;
+  const oauth = body as { error?: unknown; error_description?: unknown } | undefined;
+  if (oauth && typeof oauth === "object" && typeof oauth.error === "string")
+    return [oauth.error, typeof oauth.error_description === "string" ? oauth.error_description : ""].filter(Boolean).join(": ");
+  return undefined;
 }
 
 /** The human text of an OperationOutcome: each issue's details.text or diagnostics, with its expression. */
@@ -48,3 +68,4 @@ export function asOperationOutcome(body: unknown): OperationOutcome | undefined 
     return value as OperationOutcome;
   return undefined;
 }
+

@@ -57,6 +57,19 @@ describe("cli evaluate --server equals --bundle", () => {
     expect(fromServer).toEqual(fromFile);
   }, 60_000);
 
+  it("keeps the token out of every log, even with DEBUG=* (no global setting in the CLI)", async () => {
+    const id = "pw-andre-cm-escalating";
+    const token = (await launchToken(sandbox, id, "patient/*.rs")).access_token;
+    const { stdout, stderr } = await exec(
+      process.execPath,
+      [MAIN, "evaluate", "--server", sandbox.fhirBase, "--patient", id, "--token", token, "--now", NOW],
+      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, DEBUG: "*" } },
+    );
+    expect(JSON.parse(stdout)).toMatchObject({ patient: `Patient/${id}` });
+    expect(stderr).toContain("fhir-kit-client:info"); // the library did log: its requests, without the token
+    expect(stderr).not.toContain(token);
+  });
+
   it("refuses without a token, with the server's words and exit 2", async () => {
     const r = await exec(process.execPath, [MAIN, "evaluate", "--server", sandbox.fhirBase, "--patient", "pw-andre-cm-escalating", "--now", NOW], { cwd: ROOT }).catch((e: { code: number; stdout: string; stderr: string }) => e);
     expect(r).toMatchObject({ code: 2, stdout: "" });

@@ -53,7 +53,7 @@ describe("simulator page", () => {
 });
 
 describe("simulator API", () => {
-  it("lists the FHIR base, the patients and the two users", async () => {
+  it("lists the FHIR base, the patients and the three users", async () => {
     const c = (await (await fetch(`${s.origin}/ehr/api/context`)).json()) as {
       fhirBase: string; defaultLaunchUrl: string; patients: { id: string; label: string }[]; users: { id: string; label: string }[];
     };
@@ -61,7 +61,7 @@ describe("simulator API", () => {
     expect(c.defaultLaunchUrl).toBe("http://127.0.0.1:5173/launch.html");
     expect(c.patients.map((p) => p.id)).toEqual(expect.arrayContaining([ALEX, BLAIR]));
     expect(c.patients.find((p) => p.id === ALEX)?.label).toBe("Moreno, Alex (born 1988-04-12, male)");
-    expect(c.users.map((u) => u.id)).toEqual(["clinician", "care-coordinator"]);
+    expect(c.users.map((u) => u.id)).toEqual(["clinician", "care-coordinator", "clinician-2"]);
     expect(c.users[0]?.label).toContain("(clinician)");
   });
 

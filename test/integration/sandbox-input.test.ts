@@ -71,6 +71,16 @@ describe("request size", () => {
     expect((await fhir(s, token, `Patient/${ALEX}`)).status).toBe(200);
   });
 
+  it("a resource holding more than 5,000 values gets 400 too-costly before it is validated, and nothing is stored", async () => {
+    const before = await observationCount();
+    const components = Array.from({ length: 2000 }, (_, i) => ({ code: { text: `c${i}` }, valueQuantity: { value: i, unit: "mg" } }));
+    const r = await fhir<OperationOutcome>(s, token, "Observation", { method: "POST", body: observation({ component: components }) });
+    expect(r.status).toBe(400);
+    expect(r.body.issue?.[0]?.code).toBe("too-costly");
+    expect(issueText(r.body)).toContain("5,000");
+    expect(await observationCount()).toBe(before);
+  });
+
   it("a body nested deeper than the limit gets 400 naming the nesting", async () => {
     const deep = `{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"Patient/${ALEX}"},"extension":${'[{"url":"http://example.org/x","extension":'.repeat(5000)}[]${"}]".repeat(5000)}}`;
     const r = await fhir<OperationOutcome>(s, token, "Observation", { method: "POST", body: deep });

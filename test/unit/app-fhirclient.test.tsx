@@ -6,12 +6,13 @@ import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import FHIR from "fhirclient/lib/entry/browser.js";
-import { fhirclientApi, fromHttpError, type FhirClientLike } from "../../src/app/fhir-api.ts";
+import { fhirclientApi, type FhirClientLike } from "../../src/app/fhir-api.ts";
+import { ERROR_CASES, expectTransportContract, PAGING_CASES, TOKEN, TRANSPORT_BASE, transportHandlers } from "./helpers/transport-cases.ts";
 import { FhirError, outcomeText } from "../../src/fhir/errors.ts";
 import { LaunchError, sessionFrom } from "../../src/app/smart.ts";
 
-const BASE = "https://ehr.test/fhir";
-const seen: { url: string; auth: string | null; method: string; body: string | null }[] = [];
+const BASE = TRANSPORT_BASE;
+const seen: { url: string; auth: string | null; method?: string; body?: string | null }[] = [];
 const server = setupServer(
   http.get(`${BASE}/Patient/p1`, ({ request }) => {
     seen.push({ url: request.url, auth: request.headers.get("authorization"), method: "GET", body: null });
@@ -28,10 +29,11 @@ const server = setupServer(
     seen.push({ url: request.url, auth: request.headers.get("authorization"), method: "POST", body: await request.text() });
     return HttpResponse.json({ resourceType: "Bundle", type: "transaction-response", entry: [] });
   }),
+  ...transportHandlers(seen),
 );
 
 function api() {
-  const client = FHIR.client({ serverUrl: BASE, tokenResponse: { access_token: "secret-token", patient: "p1" } });
+  const client = FHIR.client({ serverUrl: BASE, tokenResponse: { access_token: TOKEN, patient: "p1" } });
   return fhirclientApi(client as unknown as FhirClientLike);
 }
 
@@ -75,20 +77,13 @@ describe("fhirclientApi", () => {
   });
 });
 
-describe("fromHttpError", () => {
-  it.each([
-    ["an OperationOutcome body", `412 Precondition Failed\nURL: x\n\n${JSON.stringify({ resourceType: "OperationOutcome", issue: [{ severity: "error", code: "conflict", details: { text: "version 2 is current" } }] })}`, 412, "HTTP 412 on CarePlan: version 2 is current"],
-    ["an OAuth error", "401 Unauthorized\nURL: x\ninvalid_token: expired", 401, "HTTP 401 on CarePlan: invalid_token: expired"],
-    ["a bare status", "500 Internal Server Error\nURL: x", 500, "HTTP 500 on CarePlan: Internal Server Error"],
-  ])("reads %s", (_name, message, status, expected) => {
-    const e = Object.assign(new Error(message), { status, statusText: message.split("\n")[0]!.replace(/^\d+ /, "") });
-    expect(fromHttpError(e, "CarePlan").message).toBe(expected);
+describe("the fhirclient adapter keeps the transport's rules", () => {
+  const make = async () => api();
+  it.each(ERROR_CASES)("builds the FhirError from $name (status and body, not fhirclient's message text)", async (c) => {
+    await expectTransportContract(make, seen, { ErrorCase: c });
   });
-
-  it("a network failure is status 0", () => {
-    const fe = fromHttpError(new TypeError("Failed to fetch"), "Patient/p1");
-    expect(fe.status).toBe(0);
-    expect(fe.message).toBe("could not reach Patient/p1: Failed to fetch");
+  it.each(PAGING_CASES)("search: $name", async (c) => {
+    await expectTransportContract(make, seen, { PagingCase: c });
   });
 });
 

@@ -92,8 +92,9 @@ describe("reading the record", () => {
     // Everything but the Observations has answered: progress says so.
     await waitFor(() => expectText("Patient: finished"));
     expectText(/Reading the patient's record/);
-    expectText("Observations (laboratory and survey): reading…");
-    expect(document.querySelector("progress")?.getAttribute("max")).toBe("6");
+    expectText("Urine drug screens since 2025-11-23: reading…");
+    expectText("Stage-of-change assessments: reading…");
+    expect(document.querySelector("progress")?.getAttribute("max")).toBe("7");
     await waitFor(() => byRole("heading", "Next steps"));
   });
 
@@ -121,7 +122,8 @@ describe("reading the record", () => {
     view = await render(<App session={session()} now={NOW} />);
     await waitFor(() => expectText("Incomplete record"));
     const incomplete = document.querySelector(".incomplete")!;
-    expect(text(incomplete)).toContain("Observations (laboratory and survey): could not be read");
+    expect(text(incomplete)).toContain("Urine drug screens since 2025-11-23: could not be read");
+    expect(text(incomplete)).toContain("Stage-of-change assessments: could not be read");
     expect(text(incomplete)).toContain("Observation index is rebuilding; retry in 5 minutes");
     expect(text(incomplete)).toContain("The server had an error (500)");
     // What did load is shown: the patient, the medication; the stage is unknown without Observations.

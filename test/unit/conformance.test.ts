@@ -50,6 +50,8 @@ describe("published files", () => {
       `${OUT_DIR}/CapabilityStatement-stagewise-app.json`,
       `${OUT_DIR}/CodeSystem-cm-schedule.json`,
       `${OUT_DIR}/CodeSystem-cm-target.json`,
+      `${OUT_DIR}/StructureDefinition-careplan-status-reason.json`,
+      `${OUT_DIR}/StructureDefinition-clinician-context.json`,
       `${OUT_DIR}/StructureDefinition-cm-schedule.json`,
       `${OUT_DIR}/StructureDefinition-cm-target.json`,
       `${OUT_DIR}/StructureDefinition-stagewise-careplan.json`,

@@ -39,6 +39,8 @@ describe("MOUD-aware reading of urine tests", () => {
     ["present while prescribed → adherence confirmed, latest only", [t("2025-06-01", "buprenorphine", "positive"), t("2025-06-20", "buprenorphine", "positive")], [BUP], ["adherence-confirmed:buprenorphine:2025-06-20"]],
     ["EDDP/methadone present on methadone → confirmed", [t("2025-06-20", "methadone", "positive")], [METHADONE], ["adherence-confirmed:methadone:2025-06-20"]],
     ["absent in the latest test within 30 days while prescribed", [t("2025-05-01", "buprenorphine", "positive"), t("2025-06-20", "buprenorphine", "negative")], [BUP], ["adherence-confirmed:buprenorphine:2025-05-01", "absent-while-prescribed:buprenorphine:2025-06-20"]],
+    ["present while prescribed 90 days ago (2025-04-01) → confirmed", [t("2025-04-01", "buprenorphine", "positive")], [BUP], ["adherence-confirmed:buprenorphine:2025-04-01"]],
+    ["present while prescribed 91 days ago → not recent enough to confirm anything", [t("2025-03-31", "buprenorphine", "positive")], [BUP], []],
     ["absent on now − 30 (2025-05-31) still flags", [t("2025-05-31", "buprenorphine", "negative")], [BUP], ["absent-while-prescribed:buprenorphine:2025-05-31"]],
     ["absent on now − 31 does not flag", [t("2025-05-30", "buprenorphine", "negative")], [BUP], []],
     ["absent earlier but present in the latest test → only confirmed", [t("2025-06-10", "buprenorphine", "negative"), t("2025-06-20", "buprenorphine", "positive")], [BUP], ["adherence-confirmed:buprenorphine:2025-06-20"]],

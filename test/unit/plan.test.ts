@@ -555,7 +555,9 @@ describe("validatePlanDraft", () => {
     ["a goal key with a separator", goal(0, { key: "a|b" }), 'Goal 1: key "a|b" must be 1–64 letters, digits, ".", "_" or "-"'],
     ["a bad plan start", { period: { start: "soon" } }, 'Plan start "soon" is not a date'],
     ["plan end before start", { period: { start: "2026-01-05", end: "2025-12-31" } }, 'Plan end "2025-12-31" is before the start "2026-01-05"'],
-    ["a bad plan status", { status: "final" as "active" }, 'Plan status "final" must be "draft" or "active"'],
+    ["a bad plan status", { status: "final" as "active" }, 'Plan status "final" must be draft, active, on-hold, completed or revoked'],
+    ["a revoked plan without a reason", { status: "revoked" as const }, "A revoked plan needs a reason"],
+    ["a free-text activity with a bad key", { activities: [{ id: "free:a b" as const, title: "Walks", text: "" }] }, 'Activity 1: unknown recommendation "free:a b"'],
     ["an empty plan id", { planId: "" }, 'Plan id "" must be 1–64 letters, digits, ".", "_" or "-"'],
     [
       "an unknown activity",

@@ -70,7 +70,17 @@ export function fakeFhir(): { fake: FakeFhir; server: ReturnType<typeof setupSer
         const cats = (url.searchParams.get("category") ?? "").split(",").filter(Boolean);
         if (cats.length)
           all = all.filter((o) => o.resourceType === "Observation" && (o.category ?? []).some((c) => c.coding?.some((x) => cats.includes(x.code ?? ""))));
+        // date=geYYYY-MM-DD / ltYYYY-MM-DD on the effective date (as written); a result without one never matches
+        for (const d of url.searchParams.getAll("date")) {
+          const [op, day] = [d.slice(0, 2), d.slice(2)];
+          all = all.filter((o) => {
+            const e = o.resourceType === "Observation" ? (o.effectiveDateTime ?? o.effectivePeriod?.start ?? o.effectiveInstant)?.slice(0, 10) : undefined;
+            return e !== undefined && (op === "ge" ? e >= day : op === "lt" ? e < day : false);
+          });
+        }
       }
+      const ids = url.searchParams.get("_id");
+      if (ids) all = all.filter((r) => ids.split(",").includes(r.id ?? ""));
       if (type === "MedicationRequest" && url.searchParams.get("_include")) all = [...all, ...ofType("Medication")];
       return HttpResponse.json(searchset(all, url, fake.pageSize));
     }),

@@ -1,0 +1,89 @@
+// Population speed and memory: a generated Bulk Data export (scripts/generate-bulk-export.ts, about 100 resources
+// per patient) through `cli population`, as a child process, with 1 and then 2 worker threads. From the run's own
+// summary line: patients per second (elapsed), patients per CPU-second (what one core does, whatever else the
+// machine is running), and the process's peak memory (max RSS, every thread included).
+//
+//   node bench/population.ts [--patients 10000] [--workers 1,2] [--keep DIR]
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs, promisify } from "node:util";
+import { generateBulkExport } from "../scripts/generate-bulk-export.ts";
+
+const exec = promisify(execFile);
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+export interface PopulationRun {
+  workers: number;
+  patients: number;
+  seconds: number;
+  cpuSeconds: number;
+  peakMb: number;
+  perSecond: number;
+  perCpuSecond: number;
+}
+
+export interface PopulationBench {
+  patients: number;
+  resources: number;
+  exportMb: number;
+  runs: PopulationRun[];
+}
+
+function parseSummary(stderr: string, workers: number): PopulationRun {
+  const m = /population: (\d+) patients .* in ([\d.]+) s \(CPU ([\d.]+) s\).*peak memory (\d+) MB/.exec(stderr);
+  if (!m) throw new Error(`no summary line in: ${stderr}`);
+  const [patients, seconds, cpuSeconds, peakMb] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
+  return { workers, patients, seconds, cpuSeconds, peakMb, perSecond: patients / seconds, perCpuSecond: patients / cpuSeconds };
+}
+
+export async function benchPopulation(options: { patients?: number; workers?: number[]; dir?: string } = {}): Promise<PopulationBench> {
+  const patients = options.patients ?? 10_000;
+  const base = options.dir ?? mkdtempSync(join(tmpdir(), "stagewise-bench-population-"));
+  const exportDir = join(base, `export-${patients}`);
+  try {
+    const gen = existsSync(exportDir) ? null : generateBulkExport({ patients, out: exportDir, now: "2026-11-23" });
+    const du = await exec("du", ["-sm", exportDir]);
+    const runs: PopulationRun[] = [];
+    for (const workers of options.workers ?? [1, 2]) {
+      const out = join(base, `out-${workers}.ndjson`);
+      const { stderr } = await exec(
+        process.execPath,
+        [join(ROOT, "src/cli/main.ts"), "population", "--bulk", exportDir, "--now", "2026-11-23", "--out", out, "--workers", String(workers)],
+        { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
+      );
+      runs.push(parseSummary(stderr, workers));
+      rmSync(out, { force: true });
+    }
+    return { patients, resources: gen?.resources ?? NaN, exportMb: Number(du.stdout.split("\t")[0]), runs };
+  } finally {
+    if (!options.dir) rmSync(base, { recursive: true, force: true });
+  }
+}
+
+export function populationReport(b: PopulationBench): string[] {
+  const lines = [
+    `population: ${b.patients.toLocaleString("en-US")} patients${Number.isFinite(b.resources) ? ` (${(b.resources / b.patients).toFixed(0)} resources each)` : ""}, a ${b.exportMb} MB export`,
+  ];
+  for (const r of b.runs) {
+    lines.push(
+      `  ${r.workers} worker${r.workers === 1 ? " " : "s"}: ${r.seconds.toFixed(1)} s, ${Math.round(r.perSecond)} patients/s; ` +
+        `${Math.round(r.perCpuSecond)} patients per CPU-second (goal ≥ 1,000 per core); peak memory ${r.peakMb} MB (goal < 300 MB)`,
+    );
+  }
+  const [one, two] = b.runs;
+  if (one && two) lines.push(`  2 workers / 1 worker: ${(one.seconds / two.seconds).toFixed(2)}× faster`);
+  return lines;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { values } = parseArgs({ options: { patients: { type: "string" }, workers: { type: "string" }, keep: { type: "string" } } });
+  const b = await benchPopulation({
+    ...(values.patients ? { patients: Number(values.patients) } : {}),
+    ...(values.workers ? { workers: values.workers.split(",").map(Number) } : {}),
+    ...(values.keep ? { dir: values.keep } : {}),
+  });
+  for (const line of populationReport(b)) console.log(line);
+}

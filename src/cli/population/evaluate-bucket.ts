@@ -1,0 +1,107 @@
+// Phase 3 of a population run: one bucket's patients, each put back together in export order (its own resources,
+// then the Medications its requests reference, by their place in the export) and evaluated by the same engine and
+// the same §6 output as `cli evaluate --bundle` on that patient's resources. A patient whose data cannot be
+// evaluated gets a line with the error; the others go on.
+import { appendFileSync, writeFileSync } from "node:fs";
+import { evaluate } from "../../clinical/evaluate.ts";
+import { recordFromEntries, type RecordEntry } from "../../clinical/record.ts";
+import { toCliJson } from "../output.ts";
+import { readSpill, type SpillRecord } from "./lines.ts";
+import { medicationIdOfReference, spill, type RunShape } from "./partition.ts";
+
+export interface BucketTask {
+  kind: "bucket";
+  bucket: number;
+  writers: number;
+  /** Today for the engine, YYYY-MM-DD or an ISO date-time. */
+  now: string;
+}
+
+export interface BucketCounts {
+  patients: number;
+  errors: number;
+  /** Lines that were routed to a patient but are not JSON (passed by, as evaluate --bundle does). */
+  unreadable: number;
+}
+
+function parse(r: SpillRecord): unknown {
+  return JSON.parse(r.buf.toString("utf8", r.from, r.to));
+}
+
+/** The line a patient gets in the output: the §6 object, or its error. */
+export function patientLine(
+  patientId: string,
+  lines: SpillRecord[],
+  meds: Map<string, SpillRecord>,
+  now: string,
+): { text: string; error: boolean; unreadable: number } {
+  let unreadable = 0;
+  try {
+    const all: { key: number; resource: unknown }[] = [];
+    const used = new Set<string>();
+    for (const l of lines) {
+      let resource: Record<string, unknown>;
+      try {
+        resource = parse(l) as Record<string, unknown>;
+      } catch {
+        unreadable++;
+        continue;
+      }
+      all.push({ key: l.key, resource });
+      if (resource && resource.resourceType === "MedicationRequest") {
+        const id = medicationIdOfReference((resource.medicationReference as { reference?: unknown } | undefined)?.reference);
+        const med = id ? meds.get(id) : undefined;
+        if (id && med && !used.has(id)) {
+          used.add(id);
+          all.push({ key: med.key, resource: parse(med) });
+        }
+      }
+    }
+    all.sort((a, b) => a.key - b.key);
+    const entries: RecordEntry[] = all.map((x) => ({ resource: x.resource }));
+    const evaluation = evaluate(recordFromEntries(entries, { patientId }), { now });
+    return { text: JSON.stringify(toCliJson(evaluation)), error: false, unreadable };
+  } catch (e) {
+    return { text: JSON.stringify({ patient: `Patient/${patientId}`, error: e instanceof Error ? e.message : String(e) }), error: true, unreadable };
+  }
+}
+
+export function evaluateBucket(task: BucketTask, shape: RunShape): BucketCounts {
+  const meds = new Map<string, SpillRecord>();
+  for (let w = 0; w < task.writers; w++) {
+    readSpill(spill.joined(shape.tmp, w, task.bucket), (r) => {
+      const prior = meds.get(r.id);
+      if (!prior || r.key < prior.key) meds.set(r.id, r);
+    });
+  }
+  const patients = new Map<string, SpillRecord[]>();
+  for (let w = 0; w < task.writers; w++) {
+    readSpill(spill.patients(shape.tmp, w, task.bucket), (r) => {
+      const list = patients.get(r.id);
+      if (list) list.push(r);
+      else patients.set(r.id, [r]);
+    });
+  }
+  const out = spill.output(shape.tmp, task.bucket);
+  writeFileSync(out, "");
+  const counts: BucketCounts = { patients: 0, errors: 0, unreadable: 0 };
+  let chunk: string[] = [];
+  let size = 0;
+  for (const id of [...patients.keys()].sort()) {
+    const lines = patients.get(id)!.sort((a, b) => a.key - b.key);
+    const line = patientLine(id, lines, meds, task.now);
+    patients.delete(id);
+    counts.patients++;
+    if (line.error) counts.errors++;
+    counts.unreadable += line.unreadable;
+    chunk.push(line.text, "\n");
+    size += line.text.length;
+    if (size > 1 << 20) {
+      appendFileSync(out, chunk.join(""));
+      chunk = [];
+      size = 0;
+    }
+  }
+  if (chunk.length) appendFileSync(out, chunk.join(""));
+  return counts;
+}

@@ -1,0 +1,313 @@
+// `cli population --bulk DIR [--shard I/N] [--now DATE] [--out FILE] [--workers N] [--tmp DIR]`: every patient
+// of a FHIR Bulk Data export through the engine, one NDJSON line per patient (docs: README "Population runs").
+//
+// Memory does not grow with the export: the export is read once, in byte ranges, by the worker threads, and each
+// line is spilled to its patient's bucket in a temporary folder (phase 1); Medications are joined to the buckets
+// that need them by id partition (phase 2); then each worker evaluates one bucket at a time (phase 3), and the
+// buckets' outputs are concatenated in bucket order. Buckets hold about 8 MB of export text, whatever its size.
+// The output depends only on the export, the shard and --now (not on the worker count), and it is written to a
+// temporary name and renamed at the end: a shard's file is complete or absent, and a re-run writes the same bytes.
+import { availableParallelism, tmpdir } from "node:os";
+import { createReadStream, createWriteStream, mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { once } from "node:events";
+import { parseArgs } from "node:util";
+import { Worker } from "node:worker_threads";
+import { isValidDateOrDateTime } from "../../clinical/dates.ts";
+import { UsageError } from "../args.ts";
+import type { BucketCounts } from "./evaluate-bucket.ts";
+import { BUCKET_BYTES, bucketCount, exportFiles, ranges } from "./layout.ts";
+import { spill, type PartitionCounts, type RunShape } from "./partition.ts";
+import type { Task } from "./worker.ts";
+
+export const POPULATION_USAGE = `  npm run --silent cli -- population --bulk DIR [--shard I/N] [--now DATE] [--out FILE] [--workers N] [--tmp DIR]
+
+Evaluates every patient of a FHIR Bulk Data export (a folder of NDJSON files, one per resource type, as $export
+writes them; lines in any order) and writes one NDJSON line per patient: the same object as evaluate --bundle on
+that patient's resources, or {"patient", "error"} for a patient whose data cannot be evaluated.
+
+  --bulk DIR      the export folder (Patient, Observation, MedicationRequest, Medication, Condition, CarePlan and
+                  Goal files are read; other types are passed by)
+  --shard I/N     only the patients whose id hashes to shard I of N (0 ≤ I < N); default 0/1 (everyone)
+  --now DATE      "today" for every patient (YYYY-MM-DD); default: the real date (give it for repeatable output)
+  --out FILE      where to write (complete or not at all: written under a temporary name, renamed at the end);
+                  default: stdout
+  --workers N     worker threads; default: this machine's processors
+  --tmp DIR       where the run's temporary files go (about the size of the shard's share of the export)`;
+
+export interface PopulationArgs {
+  bulk: string;
+  shard: { index: number; count: number };
+  now: string;
+  out: string | null;
+  workers: number;
+  tmp: string;
+}
+
+function localToday(): string {
+  const t = new Date();
+  return `${t.getFullYear()}-${String(t.getMonth() + 1).padStart(2, "0")}-${String(t.getDate()).padStart(2, "0")}`;
+}
+
+export function parsePopulationArgs(argv: string[]): PopulationArgs {
+  let v: Record<string, string | boolean | undefined>;
+  try {
+    v = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        bulk: { type: "string" },
+        shard: { type: "string" },
+        now: { type: "string" },
+        out: { type: "string" },
+        workers: { type: "string" },
+        tmp: { type: "string" },
+      },
+    }).values;
+  } catch (e) {
+    const message = e instanceof Error ? e.message.split(". To specify")[0]! : String(e);
+    throw new UsageError(message.replace(/\.$/, ""));
+  }
+  if (typeof v.bulk !== "string" || v.bulk === "") throw new UsageError("population needs --bulk DIR (a FHIR Bulk Data export folder)");
+  let shard = { index: 0, count: 1 };
+  if (v.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(String(v.shard));
+    if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2]))
+      throw new UsageError(`--shard "${String(v.shard)}" is not I/N with 0 ≤ I < N (e.g. 0/4 … 3/4)`);
+    shard = { index: Number(m[1]), count: Number(m[2]) };
+  }
+  if (v.now !== undefined && !isValidDateOrDateTime(String(v.now)))
+    throw new UsageError(`--now "${String(v.now)}" is not a valid date (expected YYYY-MM-DD or an ISO date-time)`);
+  let workers = availableParallelism();
+  if (v.workers !== undefined) {
+    workers = Number(v.workers);
+    if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new UsageError(`--workers "${String(v.workers)}" is not a number from 1 to 256`);
+  }
+  if (v.out === "") throw new UsageError("--out needs a file name");
+  return {
+    bulk: v.bulk,
+    shard,
+    now: typeof v.now === "string" ? v.now : localToday(),
+    out: typeof v.out === "string" ? v.out : null,
+    workers,
+    tmp: typeof v.tmp === "string" ? v.tmp : tmpdir(),
+  };
+}
+
+/**
+ * Each worker's heap: enough for a bucket (BUCKET_BYTES of text), its patients' lines and one patient's record,
+ * small enough that memory stays flat (V8 otherwise lets a busy heap grow far past what it holds).
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: Number(process.env.STAGEWISE_WORKER_OLD_MB ?? 64), maxYoungGenerationSizeMb: Number(process.env.STAGEWISE_WORKER_YOUNG_MB ?? 16) };
+
+/** Worker threads that take tasks one at a time; any failure stops the run. */
+class Pool {
+  private readonly workers: Worker[] = [];
+  constructor(count: number, shape: RunShape) {
+    for (let w = 0; w < count; w++) {
+      this.workers.push(new Worker(new URL("./worker.ts", import.meta.url), { workerData: { shape, worker: w }, resourceLimits: WORKER_LIMITS }));
+    }
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Runs the tasks on every worker; results in task order. */
+  async run<R>(tasks: Task[]): Promise<R[]> {
+    const results: R[] = new Array(tasks.length);
+    let next = 0;
+    await Promise.all(
+      this.workers.map(async (worker) => {
+        while (next < tasks.length) {
+          const i = next++;
+          results[i] = await this.one<R>(worker, tasks[i]!);
+        }
+      }),
+    );
+    return results;
+  }
+
+  /** The same task once on each worker (flush). */
+  async each<R>(task: Task): Promise<R[]> {
+    return Promise.all(this.workers.map((w) => this.one<R>(w, task)));
+  }
+
+  private one<R>(worker: Worker, task: Task): Promise<R> {
+    return new Promise<R>((ok, fail) => {
+      const onMessage = (m: { ok: boolean; result?: R; error?: string }) => {
+        cleanup();
+        if (m.ok) ok(m.result as R);
+        else fail(new Error(m.error));
+      };
+      const onError = (e: Error) => {
+        cleanup();
+        fail(e);
+      };
+      const onExit = (code: number) => {
+        cleanup();
+        fail(new Error(`a worker stopped (exit ${code})`));
+      };
+      const cleanup = () => {
+        worker.off("message", onMessage);
+        worker.off("error", onError);
+        worker.off("exit", onExit);
+      };
+      worker.on("message", onMessage);
+      worker.on("error", onError);
+      worker.on("exit", onExit);
+      worker.postMessage(task);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** Bytes per partition task: files are split so that every worker has work. */
+const RANGE_BYTES = 16 * 1024 * 1024;
+
+export interface PopulationSummary {
+  /** Wall-clock seconds per phase: read (phase 1), join, evaluate, write. */
+  phases: Record<string, number>;
+  patients: number;
+  errors: number;
+  lines: number;
+  unreadable: { file: string; offset: number }[];
+  /** Lines routed to a patient that turned out not to be JSON. */
+  unreadableLater: number;
+  unattributed: number;
+  seconds: number;
+  /** CPU time of the whole run (every thread of this process). */
+  cpuSeconds: number;
+  workers: number;
+  buckets: number;
+  peakRssMb: number;
+}
+
+export async function population(args: PopulationArgs, stdout: NodeJS.WritableStream): Promise<PopulationSummary> {
+  const t0 = performance.now();
+  let listing: ReturnType<typeof exportFiles>;
+  try {
+    if (!statSync(args.bulk).isDirectory()) throw new UsageError(`--bulk ${args.bulk} is not a folder`);
+    listing = exportFiles(args.bulk);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read --bulk ${args.bulk}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such folder" : String(e)}`);
+  }
+  const { files } = listing;
+  if (files.length === 0) throw new UsageError(`${args.bulk} holds no NDJSON file of the types the engine reads (Patient.ndjson, Observation.ndjson, …)`);
+  const medBytes = files.filter((f) => f.type === "Medication").reduce((n, f) => n + f.bytes, 0);
+  const patientBytes = files.reduce((n, f) => n + f.bytes, 0) - medBytes;
+  const tmp = mkdtempSync(join(args.tmp, "stagewise-population-"));
+  const shape: RunShape = {
+    tmp,
+    shardIndex: args.shard.index,
+    shardCount: args.shard.count,
+    buckets: bucketCount(patientBytes, args.shard.count),
+    medPartitions: Math.max(1, Math.ceil(medBytes / BUCKET_BYTES)),
+  };
+  const pool = new Pool(args.workers, shape);
+  try {
+    const partitionTasks: Task[] = files.flatMap((f, fileIndex) =>
+      ranges(f.bytes, RANGE_BYTES).map(([start, end]) => ({ kind: "partition" as const, file: f.path, fileIndex, start, end })),
+    );
+    const phases: Record<string, number> = {};
+    let mark = performance.now();
+    const phase = (name: string) => {
+      const t = performance.now();
+      phases[name] = (t - mark) / 1000;
+      mark = t;
+    };
+    const parts = await pool.run<PartitionCounts>(partitionTasks);
+    await pool.each({ kind: "flush" });
+    phase("read");
+    await pool.run(Array.from({ length: shape.medPartitions }, (_, partition) => ({ kind: "join" as const, partition, writers: pool.size })));
+    await pool.each({ kind: "flush" });
+    phase("join");
+    const buckets = await pool.run<BucketCounts>(
+      Array.from({ length: shape.buckets }, (_, bucket) => ({ kind: "bucket" as const, bucket, writers: pool.size, now: args.now })),
+    );
+    const rss = await pool.each<{ maxRSS: number }>({ kind: "flush" });
+    phase("evaluate");
+
+    // The buckets' outputs, in bucket order.
+    const target = args.out ? `${args.out}.partial-${process.pid}` : null;
+    const sink = target ? createWriteStream(target) : stdout;
+    for (let b = 0; b < shape.buckets; b++) {
+      for await (const chunk of createReadStream(spill.output(tmp, b))) if (!sink.write(chunk as Buffer)) await once(sink, "drain");
+    }
+    if (target) {
+      await new Promise<void>((ok, fail) => (sink as NodeJS.WritableStream).end((e?: Error | null) => (e ? fail(e) : ok())));
+      renameSync(target, args.out!);
+    }
+    phase("write");
+    return {
+      phases,
+      patients: buckets.reduce((n, b) => n + b.patients, 0),
+      errors: buckets.reduce((n, b) => n + b.errors, 0),
+      lines: parts.reduce((n, p) => n + p.lines, 0),
+      unreadable: parts.flatMap((p) => p.unreadable),
+      unreadableLater: buckets.reduce((n, b) => n + b.unreadable, 0),
+      unattributed: parts.reduce((n, p) => n + p.unattributed, 0),
+      seconds: (performance.now() - t0) / 1000,
+      cpuSeconds: cpuSeconds(),
+      workers: pool.size,
+      buckets: shape.buckets,
+      peakRssMb: Math.max(process.resourceUsage().maxRSS, ...rss.map((r) => r.maxRSS)) / 1024,
+    };
+  } finally {
+    await pool.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+export function summaryLine(s: PopulationSummary): string {
+  const rate = s.seconds > 0 ? Math.round(s.patients / s.seconds) : s.patients;
+  const parts = [
+    `population: ${s.patients} patients (${s.errors} with an error) from ${s.lines} lines in ${s.seconds.toFixed(1)} s (CPU ${s.cpuSeconds.toFixed(1)} s)`,
+    `${rate} patients/s with ${s.workers} worker${s.workers === 1 ? "" : "s"}`,
+    `${s.buckets} bucket${s.buckets === 1 ? "" : "s"}`,
+    `peak memory ${Math.round(s.peakRssMb)} MB`,
+    `phases ${Object.entries(s.phases).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ")}`,
+  ];
+  let line = parts.join("; ");
+  if (s.unreadable.length)
+    line += `\npopulation: ${s.unreadable.length} line(s) are not FHIR JSON and were passed by (${s.unreadable
+      .slice(0, 5)
+      .map((u) => `${basename(u.file)} at byte ${u.offset}`)
+      .join(", ")}${s.unreadable.length > 5 ? ", …" : ""})`;
+  if (s.unreadableLater) line += `\npopulation: ${s.unreadableLater} line(s) of patients' resources are not JSON and were passed by`;
+  if (s.unattributed) line += `\npopulation: ${s.unattributed} resource(s) name no patient and were passed by`;
+  return line;
+}
+
+export async function runPopulation(argv: string[], err: (s: string) => void, stdout: NodeJS.WritableStream = process.stdout): Promise<number> {
+  try {
+    const args = parsePopulationArgs(argv);
+    if (args.out) {
+      try {
+        if (!statSync(dirname(args.out)).isDirectory()) throw new Error();
+      } catch {
+        throw new UsageError(`--out ${args.out}: its folder does not exist`);
+      }
+    }
+    const summary = await population(args, stdout);
+    err(`${summaryLine(summary)}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`error: ${e.message}\n`);
+      return 2;
+    }
+    err(`error: population run failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,29 @@
+// A population worker thread: takes one task at a time from the run (partition a byte range, join a Medication
+// partition, evaluate a bucket) and answers with its counts. Spill writes are buffered per worker and flushed at
+// the end of each phase.
+import { parentPort, workerData } from "node:worker_threads";
+import { evaluateBucket, type BucketTask } from "./evaluate-bucket.ts";
+import { join, type JoinTask } from "./join.ts";
+import { SpillWriter } from "./lines.ts";
+import { partition, type PartitionTask, type RunShape } from "./partition.ts";
+
+export type Task = PartitionTask | JoinTask | BucketTask | { kind: "flush" };
+
+const { shape, worker } = workerData as { shape: RunShape; worker: number };
+const writer = new SpillWriter();
+
+parentPort!.on("message", (task: Task) => {
+  try {
+    let result: unknown;
+    if (task.kind === "partition") result = partition(task, shape, worker, writer);
+    else if (task.kind === "join") result = join(task, shape, worker, writer);
+    else if (task.kind === "bucket") result = evaluateBucket(task, shape);
+    else {
+      writer.flush();
+      result = { maxRSS: process.resourceUsage().maxRSS };
+    }
+    parentPort!.postMessage({ ok: true, result });
+  } catch (e) {
+    parentPort!.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) });
+  }
+});

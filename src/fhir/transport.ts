@@ -1,0 +1,116 @@
+// The one door to a FHIR server, for the app and the CLI alike: a tiny interface (`request`) with one adapter per
+// runtime — the browser's (fhirclient: the SMART session, its token and its refresh; fhirclient-transport.ts) and
+// Node's (fhir-kit-client; node-transport.ts) — plus plain fetch for tests and servers without SMART (here).
+// Every adapter keeps the same rules: a URL off the FHIR server is never requested (the token stays there), every
+// failure is a FhirError built from the HTTP status and the body, and nothing is logged.
+// Paging and the record's searches are shared on top of this (search.ts, patient-queries.ts, read.ts).
+import { FhirError } from "./errors.ts";
+
+export interface FhirRequestOptions {
+  method?: "GET" | "POST" | "PUT";
+  /** A FHIR resource; sent as application/fhir+json. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface FhirResponse {
+  status: number;
+  /** Parsed JSON, or the text when it is not JSON; undefined when empty. */
+  body: unknown;
+  location: string | null;
+  etag: string | null;
+}
+
+export interface FhirTransport {
+  /** The FHIR base URL without a trailing slash. */
+  readonly serverUrl: string;
+  /** `url` is relative to the base ("Patient/1", "" for the base itself) or an absolute URL on the same server. */
+  request(url: string, options?: FhirRequestOptions): Promise<FhirResponse>;
+}
+
+export function trimBase(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
+/** The absolute URL for `url` on this server; null for an absolute URL elsewhere (the token never goes there). */
+export function resolveOnServer(serverUrl: string, url: string): string | null {
+  const base = trimBase(serverUrl);
+  if (url === "") return base;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return url === base || url.startsWith(`${base}/`) || url.startsWith(`${base}?`) ? url : null;
+  return `${base}/${url.replace(/^\/+/, "")}`;
+}
+
+/** A short name for a request in messages: the path relative to the base, without the query. */
+export function requestLabel(serverUrl: string, url: string): string {
+  const base = trimBase(serverUrl);
+  const rel = url.startsWith(base) ? url.slice(base.length).replace(/^\/+/, "") : url;
+  return (rel.split("?")[0] ?? rel) || "the FHIR server";
+}
+
+export const FHIR_JSON = "application/fhir+json";
+
+export function requestHeaders(options: FhirRequestOptions): Record<string, string> {
+  const headers: Record<string, string> = { accept: FHIR_JSON, ...options.headers };
+  if (options.body !== undefined) headers["content-type"] = FHIR_JSON;
+  return headers;
+}
+
+/** Parsed JSON, else the text; undefined for an empty body. */
+export function parseBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The FhirError for a URL that is not on the server (refused before anything is sent). */
+export function offServer(label: string): FhirError {
+  return new FhirError(0, label, undefined, "the address is not on this FHIR server; not followed");
+}
+
+export interface FetchTransportOptions {
+  /** The Authorization header value for each request (read per request: a refreshed token is picked up). */
+  authorization?: () => string | null | Promise<string | null>;
+}
+
+/** A FhirTransport over `fetch`: tests, servers without SMART, and the browser adapter underneath. */
+export function fetchTransport(serverUrl: string, options: FetchTransportOptions = {}): FhirTransport {
+  const base = trimBase(serverUrl);
+  return {
+    serverUrl: base,
+    async request(url, req = {}) {
+      const target = resolveOnServer(base, url);
+      const label = requestLabel(base, url);
+      if (!target) throw offServer(label);
+      const headers = requestHeaders(req);
+      let res: Response;
+      try {
+        const auth = options.authorization ? await options.authorization() : null;
+        if (auth) headers.authorization = auth;
+        res = await fetch(target, {
+          method: req.method ?? "GET",
+          headers,
+          ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
+        });
+      } catch (e) {
+        throw new FhirError(0, label, undefined, e instanceof Error ? e.message : String(e));
+      }
+      let text: string;
+      try {
+        text = await res.text();
+      } catch (e) {
+        throw new FhirError(0, label, undefined, `the answer was cut off (${e instanceof Error ? e.message : String(e)})`);
+      }
+      const body = parseBody(text);
+      if (!res.ok) throw FhirError.fromResponse(res.status, label, body, res.statusText);
+      return { status: res.status, body, location: res.headers.get("location"), etag: res.headers.get("etag") };
+    },
+  };
+}
+
+/** A plain-fetch transport with a fixed bearer token (sent only to this server). */
+export function bearerTransport(serverUrl: string, token?: string): FhirTransport {
+  return fetchTransport(serverUrl, token ? { authorization: () => `Bearer ${token}` } : {});
+}
