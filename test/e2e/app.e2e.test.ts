@@ -9,9 +9,8 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../launch/server.ts";
-import { appClient, axe, buildAndPreview, chromiumPath, ehrLaunchUrl, openTab, ROOT, waitForWorkspace, type BuiltApp } from "./helpers/browser.ts";
+import { appClient, axe, buildAndPreview, chromiumPath, ehrLaunchUrl, openTab, ROOT, TABS, waitForWorkspace, type BuiltApp } from "./helpers/browser.ts";
 
-const TABS = ["Overview", "Urine tests", "Contingency management", /^Recommendations/, "Plan"];
 const DATE = String.raw`\d{1,2} [A-Z][a-z]{2} \d{4}`;
 
 const ANDRE = "pw-andre-cm-escalating";
