@@ -17,6 +17,8 @@ export async function recordStage(api: FhirApi, obs: Observation): Promise<Obser
   const res = await api.request("Observation", {
     method: "POST",
     body: obs,
+    // A conditional create on an identifier made once per entry: safe to send again when the answer is lost.
+    idempotent: true,
     headers: {
       prefer: "return=representation",
       ...(id ? { "if-none-exist": `identifier=${id.system}|${encodeURIComponent(id.value ?? "")}` } : {}),

@@ -5,12 +5,20 @@
 // failure is a FhirError built from the HTTP status and the body, and nothing is logged.
 // Paging and the record's searches are shared on top of this (search.ts, patient-queries.ts, read.ts).
 import { FhirError } from "./errors.ts";
+import { withRetry, type RetryPolicy } from "./retry.ts";
 
 export interface FhirRequestOptions {
   method?: "GET" | "POST" | "PUT";
   /** A FHIR resource; sent as application/fhir+json. */
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * Safe to send again when the answer is lost: every entry is a conditional create or an If-Match update with
+   * ids fixed by the caller (the plan transaction, the stage Observation). Only such writes are retried (retry.ts).
+   */
+  idempotent?: boolean;
+  /** Overrides the adapter's timeout for this request, in ms. */
+  timeoutMs?: number;
 }
 
 export interface FhirResponse {
@@ -73,6 +81,30 @@ export function offServer(label: string): FhirError {
 export interface FetchTransportOptions {
   /** The Authorization header value for each request (read per request: a refreshed token is picked up). */
   authorization?: () => string | null | Promise<string | null>;
+  /** Timeouts in ms (default 20 s for reads, 30 s for writes). */
+  timeouts?: Partial<Timeouts>;
+}
+
+export interface Timeouts {
+  readMs: number;
+  writeMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { readMs: 20_000, writeMs: 30_000 };
+
+export function timeoutFor(req: FhirRequestOptions, timeouts: Partial<Timeouts> = {}): number {
+  const t = { ...DEFAULT_TIMEOUTS, ...timeouts };
+  return req.timeoutMs ?? ((req.method ?? "GET") === "GET" ? t.readMs : t.writeMs);
+}
+
+/** The error for a request that got no answer within `ms`. */
+export function timedOut(label: string, ms: number): FhirError {
+  return new FhirError(0, label, undefined, `no answer within ${Math.round(ms / 1000)} s`, { timedOut: true });
+}
+
+/** A 2xx answer whose body is text, not JSON: the server (or a proxy) did not answer in FHIR. */
+export function checkFhirBody(status: number, label: string, body: unknown): void {
+  if (typeof body === "string") throw FhirError.fromResponse(status, label, body);
 }
 
 /** A FhirTransport over `fetch`: tests, servers without SMART, and the browser adapter underneath. */
@@ -85,32 +117,43 @@ export function fetchTransport(serverUrl: string, options: FetchTransportOptions
       const label = requestLabel(base, url);
       if (!target) throw offServer(label);
       const headers = requestHeaders(req);
+      const ms = timeoutFor(req, options.timeouts);
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), ms);
       let res: Response;
-      try {
-        const auth = options.authorization ? await options.authorization() : null;
-        if (auth) headers.authorization = auth;
-        res = await fetch(target, {
-          method: req.method ?? "GET",
-          headers,
-          ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
-        });
-      } catch (e) {
-        throw new FhirError(0, label, undefined, e instanceof Error ? e.message : String(e));
-      }
       let text: string;
       try {
-        text = await res.text();
-      } catch (e) {
-        throw new FhirError(0, label, undefined, `the answer was cut off (${e instanceof Error ? e.message : String(e)})`);
+        try {
+          const auth = options.authorization ? await options.authorization() : null;
+          if (auth) headers.authorization = auth;
+          res = await fetch(target, {
+            method: req.method ?? "GET",
+            headers,
+            signal: abort.signal,
+            ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
+          });
+        } catch (e) {
+          if (abort.signal.aborted) throw timedOut(label, ms);
+          throw new FhirError(0, label, undefined, e instanceof Error ? e.message : String(e));
+        }
+        try {
+          text = await res.text();
+        } catch (e) {
+          if (abort.signal.aborted) throw timedOut(label, ms);
+          throw new FhirError(0, label, undefined, `the answer was cut off (${e instanceof Error ? e.message : String(e)})`);
+        }
+      } finally {
+        clearTimeout(timer);
       }
       const body = parseBody(text);
-      if (!res.ok) throw FhirError.fromResponse(res.status, label, body, res.statusText);
+      if (!res.ok) throw FhirError.fromResponse(res.status, label, body, res.statusText, res.headers.get("retry-after"));
+      checkFhirBody(res.status, label, body);
       return { status: res.status, body, location: res.headers.get("location"), etag: res.headers.get("etag") };
     },
   };
 }
 
-/** A plain-fetch transport with a fixed bearer token (sent only to this server). */
-export function bearerTransport(serverUrl: string, token?: string): FhirTransport {
-  return fetchTransport(serverUrl, token ? { authorization: () => `Bearer ${token}` } : {});
+/** A plain-fetch transport with a fixed bearer token (sent only to this server), with the retry policy (retry.ts). */
+export function bearerTransport(serverUrl: string, token?: string, policy?: RetryPolicy): FhirTransport {
+  return withRetry(fetchTransport(serverUrl, token ? { authorization: () => `Bearer ${token}` } : {}), policy);
 }

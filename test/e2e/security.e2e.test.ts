@@ -14,7 +14,7 @@ import { createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../launch/server.ts";
 import { contentSecurityPolicy, cspOptionsFromEnv } from "../../src/app/csp.ts";
-import { appClient, buildAndPreview, chromiumPath, ehrLaunchUrl, ROOT, waitForWorkspace, type BuiltApp } from "./helpers/browser.ts";
+import { appClient, buildAndPreview, chromiumPath, ehrLaunchUrl, openTab, ROOT, waitForWorkspace, type BuiltApp } from "./helpers/browser.ts";
 import { closeAll, watch, type Watch } from "./helpers/watch.ts";
 
 const PATIENT = "pw-james-contemplation";
@@ -108,12 +108,13 @@ describe(`EHR launch in a window as Dr. Jürgen Groß (an id_token window.atob r
   });
 
   it("records a stage and saves a plan; the Provenance names Dr. Jürgen Groß; no CSP violation on the way", async () => {
+    await openTab(page, "Overview");
     await page.getByRole("button", { name: "Record stage" }).click();
     await page.locator("#new-stage").selectOption({ label: "Preparation" });
     await page.getByRole("button", { name: "Record", exact: true }).click();
     await page.locator(".record-stage .ok").waitFor({ timeout: 10_000 });
     const before = new Set([...sandbox.store.all("Provenance")].map((p) => p.id));
-    await page.getByRole("button", { name: "Open plan" }).click();
+    await openTab(page, "Plan");
     await page.getByRole("button", { name: "Save plan" }).click();
     await page.locator(".save-result").waitFor({ timeout: 10_000 });
     const saved = [...sandbox.store.all("Provenance")].filter((p) => !before.has(p.id)) as Provenance[];

@@ -2,7 +2,7 @@
 // goals, preview, Save. CM's schedule and start date are set on the CM tab (one place) and shown here. One transaction per save; the planId is made once per draft and
 // kept across retries, so a retried save never duplicates; after a save, the next one updates the stored plan
 // with If-Match. A failed save keeps every edit and says what the server said and what to do.
-import { useState, type Dispatch } from "react";
+import { useRef, useState, type Dispatch } from "react";
 import type { CarePlan } from "fhir/r4.js";
 import { catalogEntry } from "../../clinical/catalog.ts";
 import { defaultCmParams, describeSchedule } from "../../clinical/cm-schedules.ts";
@@ -12,7 +12,7 @@ import { FhirError } from "../../fhir/errors.ts";
 import { useEvaluationContext } from "../EvaluationContext.tsx";
 import { formatDate, formatDateTime } from "../format.ts";
 import { activityText, defaultActivityText, isChosen, toPlanDraft, type DraftAction, type DraftState } from "../plan-draft.ts";
-import { savePlan, versionFromEtag, type SaveOutcome } from "../save-plan.ts";
+import { savePlan, versionFromEtag, type SaveMemory, type SaveOutcome } from "../save-plan.ts";
 import { localInstant } from "../session.ts";
 import { SCHEDULE_NAMES } from "./CmStatus.tsx";
 import { DateInput } from "./DateInput.tsx";
@@ -38,8 +38,8 @@ function conflictHint(status: number): string {
     return "Someone else changed this plan after it was saved here. Your edits are kept: compare with the stored version below, then save yours over it or start a new plan.";
   if (status === 400 || status === 422)
     return "Your edits are kept. Correct what the server names above and press Save again.";
-  if (status === 401) return "Your edits are kept, but the session has ended: copy what you need and launch the app again.";
-  if (status === 0 || status >= 500) return "Your edits are kept. Press Save again: a retried save never creates a second plan.";
+  if (status === 401) return ""; // the message itself says the edits are kept and to launch again
+  if (status === 0 || status === 429 || status >= 500) return "Your edits are kept. Press Save again: a retried save never creates a second plan.";
   return "Your edits are kept. Press Save again, or ask for help with the message above.";
 }
 
@@ -70,6 +70,7 @@ export default function PlanEditor({ draft, dispatch }: PlanEditorProps) {
   const [error, setError] = useState<unknown>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [outcome, setOutcome] = useState<{ result: SaveOutcome; update: boolean } | null>(null);
+  const memory = useRef<SaveMemory>({}); // the last plan sent: a lost answer is recognised as our own write
 
   const cm = evaluation.contingencyManagement;
   const schedule = cm.schedule;
@@ -108,7 +109,7 @@ export default function PlanEditor({ draft, dispatch }: PlanEditorProps) {
     setError(null);
     setConflict(null);
     try {
-      const result = await savePlan(session.api, planDraft, ctx);
+      const result = await savePlan(session.api, planDraft, ctx, memory.current);
       setOutcome({ result, update: !!existing });
       const saved = result.carePlan;
       if (saved?.id && saved.versionId)
@@ -263,7 +264,7 @@ export default function PlanEditor({ draft, dispatch }: PlanEditorProps) {
           {busy ? "Saving…" : draft.existing ? "Save changes" : "Save plan"}
         </button>
         {outcome && (
-          <button type="button" onClick={() => { setOutcome(null); dispatch({ type: "new-plan", planId: crypto.randomUUID(), today: now }); }}>
+          <button type="button" onClick={() => { setOutcome(null); memory.current = {}; dispatch({ type: "new-plan", planId: crypto.randomUUID(), today: now }); }}>
             Start a new plan
           </button>
         )}

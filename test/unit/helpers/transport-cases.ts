@@ -27,7 +27,7 @@ export const ERROR_CASES: ErrorCase[] = [
   { name: "an OperationOutcome (403)", path: "Condition", status: 403, message: /HTTP 403 on .*Condition: scope patient\/Condition\.rs was not granted$/, outcome: "scope patient/Condition.rs was not granted" },
   { name: "a 412 with an OperationOutcome", path: "CarePlan/cp1", status: 412, message: /HTTP 412 on .*CarePlan\/cp1: version 2 is current$/, outcome: "version 2 is current" },
   { name: "an OAuth error body (401)", path: "Goal", status: 401, message: /HTTP 401 on .*Goal: invalid_token: expired$/, outcome: null },
-  { name: "a plain-text body (502)", path: "Observation", status: 502, message: /HTTP 502 on .*Observation: upstream timed out$/, outcome: null },
+  { name: "a plain-text body (502)", path: "Observation", status: 502, message: /HTTP 502 on .*Observation: the server answered with something that is not FHIR \(upstream timed out\)$/, outcome: null },
   { name: "an empty body (500)", path: "MedicationRequest", status: 500, message: /HTTP 500 on .*MedicationRequest(: Internal Server Error)?$/, outcome: null },
 ];
 
