@@ -59,7 +59,7 @@ export function nextSteps(recs: readonly Recommendation[], count = 3): { rec: Re
     .map((rec) => {
       const first = rec.reasons[0]?.text ?? "";
       const fact = factOf(first);
-      if (fact === null) return { rec, why: first };
+      if (fact === null) return { rec, why: withoutCitation(first) };
       const why = said.has(fact) ? withoutCitation(first.slice(fact.length + 2)) : fact;
       said.add(fact);
       return { rec, why: why.charAt(0).toUpperCase() + why.slice(1) };
