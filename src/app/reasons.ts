@@ -2,6 +2,7 @@
 // offer peer-supported recovery"), and several recommendations often rest on the same fact. The screens show such a
 // shared fact once (with the resources behind it) and each recommendation's advice under a short tag naming it.
 // Only a fact that several reasons share word for word is taken apart; any other reason is shown whole. Pure.
+import { SOURCE_TITLE } from "../clinical/references.ts";
 import type { Recommendation, Ref } from "../clinical/types.ts";
 
 export interface SharedFact {
@@ -40,6 +41,12 @@ export function factOf(text: string): string | null {
   return seps.length ? text.slice(0, seps[seps.length - 1]) : null;
 }
 
+/** Advice without its closing citation ("… services (Opioid use disorder: …, Selecting psychotherapy)."): one line. */
+export function withoutCitation(text: string): string {
+  const title = SOURCE_TITLE.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return text.replace(new RegExp(`\\s*\\((${title}|[^()]*\\[\\d[^()]*\\])[^()]*\\)\\.?$`), "").replace(/\s*\[[\d,–\s-]+\]\.?$/, "");
+}
+
 /**
  * The next steps: the first `count` "do now" recommendations in the engine's order (it ranks them), each with one
  * line of why: the fact its first reason states, or, when a step above already gave that fact, the advice after it.
@@ -52,8 +59,8 @@ export function nextSteps(recs: readonly Recommendation[], count = 3): { rec: Re
     .map((rec) => {
       const first = rec.reasons[0]?.text ?? "";
       const fact = factOf(first);
-      if (fact === null) return { rec, why: first };
-      const why = said.has(fact) ? first.slice(fact.length + 2) : fact;
+      if (fact === null) return { rec, why: withoutCitation(first) };
+      const why = said.has(fact) ? withoutCitation(first.slice(fact.length + 2)) : fact;
       said.add(fact);
       return { rec, why: why.charAt(0).toUpperCase() + why.slice(1) };
     });

@@ -11,12 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureDefinitions } from "../../launch/definitions.ts";
 import type { Sandbox } from "../../launch/server.ts";
 import { formatDate } from "../../src/app/format.ts";
-import { axe, launchInSimulator, launchInWindow, openTab, startE2eStack, syntheticPatients, type BuiltApp, type E2eStack } from "./helpers/browser.ts";
+import { axe, launchInSimulator, launchInWindow, openTab, startE2eStack, syntheticPatients, TABS, visitEveryTab, type BuiltApp, type E2eStack } from "./helpers/browser.ts";
 import { engineView } from "./helpers/engine-view.ts";
 
 const VIEWPORT = { width: 1280, height: 800 };
 const PATIENTS = syntheticPatients();
-const TABS = ["Overview", "Urine tests", "Contingency management", /^Recommendations/, "Plan"];
 /** A raw reference ("MedicationRequest/abc-123") or the word seed, as the issue states it. */
 const RAW = /\bseed\b|[A-Z][a-zA-Z]+\/[A-Za-z0-9-]{6,}/g;
 
@@ -113,18 +112,6 @@ async function expectFacts(t: Page | Frame, id: string): Promise<void> {
   for (const why of await t.locator(".next-list .next-why").allInnerTexts()) expect(why.replace(/^—\s*/, "").length).toBeGreaterThan(10);
 }
 
-/** The visible text of every tab, as a user reads them in turn (with every table and evidence list opened, too). */
-async function everyTabText(t: Page | Frame, openDetails = false): Promise<string> {
-  const texts: string[] = [];
-  for (const tab of TABS) {
-    await openTab(t, tab);
-    if (openDetails) await t.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
-    texts.push(await t.evaluate(() => document.body.innerText));
-  }
-  await openTab(t, "Overview");
-  return texts.join("\n");
-}
-
 describe.each(PATIENTS)("%s at 1280×800", (id) => {
   let page: Page;
   beforeAll(async () => {
@@ -140,7 +127,7 @@ describe.each(PATIENTS)("%s at 1280×800", (id) => {
   }, 90_000);
 
   it("no tab shows a raw reference or the word seed", async () => {
-    expect(rawReferences(await everyTabText(page))).toEqual([]);
+    expect(rawReferences(await visitEveryTab(page))).toEqual([]);
   }, 60_000);
 
   it("embedded in the EHR simulator: after Launch the app's first screen is in view inside the frame, without scrolling", async () => {
@@ -184,7 +171,7 @@ describe.each(["pw-tomas-unknown-stage-overdose"])("%s: every tab", (id) => {
   }, 300_000);
 
   it("no raw reference or the word seed in any tab, with every table and evidence list open", async () => {
-    expect(rawReferences(await everyTabText(page, true))).toEqual([]);
+    expect(rawReferences(await visitEveryTab(page, { openDetails: true }))).toEqual([]);
   }, 60_000);
 
   it("at 768 px the first screen keeps its order: patient, safety, stage, medication, last test, CM, next steps", async () => {

@@ -236,7 +236,7 @@ describe.each(CASES)("$id", (c) => {
     expect(await page.getByRole("heading", { name: `Do now (${shown.primary.length})` }).count()).toBe(1);
     expect(errors).toEqual([]);
     expect(await axe(page)).toEqual([]);
-  });
+  }, 90_000);
 
   it(`records a new stage (${c.record.kind === "stage" ? "stage picker" : "readiness ruler"}) and the stage and recommendations change`, async () => {
     const before = await shownRecommendations(page);
@@ -259,7 +259,7 @@ describe.each(CASES)("$id", (c) => {
     expect(shown).toEqual(expectedRecommendations(e));
     expect(shown).not.toEqual(before);
     expect(await axe(page)).toEqual([]);
-  });
+  }, 90_000);
 
   it("saves the edited plan; the sandbox holds the CarePlan, Goal and Provenance with the security labels", async () => {
     const e = await engineView(c.id);
@@ -351,7 +351,7 @@ describe.each(CASES)("$id", (c) => {
     // The labels, on all three.
     for (const r of [plan, goal, prov]) expect(labels(r).sort(), `${r.resourceType}/${r.id}`).toEqual([...LABELS].sort());
     expect(errors).toEqual([]);
-  }, 45_000);
+  }, 120_000);
 
   it("Save again updates the plan: same CarePlans and Goals, one Provenance for the revision", async () => {
     const count = async (q: string) => (await search(q)).length;
@@ -372,5 +372,5 @@ describe.each(CASES)("$id", (c) => {
     expect(revision && labels(revision).sort()).toEqual([...LABELS].sort());
     expect(await axe(page)).toEqual([]);
     expect(errors).toEqual([]);
-  }, 30_000);
+  }, 60_000);
 });

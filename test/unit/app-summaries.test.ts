@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import type { Observation } from "fhir/r4.js";
 import { describe, expect, it } from "vitest";
 import { lastTest } from "../../src/app/last-test.ts";
-import { factOf, nextSteps, shareFacts } from "../../src/app/reasons.ts";
+import { factOf, nextSteps, shareFacts, withoutCitation } from "../../src/app/reasons.ts";
 import { firstSentence, safetyItems } from "../../src/app/safety.ts";
 import { evaluate } from "../../src/clinical/evaluate.ts";
 import { recordFromBundle } from "../../src/clinical/record.ts";
@@ -177,5 +177,17 @@ describe("the last urine test", () => {
 
   it("none on record", () => {
     expect(lastTest([])).toBeNull();
+  });
+});
+
+describe("one line of why", () => {
+  it.each([
+    ["Pair CBT with wraparound social services (Opioid use disorder: psychosocial management, Selecting psychotherapy).", "Pair CBT with wraparound social services"],
+    ["Use MI to revisit motivation (Opioid use disorder: psychosocial management, Selecting psychotherapy; Motivational interviewing [13]).", "Use MI to revisit motivation"],
+    ["Review the dose (ASAM National Practice Guideline, 2020).", "Review the dose (ASAM National Practice Guideline, 2020)."],
+    ["CM gives a defined target [18,19].", "CM gives a defined target"],
+    ["No citation here.", "No citation here."],
+  ])("%s → %s", (text, expected) => {
+    expect(withoutCitation(text)).toBe(expected);
   });
 });

@@ -17,7 +17,7 @@ function identifierText(identifiers: Identifier[] | undefined): { label: string;
   const list = (identifiers ?? []).filter((i) => i.value && i.use !== "old");
   const mrn = list.find((i) => i.type?.coding?.some((c) => c.code === "MR")) ?? list[0];
   if (!mrn?.value) return null;
-  const label = mrn.type?.coding?.some((c) => c.code === "MR") ? "MRN" : (mrn.type?.text ?? mrn.type?.coding?.find((c) => c.display)?.display ?? "Identifier");
+  const label = mrn.type?.text ?? (mrn.type?.coding?.some((c) => c.code === "MR") ? "MRN" : (mrn.type?.coding?.find((c) => c.display)?.display ?? "Identifier"));
   return { label, value: mrn.value };
 }
 

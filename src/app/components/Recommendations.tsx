@@ -134,7 +134,7 @@ export function NextSteps() {
               <span className="next-title">{rec.title}</span>
               <span className="next-why">
                 <span className="visually-hidden">Why: </span>
-                <EngineText text={why} />
+                <EngineText text={why} omitRefs />
               </span>
             </li>
           ))}

@@ -145,8 +145,10 @@ export function RefList({ refs, lead = "Based on:", compact = false }: { refs: r
  * Engine text as a clinician reads it: dates written as the app writes them, and a reference written inside the
  * text ("on buprenorphine (MedicationRequest/x)") shown as its label, a link like any other.
  */
-export function EngineText({ text }: { text: string }) {
+export function EngineText({ text: given, omitRefs = false }: { text: string; omitRefs?: boolean }) {
   const { evaluation } = useEvaluationContext();
+  // In one-line summaries, "buprenorphine (MedicationRequest/x)" reads "buprenorphine": the medication is named already.
+  const text = omitRefs ? given.replace(/\s\(([A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64})\)/g, (m, ref: string) => (ref in evaluation.refLabels ? "" : m)) : given;
   const parts: ReactNode[] = [];
   let last = 0;
   for (const m of text.matchAll(REF_IN_TEXT)) {

@@ -21,9 +21,6 @@ export function StageCard() {
     <section className="card glance-card stage-summary" aria-labelledby="stage-title">
       <div className="card-head">
         <h3 id="stage-title">Stage of change</h3>
-        <button type="button" className="small-button" aria-expanded={recording} aria-controls="record-stage" onClick={() => setRecording((r) => !r)}>
-          Record stage
-        </button>
       </div>
       <p className="big-value" data-testid="stage-value">
         {stageName(stage.value)}
@@ -38,6 +35,11 @@ export function StageCard() {
           {stage.method === "readiness-ruler" && stage.rulerScore !== undefined && `; readiness ruler ${stage.rulerScore} of 10`}
         </p>
       )}
+      <p className="card-line">
+        <button type="button" className="small-button" aria-expanded={recording} aria-controls="record-stage" onClick={() => setRecording((r) => !r)}>
+          Record stage
+        </button>
+      </p>
       {recording && <RecordStage id="record-stage" />}
     </section>
   );

@@ -91,6 +91,28 @@ export async function openTab(target: Page | Frame, name: string | RegExp): Prom
   await target.locator(`[id="${panel}"]`).waitFor({ state: "visible" });
 }
 
+/** The workspace's tabs, by name, in order. */
+export const TABS: (string | RegExp)[] = ["Overview", "Urine tests", "Contingency management", /^Recommendations/, "Plan"];
+
+/**
+ * Opens every tab in turn as a user does (with every table and evidence list opened too, if asked), calls `each` on
+ * it, and returns the visible text of them all; ends back on the overview.
+ */
+export async function visitEveryTab(
+  t: Page | Frame,
+  options: { openDetails?: boolean; each?: (tab: string | RegExp) => Promise<void> } = {},
+): Promise<string> {
+  const texts: string[] = [];
+  for (const tab of TABS) {
+    await openTab(t, tab);
+    if (options.openDetails) await t.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+    await options.each?.(tab);
+    texts.push(await t.evaluate(() => document.body.innerText));
+  }
+  await openTab(t, "Overview");
+  return texts.join("\n");
+}
+
 /** The synthetic patients (fhir-resources/patients/*.json), by id. */
 export function syntheticPatients(): string[] {
   return readdirSync(join(ROOT, "fhir-resources/patients"))
