@@ -17,9 +17,9 @@ export function mdEscape(text: string): string {
 }
 
 /**
- * Names sections of the clinical source as users should see them: the engine's texts write "(seed SELECTING
- * PSYCHOTHERAPY)" or "(seed OVERVIEW, SUMMARY)", which become "(review section "Selecting psychotherapy")" and
- * "(review sections "Overview", "Summary")". Text without that form is unchanged.
+ * Names sections of the clinical source as users should see them. Older texts named a section by the source file's
+ * word followed by the section in capitals; such a mention becomes "(review section "Selecting psychotherapy")" or
+ * "(review sections "Overview", "Summary")". Text without that form (everything the engine writes now) is unchanged.
  */
 export function citeSections(text: string): string {
   const sentenceCase = (s: string): string => `"${s.charAt(0)}${s.slice(1).toLowerCase()}"`;

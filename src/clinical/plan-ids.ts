@@ -2,7 +2,7 @@
 // fullUrls, so a retried save sends a byte-identical Bundle (see plan.ts). No randomness, no clock.
 import type { PlanContext, PlanDraft } from "./plan-types.ts";
 
-/** FNV-1a, 32 bits, over the UTF-8 bytes of `text`, starting from `seed`. */
+/** FNV-1a, 32 bits, over the UTF-8 bytes of `text`, starting from the given offset basis. */
 function fnv1a(text: string, seed: number): number {
   let h = seed >>> 0;
   for (const byte of new TextEncoder().encode(text)) {
