@@ -115,8 +115,8 @@ describe("next steps", () => {
     ]);
     expect(steps.map((s) => s.why)).toEqual([
       "Return to use: a positive test after the action stage recorded 2026-09-14",
-      "Use MI to revisit motivation [13].",
-      "Counseling can support treatment [44–49].",
+      "Use MI to revisit motivation",
+      "Counseling can support treatment",
     ]);
   });
 });
