@@ -120,9 +120,9 @@ describe("reading: another patient's resources in a search answer are ignored an
     fake.resources.push(foreignTest, foreignPlan, foreignRx);
     const session: SmartSession = { api: api(), patientId: "p1", needPatientBanner: true, fhirUser: "Practitioner/dr-1" };
     view = await render(<App session={session} now={NOW} />);
-    await waitFor(() => expectText("Do now"));
-    for (const ref of ["Observation/their-test", "CarePlan/their-plan", "MedicationRequest/their-rx"])
-      expectText(`${ref} belongs to another patient (`);
+    await waitFor(() => expectText("Next steps"));
+    // Named as clinical text, never as raw references (issue 8): one data notice per foreign resource.
+    for (const kind of ["observation", "care plan", "medication request"]) expectText(new RegExp(`${kind} [^.]*belongs to another patient`));
     expect(text()).not.toContain("2026-11-20");
     expect(text()).not.toMatch(/Methadone/);
     expect(text()).not.toContain("Enrolled from");

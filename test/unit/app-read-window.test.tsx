@@ -10,7 +10,7 @@ import { App } from "../../src/app/App.tsx";
 import { fetchApi } from "../../src/app/fhir-api.ts";
 import type { SmartSession } from "../../src/app/session.ts";
 import { cmCarePlan, medRequest, oudCondition, patient, stage, udsDay } from "../helpers/resources.ts";
-import { expectText, render, text, waitFor, type Rendered } from "./helpers/app-dom.tsx";
+import { expectText, openTab, render, text, waitFor, type Rendered } from "./helpers/app-dom.tsx";
 import { BASE, fakeFhir, outcome } from "./helpers/fhir-server.ts";
 
 const NOW = "2026-11-23"; // window: from 2025-11-23
@@ -41,7 +41,7 @@ function answers(): string {
 
 /** "readings/days" from the table's summary line, e.g. "6/3" for "6 readings on 3 days". */
 function readingsLine(): string {
-  const m = /(\d+) readings? on (\d+) days?/.exec(text(document.querySelector("#urine-tests")!));
+  const m = /(\d+) readings? on (\d+) days?/.exec(text(document.querySelector("#panel-urine-tests")!));
   return m ? `${m[1]}/${m[2]}` : "";
 }
 
@@ -104,7 +104,8 @@ describe("the first screen reads the window, the older history follows", () => {
     fake.resources = [patient("p1"), oudCondition("oud-1"), ...resources];
     holdHistory();
     view = await render(<App session={session} now={NOW} />);
-    await waitFor(() => expectText("Do now"));
+    await waitFor(() => expectText("Next steps"));
+    await openTab("Urine tests");
     expectText("Loading older results… The chart and the table show the results since");
     expect(readingsLine()).toBe(before);
     if (shows) expectText(shows);
@@ -142,7 +143,8 @@ describe("the first screen reads the window, the older history follows", () => {
     fake.resources = [patient("p1"), stage("contemplation", "2026-11-01", "stage-1"), panel, member];
     holdHistory();
     view = await render(<App session={session} now={NOW} />);
-    await waitFor(() => expectText("Do now"));
+    await waitFor(() => expectText("Next steps"));
+    await openTab("Urine tests");
     expectText("Loading older results");
     expect(readingsLine()).toBe("1/1");
     expect(fake.seen.some((u) => new URL(u).searchParams.get("_id") === "member-fen")).toBe(true);
@@ -156,9 +158,10 @@ describe("the first screen reads the window, the older history follows", () => {
       ),
     );
     view = await render(<App session={session} now={NOW} />);
-    await waitFor(() => expectText("Older results (before 2025-11-23) could not be read"));
+    await waitFor(() => expectText("Next steps"));
+    await openTab("Urine tests");
+    await waitFor(() => expectText(/Older results \(before [^)]*\) could not be read/));
     expectText("history archive offline");
-    expectText("Do now");
     expect(readingsLine()).toBe("1/1");
   });
 });
