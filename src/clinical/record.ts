@@ -147,8 +147,8 @@ function lazyIndex(record: PatientRecord, resources: Record<string, unknown>[], 
 /** Builds a record from loose entries (NDJSON lines, search results). Throws RecordError without one Patient. */
 export function recordFromEntries(input: RecordEntry[], options: RecordOptions = {}): PatientRecord {
   const warnings: EngineWarning[] = [];
-  const entries: RecordEntry[] = [];
-  flatten(input, entries);
+  let entries: RecordEntry[] = input;
+  if (input.some((e) => isObject(e.resource) && e.resource.resourceType === "Bundle")) flatten(input, (entries = []));
 
   // Valid resources and their fullUrls, side by side (no object per entry).
   const valid: Record<string, unknown>[] = [];
