@@ -24,6 +24,13 @@ export interface BucketCounts {
   unreadable: number;
 }
 
+/**
+ * A patient whose resources hold more text than this gets an error line instead of an evaluation (a 20-year weekly
+ * history is about 7 MB): a worker's memory stays bounded whatever one record holds. Evaluate such a record alone
+ * with evaluate --bundle.
+ */
+export const MAX_PATIENT_BYTES = 8 * 1024 * 1024;
+
 function parse(r: SpillRecord): unknown {
   return JSON.parse(r.buf.toString("utf8", r.from, r.to));
 }
@@ -36,6 +43,11 @@ export function patientLine(
   now: string,
 ): { text: string; error: boolean; unreadable: number } {
   let unreadable = 0;
+  const bytes = lines.reduce((n, l) => n + (l.to - l.from), 0);
+  if (bytes > MAX_PATIENT_BYTES) {
+    const error = `the record holds ${(bytes / 1048576).toFixed(1)} MB of resources, more than a population run reads for one patient (${MAX_PATIENT_BYTES / 1048576} MB); evaluate it alone with evaluate --bundle`;
+    return { text: JSON.stringify({ patient: `Patient/${patientId}`, error }), error: true, unreadable };
+  }
   try {
     const all: { key: number; resource: unknown }[] = [];
     const used = new Set<string>();
