@@ -6,8 +6,8 @@ import { appendFileSync, writeFileSync } from "node:fs";
 import { evaluate } from "../../clinical/evaluate.ts";
 import { recordFromEntries, type RecordEntry } from "../../clinical/record.ts";
 import { toCliJson } from "../output.ts";
-import { readSpill, type SpillRecord } from "./lines.ts";
-import { medicationIdOfReference, spill, type RunShape } from "./partition.ts";
+import { SpillReader, type SpillRecord } from "./lines.ts";
+import { medicationIdOfReference, spill, writersFiles, type RunShape } from "./partition.ts";
 
 export interface BucketTask {
   kind: "bucket";
@@ -78,22 +78,21 @@ export function patientLine(
   }
 }
 
+const medReader = new SpillReader();
+const patientReader = new SpillReader();
+
 export function evaluateBucket(task: BucketTask, shape: RunShape): BucketCounts {
   const meds = new Map<string, SpillRecord>();
-  for (let w = 0; w < task.writers; w++) {
-    readSpill(spill.joined(shape.tmp, w, task.bucket), (r) => {
-      const prior = meds.get(r.id);
-      if (!prior || r.key < prior.key) meds.set(r.id, r);
-    });
-  }
+  medReader.read(writersFiles(task.writers, (w) => spill.joined(shape.tmp, w, task.bucket)), (r) => {
+    const prior = meds.get(r.id);
+    if (!prior || r.key < prior.key) meds.set(r.id, r);
+  });
   const patients = new Map<string, SpillRecord[]>();
-  for (let w = 0; w < task.writers; w++) {
-    readSpill(spill.patients(shape.tmp, w, task.bucket), (r) => {
-      const list = patients.get(r.id);
-      if (list) list.push(r);
-      else patients.set(r.id, [r]);
-    });
-  }
+  patientReader.read(writersFiles(task.writers, (w) => spill.patients(shape.tmp, w, task.bucket)), (r) => {
+    const list = patients.get(r.id);
+    if (list) list.push(r);
+    else patients.set(r.id, [r]);
+  });
   const out = spill.output(shape.tmp, task.bucket);
   writeFileSync(out, "");
   const counts: BucketCounts = { patients: 0, errors: 0, unreadable: 0 };
