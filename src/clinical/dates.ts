@@ -28,9 +28,21 @@ function validDay(y: number, m: number, d: number): boolean {
   return d <= (m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31);
 }
 
+// The last answer: the results of one test day share their date-time, and are read one after the other.
+let lastValue: string | undefined;
+let lastPart: string | null = null;
+
 /** "2024-03-05T23:10:00-08:00" → "2024-03-05"; "2024-03" → "2024-03-01"; invalid → null. */
 export function datePart(value: string | undefined | null): string | null {
-  if (typeof value !== "string" || !digitsAt(value, 0, 4)) return null;
+  if (typeof value !== "string") return null;
+  if (value === lastValue) return lastPart;
+  lastPart = readDatePart(value);
+  lastValue = value;
+  return lastPart;
+}
+
+function readDatePart(value: string): string | null {
+  if (!digitsAt(value, 0, 4)) return null;
   const y = Number(value.slice(0, 4));
   if (value.charCodeAt(4) !== DASH || !digitsAt(value, 5, 2)) return validDay(y, 1, 1) ? `${value.slice(0, 4)}-01-01` : null;
   const m = twoDigits(value, 5);

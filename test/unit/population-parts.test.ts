@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bucketCount, bucketOf, idHash, ranges, shardOf, typeOfFileName } from "../../src/cli/population/layout.ts";
-import { forEachLine } from "../../src/cli/population/lines.ts";
+import { MAX_PATIENT_BYTES, patientLine } from "../../src/cli/population/evaluate-bucket.ts";
+import { forEachLine, type SpillRecord } from "../../src/cli/population/lines.ts";
 import { ownerOf, route } from "../../src/cli/population/partition.ts";
 import { topLevelFields } from "../../src/cli/population/scan.ts";
 
@@ -153,5 +154,43 @@ describe("layout", () => {
     [10 * 1024 ** 3, 10, 128],
   ])("%i bytes over %i shard(s): %i bucket(s) of at most 8 MB", (bytes, shards, expected) => {
     expect(bucketCount(bytes, shards)).toBe(expected);
+  });
+});
+
+describe("one patient's line", () => {
+  const rec = (key: number, json: string): SpillRecord => {
+    const buf = Buffer.from(json);
+    return { key, id: "p1", buf, from: 0, to: buf.length };
+  };
+  const patient = `{"resourceType":"Patient","id":"p1"}`;
+
+  it("is the evaluation, with the resources put back in export order", () => {
+    const obs = (id: string, date: string) =>
+      `{"resourceType":"Observation","id":"${id}","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"59673-4"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"${date}","valueString":"positive"}`;
+    const line = patientLine("p1", [rec(30, obs("b", "2026-11-10")), rec(10, patient), rec(20, obs("a", "2026-11-01"))], new Map(), "2026-11-23");
+    expect(line.error).toBe(false);
+    const out = JSON.parse(line.text) as { patient: string; uds: { tests: { date: string }[] } };
+    expect(out.patient).toBe("Patient/p1");
+    expect(out.uds.tests.map((t) => t.date)).toEqual(["2026-11-01", "2026-11-10"]);
+  });
+
+  it("passes by a line that is not JSON and counts it", () => {
+    const line = patientLine("p1", [rec(1, patient), rec(2, `{"resourceType":"Observation",`)], new Map(), "2026-11-23");
+    expect(line).toMatchObject({ error: false, unreadable: 1 });
+  });
+
+  it("is an error line, without reading it, for a record larger than a worker may hold", () => {
+    const big: SpillRecord = { key: 2, id: "p1", buf: Buffer.alloc(MAX_PATIENT_BYTES + 1, 32), from: 0, to: MAX_PATIENT_BYTES + 1 };
+    const line = patientLine("p1", [rec(1, patient), big], new Map(), "2026-11-23");
+    expect(line.error).toBe(true);
+    expect(JSON.parse(line.text)).toEqual({
+      patient: "Patient/p1",
+      error: "the record holds 8.0 MB of resources, more than a population run reads for one patient (8 MB); evaluate it alone with evaluate --bundle",
+    });
+  });
+
+  it("is an error line for resources with no Patient", () => {
+    const line = patientLine("p1", [rec(1, `{"resourceType":"Condition","id":"c","code":{"text":"x"},"subject":{"reference":"Patient/p1"}}`)], new Map(), "2026-11-23");
+    expect(JSON.parse(line.text)).toEqual({ patient: "Patient/p1", error: 'no Patient with id "p1" in the input' });
   });
 });

@@ -6,8 +6,8 @@ import { appendFileSync, writeFileSync } from "node:fs";
 import { evaluate } from "../../clinical/evaluate.ts";
 import { recordFromEntries, type RecordEntry } from "../../clinical/record.ts";
 import { toCliJson } from "../output.ts";
-import { readSpill, type SpillRecord } from "./lines.ts";
-import { medicationIdOfReference, spill, type RunShape } from "./partition.ts";
+import { SpillReader, type SpillRecord } from "./lines.ts";
+import { medicationIdOfReference, spill, writersFiles, type RunShape } from "./partition.ts";
 
 export interface BucketTask {
   kind: "bucket";
@@ -24,6 +24,13 @@ export interface BucketCounts {
   unreadable: number;
 }
 
+/**
+ * A patient whose resources hold more text than this gets an error line instead of an evaluation (a 20-year weekly
+ * history is about 7 MB): a worker's memory stays bounded whatever one record holds. Evaluate such a record alone
+ * with evaluate --bundle.
+ */
+export const MAX_PATIENT_BYTES = 8 * 1024 * 1024;
+
 function parse(r: SpillRecord): unknown {
   return JSON.parse(r.buf.toString("utf8", r.from, r.to));
 }
@@ -36,6 +43,11 @@ export function patientLine(
   now: string,
 ): { text: string; error: boolean; unreadable: number } {
   let unreadable = 0;
+  const bytes = lines.reduce((n, l) => n + (l.to - l.from), 0);
+  if (bytes > MAX_PATIENT_BYTES) {
+    const error = `the record holds ${(bytes / 1048576).toFixed(1)} MB of resources, more than a population run reads for one patient (${MAX_PATIENT_BYTES / 1048576} MB); evaluate it alone with evaluate --bundle`;
+    return { text: JSON.stringify({ patient: `Patient/${patientId}`, error }), error: true, unreadable };
+  }
   try {
     const all: { key: number; resource: unknown }[] = [];
     const used = new Set<string>();
@@ -66,22 +78,21 @@ export function patientLine(
   }
 }
 
+const medReader = new SpillReader();
+const patientReader = new SpillReader();
+
 export function evaluateBucket(task: BucketTask, shape: RunShape): BucketCounts {
   const meds = new Map<string, SpillRecord>();
-  for (let w = 0; w < task.writers; w++) {
-    readSpill(spill.joined(shape.tmp, w, task.bucket), (r) => {
-      const prior = meds.get(r.id);
-      if (!prior || r.key < prior.key) meds.set(r.id, r);
-    });
-  }
+  medReader.read(writersFiles(task.writers, (w) => spill.joined(shape.tmp, w, task.bucket)), (r) => {
+    const prior = meds.get(r.id);
+    if (!prior || r.key < prior.key) meds.set(r.id, r);
+  });
   const patients = new Map<string, SpillRecord[]>();
-  for (let w = 0; w < task.writers; w++) {
-    readSpill(spill.patients(shape.tmp, w, task.bucket), (r) => {
-      const list = patients.get(r.id);
-      if (list) list.push(r);
-      else patients.set(r.id, [r]);
-    });
-  }
+  patientReader.read(writersFiles(task.writers, (w) => spill.patients(shape.tmp, w, task.bucket)), (r) => {
+    const list = patients.get(r.id);
+    if (list) list.push(r);
+    else patients.set(r.id, [r]);
+  });
   const out = spill.output(shape.tmp, task.bucket);
   writeFileSync(out, "");
   const counts: BucketCounts = { patients: 0, errors: 0, unreadable: 0 };

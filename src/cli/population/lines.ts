@@ -1,7 +1,7 @@
 // Bytes in, bytes out: reading an NDJSON file's lines in a byte range, spill files written with bounded memory,
 // and spilled records read back — without turning whole files into strings (a line becomes a string only when it
 // is routed or parsed). Synchronous I/O: each worker thread does one thing at a time, in large reads and writes.
-import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 
 const CHUNK = 1 << 20;
 const NEWLINE = 0x0a;
@@ -97,51 +97,69 @@ function emit(buf: Buffer, from: number, to: number, offset: number, onLine: (bu
 }
 
 /**
- * Buffered appends to many files: each file's bytes are copied into its own buffer and written in large appends;
- * at most `limit` bytes are held in all (the fullest buffers are written out first).
+ * Buffered appends to many files with a fixed amount of memory: `limit` bytes of buffers, allocated once and
+ * reused; a file gets a buffer while it is being written, and when none is free the fullest is written out and
+ * handed over. Each file gets large appends, whatever the number of files.
  */
 export class SpillWriter {
-  private readonly buffers = new Map<string, { buf: Buffer; used: number }>();
-  private held = 0;
+  private readonly slots = new Map<string, { buf: Buffer; used: number }>();
+  private readonly free: Buffer[] = [];
+  private allocated = 0;
   private readonly limit: number;
-  private readonly perFile: number;
-  constructor(limit = 16 * 1024 * 1024, perFile = 256 * 1024) {
+  private readonly size: number;
+  constructor(limit = 16 * 1024 * 1024, size = 256 * 1024) {
     this.limit = limit;
-    this.perFile = perFile;
+    this.size = size;
   }
 
   /** Appends `head` (ASCII), then bytes[from, to), then a newline. */
   write(path: string, head: string, bytes?: Buffer, from = 0, to = bytes?.length ?? 0): void {
-    const size = head.length + (to - from) + 1;
-    let b = this.buffers.get(path);
-    if (b && b.used + size > b.buf.length) {
-      this.flushFile(path);
-      b = undefined;
+    const need = head.length + (to - from) + 1;
+    let slot = this.slots.get(path);
+    if (need > this.size) {
+      // A line longer than a buffer: what is buffered for the file first, then the line itself.
+      if (slot) this.writeOut(path, slot);
+      appendFileSync(path, Buffer.concat([Buffer.from(head, "latin1"), bytes ? bytes.subarray(from, to) : Buffer.alloc(0), Buffer.from("\n")]));
+      return;
     }
-    if (!b) {
-      b = { buf: Buffer.allocUnsafe(Math.max(this.perFile, size)), used: 0 };
-      this.buffers.set(path, b);
+    if (slot && slot.used + need > this.size) this.writeOut(path, slot);
+    if (!slot) {
+      slot = { buf: this.take(), used: 0 };
+      this.slots.set(path, slot);
     }
-    b.used += b.buf.write(head, b.used, "latin1");
-    if (bytes) b.used += bytes.copy(b.buf, b.used, from, to);
-    b.buf[b.used++] = NEWLINE;
-    this.held += size;
-    if (this.held > this.limit) {
-      const fullest = [...this.buffers.entries()].sort((x, y) => y[1].used - x[1].used).slice(0, Math.max(1, this.buffers.size >> 2));
-      for (const [p] of fullest) this.flushFile(p);
-    }
+    slot.used += slot.buf.write(head, slot.used, "latin1");
+    if (bytes) slot.used += bytes.copy(slot.buf, slot.used, from, to);
+    slot.buf[slot.used++] = NEWLINE;
   }
 
-  private flushFile(path: string): void {
-    const b = this.buffers.get(path);
-    if (!b) return;
-    if (b.used > 0) appendFileSync(path, b.buf.subarray(0, b.used));
-    this.held -= b.used;
-    this.buffers.delete(path);
+  /** A buffer: a free one, a new one while under the limit, else the fullest file's (written out first). */
+  private take(): Buffer {
+    const free = this.free.pop();
+    if (free) return free;
+    if (this.allocated + this.size <= this.limit || this.slots.size === 0) {
+      this.allocated += this.size;
+      return Buffer.allocUnsafe(this.size);
+    }
+    let fullest: [string, { buf: Buffer; used: number }] | undefined;
+    for (const entry of this.slots) if (!fullest || entry[1].used > fullest[1].used) fullest = entry;
+    const [path, slot] = fullest!;
+    this.writeOut(path, slot);
+    this.slots.delete(path);
+    return slot.buf;
   }
 
+  private writeOut(path: string, slot: { buf: Buffer; used: number }): void {
+    if (slot.used > 0) appendFileSync(path, slot.buf.subarray(0, slot.used));
+    slot.used = 0;
+  }
+
+  /** Writes everything out; the buffers stay for the next phase. */
   flush(): void {
-    for (const path of [...this.buffers.keys()]) this.flushFile(path);
+    for (const [path, slot] of this.slots) {
+      this.writeOut(path, slot);
+      this.free.push(slot.buf);
+    }
+    this.slots.clear();
   }
 }
 
@@ -154,17 +172,43 @@ export interface SpillRecord {
   to: number;
 }
 
-/** Every record of a spill file (none when the file was never written). */
-export function readSpill(path: string, onRecord: (r: SpillRecord) => void): void {
-  if (!existsSync(path)) return;
-  const buf = readFileSync(path);
-  let at = 0;
-  while (at < buf.length) {
-    const end = buf.indexOf(NEWLINE, at);
-    const t1 = buf.indexOf(TAB, at);
-    const t2 = buf.indexOf(TAB, t1 + 1);
-    onRecord({ key: Number(buf.toString("latin1", at, t1)), id: buf.toString("latin1", t1 + 1, t2), buf, from: t2 + 1, to: end });
-    at = end + 1;
+/**
+ * Reads spill files into one buffer that is kept and reused (grown when a read needs more): a worker reads bucket
+ * after bucket without a new buffer each time. The records of one read stay valid until the next read.
+ */
+export class SpillReader {
+  private buf = Buffer.alloc(0);
+
+  /** Every record of the files, in order (a file that was never written has none). */
+  read(paths: string[], onRecord: (r: SpillRecord) => void): void {
+    const sizes = paths.map((p) => (existsSync(p) ? statSync(p).size : 0));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    if (total > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(total, this.buf.length * 2));
+    const buf = this.buf;
+    let filled = 0;
+    paths.forEach((p, i) => {
+      if (sizes[i] === 0) return;
+      const fd = openSync(p, "r");
+      try {
+        let at = 0;
+        while (at < sizes[i]!) {
+          const n = readSync(fd, buf, filled + at, sizes[i]! - at, at);
+          if (n === 0) break;
+          at += n;
+        }
+        filled += at;
+      } finally {
+        closeSync(fd);
+      }
+    });
+    let at = 0;
+    while (at < filled) {
+      const end = buf.indexOf(NEWLINE, at);
+      const t1 = buf.indexOf(TAB, at);
+      const t2 = buf.indexOf(TAB, t1 + 1);
+      onRecord({ key: Number(buf.toString("latin1", at, t1)), id: buf.toString("latin1", t1 + 1, t2), buf, from: t2 + 1, to: end });
+      at = end + 1;
+    }
   }
 }
 

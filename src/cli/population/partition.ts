@@ -42,6 +42,11 @@ export const spill = {
   output: (tmp: string, bucket: number) => join(tmp, `out-${bucket}.ndjson`),
 };
 
+/** One spill file per phase-1 worker. */
+export function writersFiles(writers: number, name: (w: number) => string): string[] {
+  return Array.from({ length: writers }, (_, w) => name(w));
+}
+
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
 /** The id in a reference to a Patient ("Patient/1", "https://x/fhir/Patient/1", with or without _history). */

@@ -12,12 +12,12 @@ import { createReadStream, createWriteStream, mkdtempSync, renameSync, rmSync, s
 import { basename, dirname, join } from "node:path";
 import { once } from "node:events";
 import { parseArgs } from "node:util";
-import { Worker } from "node:worker_threads";
 import { isValidDateOrDateTime } from "../../clinical/dates.ts";
 import { UsageError } from "../args.ts";
 import type { BucketCounts } from "./evaluate-bucket.ts";
 import { BUCKET_BYTES, bucketCount, exportFiles, ranges } from "./layout.ts";
 import { spill, type PartitionCounts, type RunShape } from "./partition.ts";
+import { Pool } from "./pool.ts";
 import type { Task } from "./worker.ts";
 
 export const POPULATION_USAGE = `  npm run --silent cli -- population --bulk DIR [--shard I/N] [--now DATE] [--out FILE] [--workers N] [--tmp DIR]
@@ -93,77 +93,6 @@ export function parsePopulationArgs(argv: string[]): PopulationArgs {
     workers,
     tmp: typeof v.tmp === "string" ? v.tmp : tmpdir(),
   };
-}
-
-/**
- * Each worker's heap: enough for a bucket (BUCKET_BYTES of text), its patients' lines and one patient's record,
- * small enough that memory stays flat (V8 otherwise lets a busy heap grow far past what it holds).
- */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: Number(process.env.STAGEWISE_WORKER_OLD_MB ?? 64), maxYoungGenerationSizeMb: Number(process.env.STAGEWISE_WORKER_YOUNG_MB ?? 16) };
-
-/** Worker threads that take tasks one at a time; any failure stops the run. */
-class Pool {
-  private readonly workers: Worker[] = [];
-  constructor(count: number, shape: RunShape) {
-    for (let w = 0; w < count; w++) {
-      this.workers.push(new Worker(new URL("./worker.ts", import.meta.url), { workerData: { shape, worker: w }, resourceLimits: WORKER_LIMITS }));
-    }
-  }
-
-  get size(): number {
-    return this.workers.length;
-  }
-
-  /** Runs the tasks on every worker; results in task order. */
-  async run<R>(tasks: Task[]): Promise<R[]> {
-    const results: R[] = new Array(tasks.length);
-    let next = 0;
-    await Promise.all(
-      this.workers.map(async (worker) => {
-        while (next < tasks.length) {
-          const i = next++;
-          results[i] = await this.one<R>(worker, tasks[i]!);
-        }
-      }),
-    );
-    return results;
-  }
-
-  /** The same task once on each worker (flush). */
-  async each<R>(task: Task): Promise<R[]> {
-    return Promise.all(this.workers.map((w) => this.one<R>(w, task)));
-  }
-
-  private one<R>(worker: Worker, task: Task): Promise<R> {
-    return new Promise<R>((ok, fail) => {
-      const onMessage = (m: { ok: boolean; result?: R; error?: string }) => {
-        cleanup();
-        if (m.ok) ok(m.result as R);
-        else fail(new Error(m.error));
-      };
-      const onError = (e: Error) => {
-        cleanup();
-        fail(e);
-      };
-      const onExit = (code: number) => {
-        cleanup();
-        fail(new Error(`a worker stopped (exit ${code})`));
-      };
-      const cleanup = () => {
-        worker.off("message", onMessage);
-        worker.off("error", onError);
-        worker.off("exit", onExit);
-      };
-      worker.on("message", onMessage);
-      worker.on("error", onError);
-      worker.on("exit", onExit);
-      worker.postMessage(task);
-    });
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
 }
 
 /** Bytes per partition task: files are split so that every worker has work. */

@@ -1,0 +1,77 @@
+// The worker threads of a population run: each takes one task at a time (worker.ts); any failure stops the run.
+import { Worker } from "node:worker_threads";
+import type { RunShape } from "./partition.ts";
+import type { Task } from "./worker.ts";
+
+/**
+ * Each worker's heap: enough for a bucket (BUCKET_BYTES of text, outside the heap), its patients' lines and one
+ * patient's record (at most MAX_PATIENT_BYTES of text, evaluate-bucket.ts), small enough that memory stays flat
+ * (V8 otherwise lets a busy heap grow far past what it holds).
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 };
+
+/** Worker threads that take tasks one at a time; any failure stops the run. */
+export class Pool {
+  private readonly workers: Worker[] = [];
+  constructor(count: number, shape: RunShape) {
+    for (let w = 0; w < count; w++) {
+      this.workers.push(new Worker(new URL("./worker.ts", import.meta.url), { workerData: { shape, worker: w }, resourceLimits: WORKER_LIMITS }));
+    }
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Runs the tasks on every worker; results in task order. */
+  async run<R>(tasks: Task[]): Promise<R[]> {
+    const results: R[] = new Array(tasks.length);
+    let next = 0;
+    await Promise.all(
+      this.workers.map(async (worker) => {
+        while (next < tasks.length) {
+          const i = next++;
+          results[i] = await this.one<R>(worker, tasks[i]!);
+        }
+      }),
+    );
+    return results;
+  }
+
+  /** The same task once on each worker (flush). */
+  async each<R>(task: Task): Promise<R[]> {
+    return Promise.all(this.workers.map((w) => this.one<R>(w, task)));
+  }
+
+  private one<R>(worker: Worker, task: Task): Promise<R> {
+    return new Promise<R>((ok, fail) => {
+      const onMessage = (m: { ok: boolean; result?: R; error?: string }) => {
+        cleanup();
+        if (m.ok) ok(m.result as R);
+        else fail(new Error(m.error));
+      };
+      const onError = (e: Error) => {
+        cleanup();
+        fail(e);
+      };
+      const onExit = (code: number) => {
+        cleanup();
+        fail(new Error(`a worker stopped (exit ${code})`));
+      };
+      const cleanup = () => {
+        worker.off("message", onMessage);
+        worker.off("error", onError);
+        worker.off("exit", onExit);
+      };
+      worker.on("message", onMessage);
+      worker.on("error", onError);
+      worker.on("exit", onExit);
+      worker.postMessage(task);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
