@@ -67,13 +67,13 @@ describe("writing and reading back", () => {
 });
 
 describe("other systems' forms", () => {
-  const base = {
+  const base: Observation = {
     resourceType: "Observation",
     id: "x1",
     status: "final",
     code: { coding: [{ system: CM_REWARD_SYSTEM, code: "reward-given" }] },
     subject: { reference: "Patient/p1" },
-  } as const;
+  };
   it.each<[string, Observation, Partial<RewardEntry> | { problem: string } | null]>([
     ["dollars as unit \"$\", date from effectivePeriod, performer by display", { ...base, effectivePeriod: { start: "2026-11-02T15:00:00-06:00" }, valueQuantity: { value: 12, unit: "$" }, performer: [{ display: "Luis Herrera" }] }, { date: "2026-11-02", amount: 12, givenBy: null, givenByDisplay: "Luis Herrera", carePlan: null, ours: false }],
     ["\"dollars\" in any case, date from issued", { ...base, issued: "2026-11-03T08:00:00Z", valueQuantity: { value: 5, unit: "Dollars" } }, { date: "2026-11-03", amount: 5 }],
