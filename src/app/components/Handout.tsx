@@ -67,7 +67,8 @@ export function PrintHandout() {
         <HandoutDialog
           onClose={() => {
             setOpen(false);
-            button.current?.focus();
+            // After the dialog has left the page (focus would otherwise fall back to the body).
+            setTimeout(() => button.current?.focus(), 0);
           }}
         />
       )}
