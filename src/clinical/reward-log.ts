@@ -152,14 +152,16 @@ const PART_TEXT: [RegExp, Part][] = [
   [/\bdraws?\b/, "draws"],
 ];
 
+const list = <T>(x: T[] | undefined): T[] => (Array.isArray(x) ? x : []);
+
 function partOf(c: ObservationComponent): Part | undefined {
-  for (const coding of c.code?.coding ?? []) {
+  for (const coding of list(c.code?.coding)) {
     if (coding?.system !== CM_REWARD_SYSTEM) continue;
     if (coding.code === REWARD_CODES.draws[0]) return "draws";
     if (coding.code === REWARD_CODES.prizes[0]) return "prizes";
     if (coding.code === REWARD_CODES.prizeValue[0]) return "prizeValue";
   }
-  const text = [c.code?.text, ...(c.code?.coding ?? []).map((x) => x?.display)].filter((t): t is string => typeof t === "string").join(" ").toLowerCase();
+  const text = [c.code?.text, ...list(c.code?.coding).map((x) => x?.display)].filter((t): t is string => typeof t === "string").join(" ").toLowerCase();
   return PART_TEXT.find(([re]) => re.test(text))?.[1];
 }
 
@@ -187,7 +189,7 @@ export function readRewardObservation(obs: Observation): RewardEntry | { problem
   if (amountRead !== null && typeof amountRead === "object") return amountRead;
   if (typeof amountRead === "number") amount = amountRead;
   else {
-    for (const c of Array.isArray(obs.component) ? obs.component : []) {
+    for (const c of list(obs.component)) {
       const part = c && partOf(c);
       if (!part) continue;
       if (part === "prizeValue") {
@@ -200,13 +202,13 @@ export function readRewardObservation(obs: Observation): RewardEntry | { problem
     kind = "draws";
   }
 
-  const noteTexts = (obs.note ?? []).map((n) => n?.text).filter((t): t is string => typeof t === "string");
+  const noteTexts = list(obs.note).map((n) => n?.text).filter((t): t is string => typeof t === "string");
   const reasonNote = status === "given" ? undefined : [...noteTexts].reverse().find((t) => t.startsWith(ENTERED_IN_ERROR_PREFIX));
-  const performer = Array.isArray(obs.performer) ? obs.performer.find((p) => p && (typeof p.reference === "string" || typeof p.display === "string")) : undefined;
-  const basedOn = (obs.basedOn ?? []).map((b) => b?.reference).find((r): r is string => typeof r === "string" && /(^|\/)CarePlan\//.test(r));
+  const performer = list(obs.performer).find((p) => p && (typeof p.reference === "string" || typeof p.display === "string"));
+  const basedOn = list(obs.basedOn).map((b) => b?.reference).find((r): r is string => typeof r === "string" && /(^|\/)CarePlan\//.test(r));
   return {
     ref: `Observation/${obs.id ?? "?"}`,
-    versionId: obs.meta?.versionId ?? null,
+    versionId: typeof obs.meta?.versionId === "string" ? obs.meta.versionId : null,
     date,
     status,
     kind,
@@ -219,7 +221,7 @@ export function readRewardObservation(obs: Observation): RewardEntry | { problem
     carePlan: basedOn ?? null,
     notes: noteTexts.filter((t) => t !== reasonNote),
     errorReason: reasonNote ? reasonNote.slice(ENTERED_IN_ERROR_PREFIX.length) : null,
-    ours: (obs.identifier ?? []).some((i) => i?.system === OBSERVATION_ID_SYSTEM),
+    ours: list(obs.identifier).some((i) => i?.system === OBSERVATION_ID_SYSTEM),
   };
 }
 
