@@ -19,7 +19,8 @@
 // "prizes won", "prize value"); the date from effectivePeriod.start or issued; a performer with a display only; no
 // basedOn. Statuses: final/amended/corrected = given; entered-in-error and cancelled = struck out, never counted.
 import type { Bundle, BundleEntry, CodeableConcept, Observation, ObservationComponent, Quantity } from "fhir/r4.js";
-import { CM_REWARD_SYSTEM, OBSERVATION_CATEGORY, OBSERVATION_ID_SYSTEM, SECURITY_LABELS } from "./codes.ts";
+import { appObservation } from "./app-observation.ts";
+import { CM_REWARD_SYSTEM, OBSERVATION_ID_SYSTEM } from "./codes.ts";
 import { datePart } from "./dates.ts";
 import { deterministicUuid } from "./plan-ids.ts";
 import { provenanceConditionalKey, writeProvenance } from "./provenance-resource.ts";
@@ -61,19 +62,10 @@ const usd = (value: number): Quantity => ({ value: Math.round(value * 100) / 100
 
 /** The Observation for one reward handed out. */
 export function writeRewardObservation(input: RewardInput, ctx: RewardWriteContext): Observation {
-  const obs: Observation = {
-    resourceType: "Observation",
-    meta: { security: SECURITY_LABELS.map((s) => ({ ...s })) },
-    identifier: [{ system: OBSERVATION_ID_SYSTEM, value: ctx.identifier }],
-    basedOn: [{ reference: ctx.carePlan }],
-    status: "final",
-    category: [{ coding: [{ system: OBSERVATION_CATEGORY, code: "therapy", display: "Therapy" }] }],
-    code: concept(REWARD_CODES.given),
-    subject: { reference: ctx.patient },
-    effectiveDateTime: ctx.date,
-    issued: ctx.now,
-  };
-  if (ctx.author) obs.performer = [{ reference: ctx.author }];
+  const obs = appObservation({
+    identifier: ctx.identifier, category: ["therapy", "Therapy"], code: concept(REWARD_CODES.given), patient: ctx.patient, effective: ctx.date, issued: ctx.now, author: ctx.author,
+  });
+  obs.basedOn = [{ reference: ctx.carePlan }];
   if (input.kind === "voucher") obs.valueQuantity = usd(input.amount);
   else
     obs.component = [
