@@ -138,7 +138,7 @@ function typeWords(ref: Ref): string {
 
 /**
  * A plain-language label for a reference behind a fact: "Observation/x", "MedicationRequest/y", "input:family".
- * A resource the record does not hold (e.g. one skipped as malformed) is named by its type, never by its id.
+ * A resource the record does not hold (e.g. one skipped as malformed) is named by its type and id.
  */
 export function refLabel(ref: Ref, evaluation: Labelled, record: PatientRecord): string {
   if (isInputRef(ref)) {
@@ -151,7 +151,9 @@ export function refLabel(ref: Ref, evaluation: Labelled, record: PatientRecord):
   if (evaluation.stage?.source === ref) return stageLabel(evaluation.stage);
 
   const resource = record.index.get(ref);
-  if (!resource) return `${typeWords(ref)} not in the record that was read`;
+  // Not in the record (skipped as malformed, another patient's, or never read): named by its type and id, the only
+  // way to find it ("observation lab-778 belongs to another patient and was skipped").
+  if (!resource) return `${typeWords(ref)} ${ref.slice(ref.indexOf("/") + 1)}`;
   switch (resource.resourceType) {
     case "Observation":
       return observationLabel(resource, evaluation, ref);

@@ -159,8 +159,8 @@ const rows: Row[] = [
   { what: "the CM start date entered", resources: [], ref: "input:cm-start", expected: "clinician input: CM start date 2026-11-02", options: { cmStart: "2026-11-02" } },
   { what: "an input the app does not know", resources: [], ref: "input:something-new", expected: "clinician input" },
   // Not in the record (e.g. skipped as malformed): its type in words, never its id.
-  { what: "a resource not in the record", resources: [], ref: "Observation/gone", expected: "observation not in the record that was read" },
-  { what: "a request not in the record", resources: [], ref: "MedicationRequest/gone", expected: "medication request not in the record that was read" },
+  { what: "a resource not in the record", resources: [], ref: "Observation/gone", expected: "observation gone" },
+  { what: "a request not in the record", resources: [], ref: "MedicationRequest/gone", expected: "medication request gone" },
 ];
 
 describe("refLabel", () => {
