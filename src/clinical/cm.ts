@@ -238,6 +238,7 @@ export function cmStatus(input: CmInput): CmStatus {
       fentanylNotTested: tests.length > 0 && !tests.some((t) => t.fentanylTested),
     };
     if (earned < step.earned) week.capped = true;
+    if (earned > 0) week.owed = prize ? paid.unpaid : fromCents(paid.unpaid);
     weeks.push(week);
   }
 

@@ -58,6 +58,9 @@ describe("the reward log (Marcus, fixed 10.00)", () => {
     expect(rows).toHaveLength(3);
     expect(rows.filter((r) => r.struck).map((r) => r.text)).toEqual([expect.stringContaining("Entered in error: Duplicate of the week 2 voucher")]);
     expect(rows.filter((r) => !r.struck).every((r) => /\$10\.00 Luis Herrera Grocery store gift card/.test(r.text))).toBe(true);
+    // The weeks grid's notes: weeks 1 and 2 handed out, week 5 owed.
+    const notes = await page.locator("table.cm-weeks tbody tr").evaluateAll((rows) => rows.map((r) => (r.lastElementChild as HTMLElement).innerText.trim()));
+    expect(notes.slice(0, 5)).toEqual(["handed out", "handed out", "", "", "owed: $10.00"]);
     expect(await axe(page)).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/rewards-cm-tab-1280.png`, fullPage: true });
   });
