@@ -148,8 +148,8 @@ describe("the handout", () => {
     expect(totalPages).toBeLessThanOrEqual(2);
     expect(flat).toContain("Your care plan");
     expect(flat).toContain(`For Marcus Bell, ${formatDate(today())}`);
-    expect(flat).toContain("Your next reward: a gift card worth $10.00, if all your urine tests this week show no opioids and no stimulants");
-    expect(flat).toContain("We owe you a gift card worth $10.00 from past weeks.");
+    expect(flat).toContain("Your next reward is worth $10.00 if all your urine tests this week show no opioids and no stimulants");
+    expect(flat).toContain("We owe you $10.00 in rewards from past weeks.");
     expect(flat).toContain("Naloxone can stop an opioid overdose.");
     expect(flat).toMatch(/call 911/i);
     expect(flat).toContain("call or text 988");
@@ -191,6 +191,9 @@ describe("at 768 px", () => {
     await page.getByRole("dialog", { name: "Your care plan" }).waitFor();
     expect(await axe(page)).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/rewards-handout-dialog-768.png` });
+    await page.emulateMedia({ media: "print" });
+    await page.screenshot({ path: `${SHOTS}/rewards-handout-print-768.png`, fullPage: true });
+    await page.emulateMedia({ media: null });
     await page.getByRole("button", { name: "Close" }).click();
   });
 });
