@@ -23,6 +23,8 @@ export interface FhirClientLike {
 export interface FhirclientTransportOptions {
   timeouts?: Partial<Timeouts>;
   retry?: RetryPolicy;
+  /** The fetch the requests go out with (the app's request inspector records through it); default the global one. */
+  fetch?: typeof fetch;
 }
 
 export function fhirclientTransport(client: FhirClientLike, options: FhirclientTransportOptions = {}): FhirTransport {
@@ -32,6 +34,7 @@ export function fhirclientTransport(client: FhirClientLike, options: FhirclientT
       return client.getAuthorizationHeader();
     },
     ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   let generation = 0;
   let refreshing: Promise<void> | null = null;
