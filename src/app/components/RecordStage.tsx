@@ -1,11 +1,12 @@
-// Record a new stage of change: a stage picker or a readiness ruler (0–10). Writes an Observation and hands the
-// stored resource to the workspace, so everything re-evaluates at once. A failed write keeps the choice and can be
+// Record a new stage of change: a stage picker or a readiness ruler (0–10). Writes a QuestionnaireResponse and the
+// stage Observation derived from it in one transaction (record-stage.ts) and hands the stored Observation to the
+// workspace, so everything re-evaluates at once. A failed write keeps the choice and can be
 // retried (the same identifier is sent again: no duplicate).
 import { useState, type FormEvent } from "react";
 import { stageForRulerScore } from "../../clinical/stage.ts";
 import type { Stage } from "../../clinical/types.ts";
 import { useEvaluationContext } from "../EvaluationContext.tsx";
-import { recordStage, STAGE_DISPLAY, stageObservation } from "../record-stage.ts";
+import { recordStage, STAGE_DISPLAY, stageBundle } from "../record-stage.ts";
 import { localInstant } from "../session.ts";
 import { ErrorMessage } from "./ErrorMessage.tsx";
 
@@ -35,8 +36,8 @@ export function RecordStage({ id }: { id: string }) {
     setDone(null);
     try {
       const input = method === "stage" ? { kind: "stage" as const, stage: stage as Stage } : { kind: "ruler" as const, score: scoreNumber };
-      const stored = await recordStage(api, stageObservation(input, { patient, author, now: localInstant(), identifier }));
-      onWritten(stored);
+      const { observation } = await recordStage(api, stageBundle(input, { patient, author, now: localInstant(), identifier }));
+      onWritten(observation);
       setDone(
         method === "stage"
           ? `Recorded: ${STAGE_DISPLAY[stage as Stage]}.`
