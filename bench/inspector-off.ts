@@ -1,8 +1,8 @@
 // The request inspector's cost when it is off (issue 13): the app's FHIR transport sends through inspectorFetch
-// (src/app/inspector/recorder.ts), which, off, is one boolean test before fetch. Compares it with calling fetch
+// (src/app/inspector/hook.ts), which, off, is one test before fetch. Compares it with calling fetch
 // directly, against a stub fetch that answers at once (so only the wrapper is timed), 200,000 calls, three rounds.
 //   node bench/inspector-off.ts
-import { inspectorFetch } from "../src/app/inspector/recorder.ts";
+import { inspectorFetch } from "../src/app/inspector/hook.ts";
 
 const answer = new Response("{}");
 globalThis.fetch = async () => answer;

@@ -4,7 +4,7 @@
 import { otherPatientReferences } from "../clinical/patient-refs.ts";
 import { fhirclientTransport, type FhirClientLike } from "../fhir/fhirclient-transport.ts";
 import { bearerTransport, type FhirRequestOptions, type FhirTransport } from "../fhir/transport.ts";
-import { inspectorFetch } from "./inspector/recorder.ts";
+import { inspectorFetch } from "./inspector/hook.ts";
 
 export type { FhirRequestOptions, FhirResponse } from "../fhir/transport.ts";
 export { requestLabel, resolveOnServer, trimBase } from "../fhir/transport.ts";
@@ -54,7 +54,7 @@ export function fetchApi(serverUrl: string, token?: string, launchPatient?: stri
 
 /**
  * The FhirApi over an authorized fhirclient Client (bearer token, refresh), for the launch patient ("Patient/ID").
- * Its requests go out through the request inspector's fetch (inspector/recorder.ts: plain fetch unless it is open).
+ * Its requests go out through the request inspector's fetch (inspector/hook.ts: plain fetch unless it is open).
  */
 export function fhirclientApi(client: FhirClientLike, launchPatient?: string): FhirApi {
   return forPatient(fhirclientTransport(client, { fetch: inspectorFetch }), launchPatient);

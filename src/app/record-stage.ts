@@ -5,7 +5,6 @@
 import type { Bundle, Observation } from "fhir/r4.js";
 import { buildStageBundle, stageBundleParts } from "../clinical/stage-questionnaire-bundle.ts";
 import type { FhirApi } from "./fhir-api.ts";
-import { savedItem } from "./save-plan.ts";
 
 export { OBSERVATION_ID_SYSTEM, STAGE_DISPLAY, type StageInput, type StageWriteContext } from "../clinical/stage-observation.ts";
 export { writeStageObservation as stageObservation } from "../clinical/stage-observation.ts";
@@ -21,6 +20,13 @@ export interface RecordedStage {
   response: string | null;
 }
 
+/** The id in a transaction-response entry's location ("Observation/123/_history/1"), else the resource's id. */
+function storedId(entry: NonNullable<Bundle["entry"]>[number] | undefined, type: string): string | null {
+  const m = new RegExp(`${type}/([A-Za-z0-9.-]{1,64})`).exec(entry?.response?.location ?? "");
+  const resource = entry?.resource as { resourceType?: string; id?: string } | undefined;
+  return m?.[1] ?? (resource?.resourceType === type && resource.id ? resource.id : null);
+}
+
 /** Sends the transaction; returns the Observation as stored and where the QuestionnaireResponse went. */
 export async function recordStage(api: FhirApi, bundle: Bundle): Promise<RecordedStage> {
   const sent = stageBundleParts(bundle);
@@ -34,14 +40,13 @@ export async function recordStage(api: FhirApi, bundle: Bundle): Promise<Recorde
   const entries = (res.body as Bundle | undefined)?.entry ?? [];
   const at = (type: string) => (bundle.entry ?? []).findIndex((e) => e.resource?.resourceType === type);
   const obsEntry = entries[at("Observation")];
-  const qr = savedItem(entries[at("QuestionnaireResponse")], "QuestionnaireResponse");
-  const response = qr.id ? `QuestionnaireResponse/${qr.id}` : null;
+  const qrId = storedId(entries[at("QuestionnaireResponse")], "QuestionnaireResponse");
+  const response = qrId ? `QuestionnaireResponse/${qrId}` : null;
   const stored = obsEntry?.resource as Observation | undefined;
   if (stored?.resourceType === "Observation" && stored.id) return { observation: stored, response };
-  const obs = savedItem(obsEntry, "Observation");
   const observation: Observation = {
     ...sent.observation,
-    id: obs.id ?? `new-${sent.observation.identifier?.[0]?.value ?? "stage"}`,
+    id: storedId(obsEntry, "Observation") ?? `new-${sent.observation.identifier?.[0]?.value ?? "stage"}`,
     ...(response ? { derivedFrom: [{ reference: response }] } : {}),
   };
   return { observation, response };

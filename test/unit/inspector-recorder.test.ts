@@ -1,11 +1,12 @@
-// The request inspector's recorder (src/app/inspector/recorder.ts), through the app's real transport over HTTP to a
+// The request inspector's hook and recorder (src/app/inspector/hook.ts, recorder.ts), through the app's real transport over HTTP to a
 // local server: off, nothing is kept; on, each request with method, URL (credentials removed), status, times, size
 // and body (cut at the cap); the ring buffer keeps the last MAX_REQUESTS; closing forgets everything.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { inspectRequested, isInspectorShortcut, noteInspectRequest } from "../../src/app/inspector/flag.ts";
-import { inspectorFetch, MAX_BODY_CHARS, MAX_REQUESTS, recordedRequests, sanitizeUrl, startRecording, stopRecording } from "../../src/app/inspector/recorder.ts";
+import { inspectorFetch, startRecording, stopRecording } from "../../src/app/inspector/hook.ts";
+import { MAX_BODY_CHARS, MAX_REQUESTS, recordedRequests, sanitizeUrl } from "../../src/app/inspector/recorder.ts";
 import { fhirclientTransport } from "../../src/fhir/fhirclient-transport.ts";
 
 let server: Server;
@@ -91,7 +92,7 @@ describe("the recorder", () => {
     const rows = recordedRequests();
     expect(rows).toHaveLength(MAX_REQUESTS);
     expect(rows[rows.length - 1]!.id - rows[0]!.id).toBe(MAX_REQUESTS - 1);
-    stopRecording();
+    await stopRecording();
     expect(recordedRequests()).toEqual([]);
   });
 

@@ -1,10 +1,9 @@
-// The request inspector's recorder: the one hook in the app's transport (fhir-api.ts hands `inspectorFetch` to the
-// browser adapter as its fetch). Off, it is a plain call to fetch behind one boolean test; on (the inspector is open,
-// toggle.ts), it keeps the last MAX_REQUESTS FHIR requests in a ring buffer: method, URL, status, start and end, size
-// and the response body as text (cut at MAX_BODY_CHARS). Never recorded: request headers (the Authorization header,
-// so never the token), request bodies, and an access_token or other credential in a URL's query (removed). Nothing
-// recorded ever leaves the page: it lives in this module's memory only, and is dropped when the inspector closes.
-// Kept small and free of React: it is part of the app's initial JavaScript; the panel (Inspector.tsx) is lazy.
+// The request inspector's recorder (a lazy chunk, loaded when the inspector opens; hook.ts sends the app's FHIR
+// requests through `record` while it is on). It keeps the last MAX_REQUESTS FHIR requests in a ring buffer: method,
+// URL, status, start and end, size and the response body as text (cut at MAX_BODY_CHARS). Never recorded: request
+// headers (the Authorization header, so never the token), request bodies, and an access_token or other credential
+// in a URL's query (removed). Nothing recorded ever leaves the page: it lives in this module's memory only, and is
+// dropped when the inspector closes.
 
 export interface RecordedRequest {
   /** 1, 2, … in the order the requests were sent (unique for this page). */
@@ -31,7 +30,6 @@ export const MAX_REQUESTS = 500;
 /** Longest body kept per request, in characters (500 × 64 K is at most ~64 MB of strings, usually far less). */
 export const MAX_BODY_CHARS = 64 * 1024;
 
-let recording = false;
 let nextId = 1;
 let entries: RecordedRequest[] = [];
 const listeners = new Set<() => void>();
@@ -40,20 +38,10 @@ function changed(): void {
   for (const l of listeners) l();
 }
 
-/** Starts recording (the inspector opened). */
-export function startRecording(): void {
-  recording = true;
-}
-
-/** Stops recording and forgets what was recorded (the inspector closed). */
-export function stopRecording(): void {
-  recording = false;
+/** Forgets what was recorded (the inspector closed). */
+export function clear(): void {
   entries = [];
   changed();
-}
-
-export function isRecording(): boolean {
-  return recording;
 }
 
 /** What has been recorded, oldest first (a new array after every change: safe as a React snapshot). */
@@ -106,7 +94,8 @@ function add(entry: RecordedRequest): void {
 
 const utf8Length = (text: string): number => new TextEncoder().encode(text).length;
 
-async function recorded(input: RequestInfo | URL, init: RequestInit | undefined): Promise<Response> {
+/** Sends the request with fetch and records it. */
+export async function record(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
   const id = nextId++;
   const start = performance.now();
@@ -128,9 +117,4 @@ async function recorded(input: RequestInfo | URL, init: RequestInit | undefined)
       (e: unknown) => replace(id, { end: performance.now(), error: `the answer was cut off (${e instanceof Error ? e.message : String(e)})` }),
     );
   return res;
-}
-
-/** The fetch of the app's FHIR transport: records when the inspector is on, otherwise just fetch. */
-export function inspectorFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-  return recording ? recorded(input, init) : fetch(input, init);
 }

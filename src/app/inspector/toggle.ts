@@ -6,10 +6,10 @@
 //   Chrome, Edge, Firefox and Safari: Ctrl+Shift+I/J/C open the browsers' developer tools and Alt+Shift+I Chrome's
 //   feedback form. Opened this way it records from then on.
 // Closing it stops the recording, forgets what was recorded and the sessionStorage note.
-// The panel (Inspector.tsx, with its CSS) is a lazy chunk: loaded only when opened, so the app's initial JavaScript
-// grows by this file and recorder.ts only.
+// The panel (Inspector.tsx, with its CSS) and the recorder are lazy chunks, loaded only when it opens: the app's
+// initial JavaScript grows by this file, flag.ts and hook.ts only.
 import { INSPECT_KEY, inspectRequested, isInspectorShortcut, safeSessionStorage } from "./flag.ts";
-import { startRecording, stopRecording } from "./recorder.ts";
+import { startRecording, stopRecording } from "./hook.ts";
 
 export { INSPECTOR_SHORTCUT } from "./flag.ts";
 
@@ -23,7 +23,7 @@ export function isInspectorOpen(): boolean {
 /** Opens the inspector: recording starts now, and the panel's chunk is loaded (focus moves to it when asked). */
 export async function openInspector(focus = false): Promise<void> {
   if (container) return;
-  startRecording();
+  void startRecording();
   safeSessionStorage()?.setItem(INSPECT_KEY, "1");
   const el = document.createElement("div");
   el.id = "inspector-root";
@@ -40,7 +40,7 @@ export function closeInspector(): void {
   unmount = null;
   container?.remove();
   container = null;
-  stopRecording();
+  void stopRecording();
   safeSessionStorage()?.removeItem(INSPECT_KEY);
   document.getElementById("main")?.focus({ preventScroll: true });
 }
