@@ -14,7 +14,7 @@ export interface FhirRequestOptions {
   headers?: Record<string, string>;
   /**
    * Safe to send again when the answer is lost: every entry is a conditional create or an If-Match update with
-   * ids fixed by the caller (the plan transaction, the stage Observation). Only such writes are retried (retry.ts).
+   * ids fixed by the caller (the plan transaction, the stage transaction). Only such writes are retried (retry.ts).
    */
   idempotent?: boolean;
   /** Overrides the adapter's timeout for this request, in ms. */
