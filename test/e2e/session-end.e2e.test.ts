@@ -7,16 +7,15 @@
 //   server refused access (403)", never "could not be reached".
 // - An authorization error (the authorization server redirects back with error=…, or refuses the code exchange)
 //   shows "Stagewise could not start" with what the server said, and no uncaught error or promise rejection.
-import type { Page } from "playwright-core";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../launch/server.ts";
 import { SESSION_ENDED_TEXT } from "../../src/fhir/errors.ts";
-import { appClient, buildAndPreview, ehrLaunchUrl, openTab, waitForWorkspace, type BuiltApp } from "./helpers/browser.ts";
-import { chromium, type BrowserContext } from "playwright-core";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromiumPath } from "./helpers/browser.ts";
+import { appClient, buildAndPreview, chromiumPath, ehrLaunchUrl, openTab, waitForWorkspace, type BuiltApp } from "./helpers/browser.ts";
+import { closeAll } from "./helpers/watch.ts";
 
 const PATIENT = "pw-james-contemplation";
 let app: BuiltApp;
@@ -56,12 +55,7 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(profileDir, { ...(await chromiumPath()), headless: true, viewport: { width: 1280, height: 800 } });
 }, 120_000);
 
-afterAll(async () => {
-  await context?.close();
-  await sandbox?.close();
-  await app?.close();
-  rmSync(profileDir, { recursive: true, force: true });
-});
+afterAll(() => closeAll(profileDir, context, sandbox, app));
 
 describe("the watch itself", () => {
   it("sees an unhandled promise rejection (so the checks below can fail)", async () => {
