@@ -3,6 +3,7 @@
 // workspace, so everything re-evaluates at once. A failed write keeps the choice and can be
 // retried (the same identifier is sent again: no duplicate).
 import { useState, type FormEvent } from "react";
+import { rulerReadingText } from "../../clinical/stage-questionnaire.ts";
 import { stageForRulerScore } from "../../clinical/stage.ts";
 import type { Stage } from "../../clinical/types.ts";
 import { useEvaluationContext } from "../EvaluationContext.tsx";
@@ -11,6 +12,8 @@ import { localInstant } from "../session.ts";
 import { ErrorMessage } from "./ErrorMessage.tsx";
 
 const STAGES = Object.keys(STAGE_DISPLAY) as Stage[];
+/** The ruler's bands in words, as the published Questionnaire states them (from READINESS_RULER_STAGES). */
+const RULER_READING = rulerReadingText();
 
 export function RecordStage({ id }: { id: string }) {
   const { session, record, onWritten } = useEvaluationContext();
@@ -92,8 +95,7 @@ export function RecordStage({ id }: { id: string }) {
             aria-describedby="ruler-help"
           />
           <p id="ruler-help" className="help">
-            0–3 is read as precontemplation, 4–6 as contemplation, 7–10 as preparation. A ruler measures readiness,
-            not change already made, so it never gives action or maintenance.
+            {RULER_READING}
             {scoreOk && ` This score reads as ${stageForRulerScore(scoreNumber)}.`}
           </p>
         </div>
