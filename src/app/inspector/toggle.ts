@@ -15,6 +15,8 @@ export { INSPECTOR_SHORTCUT } from "./flag.ts";
 
 let container: HTMLElement | null = null;
 let unmount: (() => void) | null = null;
+/** Where the keyboard focus was when the inspector opened: it goes back there when it closes. */
+let returnFocus: HTMLElement | null = null;
 
 export function isInspectorOpen(): boolean {
   return container !== null;
@@ -23,6 +25,7 @@ export function isInspectorOpen(): boolean {
 /** Opens the inspector: recording starts now, and the panel's chunk is loaded (focus moves to it when asked). */
 export async function openInspector(focus = false): Promise<void> {
   if (container) return;
+  returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   void startRecording();
   safeSessionStorage()?.setItem(INSPECT_KEY, "1");
   const el = document.createElement("div");
@@ -34,7 +37,7 @@ export async function openInspector(focus = false): Promise<void> {
   unmount = mountInspector(el, closeInspector, focus);
 }
 
-/** Closes it: recording stops and what was recorded is dropped; focus goes back to the app. */
+/** Closes it: recording stops and what was recorded is dropped; focus goes back where it was in the app. */
 export function closeInspector(): void {
   unmount?.();
   unmount = null;
@@ -42,7 +45,8 @@ export function closeInspector(): void {
   container = null;
   void stopRecording();
   safeSessionStorage()?.removeItem(INSPECT_KEY);
-  document.getElementById("main")?.focus({ preventScroll: true });
+  if (returnFocus?.isConnected) returnFocus.focus({ preventScroll: true });
+  returnFocus = null;
 }
 
 /** The app page: open the inspector when asked, and listen for the shortcut. */
