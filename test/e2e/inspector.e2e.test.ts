@@ -5,10 +5,12 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { axe, ehrLaunchUrl, startE2eStack, waitForWorkspace, type E2eStack } from "./helpers/browser.ts";
+import { watch, type Watch } from "./helpers/watch.ts";
 
 const PATIENT = "pw-james-contemplation";
 let stack: E2eStack;
 let page: Page;
+let w: Watch;
 const errors: string[] = [];
 
 /** The tokens fhirclient keeps for this tab (sessionStorage), to look for them in the DOM. */
@@ -32,6 +34,7 @@ const rows = (p: Page) => p.locator(".inspector-table tbody tr");
 
 beforeAll(async () => {
   stack = await startE2eStack();
+  w = await watch(stack.context);
   page = await stack.context.newPage();
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto(`${await ehrLaunchUrl(stack.sandbox, PATIENT, "window", stack.app.origin)}&inspect`);
@@ -92,8 +95,10 @@ describe("opened with ?inspect in the launch URL", () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("inspector-response-title");
   });
 
-  it("has zero axe violations with the inspector open", async () => {
+  it("has zero axe violations with the inspector open, and needs nothing the Content-Security-Policy refuses", async () => {
     expect(await axe(page)).toEqual([]);
+    expect(w.violations).toEqual([]);
+    expect(w.cspConsole()).toEqual([]);
   }, 60_000);
 
   it("records a write too (recording a stage), and closes with its button: recording stops, the note is dropped", async () => {
