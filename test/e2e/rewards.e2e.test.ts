@@ -41,6 +41,18 @@ const summary = () => definitionList(page, "dl.reward-summary");
 
 const logRows = () => page.locator("table.reward-log tbody tr").evaluateAll((rows) => rows.map((r) => ({ text: (r as HTMLElement).innerText.replace(/\s+/g, " ").trim(), struck: r.querySelector("s") !== null })));
 
+/** Print handout → the dialog: axe, then screenshots of the dialog and of the print layout at this width. */
+async function openHandout(width: number): Promise<void> {
+  await page.getByRole("button", { name: "Print handout" }).click();
+  await page.getByRole("dialog", { name: "Your care plan" }).waitFor();
+  expect(await axe(page)).toEqual([]);
+  await page.screenshot({ path: `${SHOTS}/rewards-handout-dialog-${width}.png` });
+  await page.emulateMedia({ media: "print" });
+  await page.screenshot({ path: `${SHOTS}/rewards-handout-print-${width}.png`, fullPage: true });
+  // page.pdf prints with the print stylesheet unless screen media is emulated: back to no emulation.
+  await page.emulateMedia({ media: null });
+}
+
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   stack = await startE2eStack();
@@ -132,14 +144,7 @@ describe("the reward log (Marcus, fixed 10.00)", () => {
 
 describe("the handout", () => {
   it("prints to PDF in at most 2 pages: plain language, the next reward, naloxone, who to call, no form controls", async () => {
-    await page.getByRole("button", { name: "Print handout" }).click();
-    await page.getByRole("dialog", { name: "Your care plan" }).waitFor();
-    expect(await axe(page)).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}/rewards-handout-dialog-1280.png` });
-    await page.emulateMedia({ media: "print" });
-    await page.screenshot({ path: `${SHOTS}/rewards-handout-print-1280.png`, fullPage: true });
-    // page.pdf prints with the print stylesheet unless screen media is emulated: back to no emulation first.
-    await page.emulateMedia({ media: null });
+    await openHandout(1280);
 
     const pdf = await page.pdf({ format: "Letter", printBackground: false });
     const { totalPages, text } = await extractText(new Uint8Array(pdf), { mergePages: true });
@@ -187,13 +192,7 @@ describe("at 768 px", () => {
     await openTab(page, "Contingency management");
     expect(await axe(page)).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/rewards-cm-tab-768.png`, fullPage: true });
-    await page.getByRole("button", { name: "Print handout" }).click();
-    await page.getByRole("dialog", { name: "Your care plan" }).waitFor();
-    expect(await axe(page)).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}/rewards-handout-dialog-768.png` });
-    await page.emulateMedia({ media: "print" });
-    await page.screenshot({ path: `${SHOTS}/rewards-handout-print-768.png`, fullPage: true });
-    await page.emulateMedia({ media: null });
+    await openHandout(768);
     await page.getByRole("button", { name: "Close" }).click();
   });
 });
