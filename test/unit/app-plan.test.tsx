@@ -118,46 +118,51 @@ describe("plan editor", () => {
     expect(carePlanOf(first!).addresses?.[0]?.reference).toBe("Condition/oud-1");
   });
 
-  it("after a save the next Save updates the plan with If-Match; a 412 shows the stored version and can overwrite it", async () => {
+  it("after a save the editor holds the new version; a 412 reads the stored one, merges field by field, and saves the merge on it", async () => {
     fake.transactionAnswers = [
       { status: 200, body: transactionResponse("cp-1", "1", 0) },
       { status: 412, body: outcome("CarePlan/cp-1 was changed: the current version is 2", "conflict") },
       { status: 200, body: transactionResponse("cp-1", "3", 0, false) },
     ];
-    fake.resources.push({
-      resourceType: "CarePlan",
-      id: "cp-1",
-      meta: { versionId: "2", lastUpdated: "2026-11-23T10:00:00Z" },
-      status: "active",
-      intent: "plan",
-      subject: { reference: "Patient/p1" },
-      activity: [{ detail: { status: "scheduled", code: { text: "Peer recovery support" }, description: "Added by a colleague" } }],
-    } as CarePlan);
     await openApp();
     await openPlan();
     await click(byRole("button", "Save plan"));
     await waitFor(() => byRole("status", "The plan was saved."));
     await waitFor(() => byRole("button", "Save changes"));
+    // A colleague saves version 2: a new title and another text for the same activity.
+    const sent = carePlanOf(transactions()[0]!);
+    const theirs = structuredClone(sent);
+    theirs.id = "cp-1";
+    theirs.meta = { ...theirs.meta, versionId: "2", lastUpdated: "2026-11-23T10:00:00Z" };
+    theirs.title = "Plan agreed at the team meeting";
+    const mi = theirs.activity!.find((a) => a.detail?.code?.text === "Motivational interviewing")!;
+    mi.detail!.description = "MI fortnightly (colleague)";
+    fake.resources.push(theirs);
 
     await type(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing"), "MI weekly");
     await click(byRole("button", "Save changes"));
     const alert = await waitFor(() => byRole("alert", "The changes were not saved"));
     expect(text(alert)).toContain("Someone else changed the data (412)");
-    expect(text(alert)).toContain("CarePlan/cp-1 was changed: the current version is 2");
-    await waitFor(() => expectText("Stored version 2"));
-    expectText("Peer recovery support: Added by a colleague");
-    expect(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing").value).toBe("MI weekly");
-
     const update = transactions()[1]!;
     expect(update.entry?.[0]?.request).toMatchObject({ method: "PUT", url: "CarePlan/cp-1", ifMatch: 'W/"1"' });
+    // Side by side: the field both changed is a choice; the title only they changed is taken from theirs.
+    const merge = await waitFor(() => byRole("heading", "Someone saved this plan first (now version 2)"));
+    const section = merge.closest("section")!;
+    expect(text(section)).toContain("Keep mine: MI weekly");
+    expect(text(section)).toContain("Take theirs: MI fortnightly (colleague)");
+    expect(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing").value).toBe("MI weekly");
 
-    await click(byRole("button", "Save my version over version 2"));
+    await click(byRole("button", "Save the merged plan on version 2"));
     await waitFor(() => byRole("status", "The plan was updated."));
-    const overwrite = transactions()[2]!;
-    expect(overwrite.entry?.[0]?.request).toMatchObject({ method: "PUT", url: "CarePlan/cp-1", ifMatch: 'W/"2"' });
+    const merged = transactions()[2]!;
+    expect(merged.entry?.[0]?.request).toMatchObject({ method: "PUT", url: "CarePlan/cp-1", ifMatch: 'W/"2"' });
+    expect(carePlanOf(merged).title).toBe("Plan agreed at the team meeting");
+    expect(carePlanOf(merged).activity?.find((a) => a.detail?.code?.text === "Motivational interviewing")?.detail?.description).toBe("MI weekly");
     const ids = transactions().map((b) => carePlanOf(b).identifier?.[0]?.value);
     expect(new Set(ids).size).toBe(1);
-    expect(carePlanOf(overwrite).activity?.find((a) => a.detail?.description === "MI weekly")).toBeDefined();
+    // Each save has its own Provenance key.
+    const keys = transactions().map((b) => b.entry?.at(-1)?.request?.ifNoneExist);
+    expect(new Set(keys).size).toBe(3);
   });
 
   it("names what is missing before sending anything", async () => {
