@@ -90,7 +90,8 @@ export default function PlanEditor({ draft, dispatch, context, setContext, initi
   const openRef = readOnlyRef ?? (draft.existing ? `CarePlan/${draft.existing.id}` : null);
   const openView = stored.views.find((v) => v.plan.ref === openRef) ?? null;
   const readOnlyView = readOnlyRef ? openView : null;
-  const activePlan = stored.views.find((v) => v.plan.status === "active" && v.plan.ref !== (draft.existing ? `CarePlan/${draft.existing.id}` : ""));
+  // The plan a new one replaces (the opened one included): completed or revoked in the same save.
+  const activePlan = stored.views.find((v) => v.plan.status === "active");
 
   function open(view: StoredPlanView) {
     saving.reset();
@@ -141,30 +142,30 @@ export default function PlanEditor({ draft, dispatch, context, setContext, initi
         <summary>Care plans on record ({stored.views.length})</summary>
         <PlanList views={stored.views} openRef={openRef} names={stored.names} me={session.fhirUser} onOpen={open} />
         {stored.error !== null && <ErrorMessage title="Not every plan could be read" error={stored.error} alert={false} />}
-        <div className="button-row">
-          {!starting && (
-            <button type="button" onClick={() => (activePlan ? setStarting(true) : startNew(undefined))}>
-              Start a new plan
-            </button>
-          )}
-        </div>
-        {starting && activePlan && (
-          <div className="start-new" role="group" aria-label="Start a new plan">
-            <p>
-              “{planName(activePlan)}” is active. A new plan replaces it: when the new plan is saved, that plan is completed or revoked in the same save (you
-              choose below, with a reason); nothing else in it changes.
-            </p>
-            <div className="button-row">
-              <button type="button" onClick={() => startNew(activePlan)}>
-                Start a new plan replacing “{planName(activePlan)}”
-              </button>
-              <button type="button" onClick={() => setStarting(false)}>
-                Keep working on the current plan
-              </button>
-            </div>
-          </div>
-        )}
       </details>
+      <div className="button-row">
+        {!starting && (
+          <button type="button" onClick={() => (activePlan ? setStarting(true) : startNew(undefined))}>
+            Start a new plan
+          </button>
+        )}
+      </div>
+      {starting && activePlan && (
+        <div className="start-new" role="group" aria-label="Start a new plan">
+          <p>
+            “{planName(activePlan)}” is active. A new plan replaces it: when the new plan is saved, that plan is completed or revoked in the same save (you
+            choose below, with a reason); nothing else in it changes.
+          </p>
+          <div className="button-row">
+            <button type="button" onClick={() => startNew(activePlan)}>
+              Start a new plan replacing “{planName(activePlan)}”
+            </button>
+            <button type="button" onClick={() => setStarting(false)}>
+              Keep working on the current plan
+            </button>
+          </div>
+        </div>
+      )}
 
       {readOnlyView ? (
         <PlanReadOnly view={readOnlyView} names={stored.names} me={session.fhirUser} onContinue={() => continueFrom(readOnlyView)} />
