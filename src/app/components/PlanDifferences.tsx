@@ -7,6 +7,7 @@ import type { StoredPlanView } from "../../clinical/plan-continue.ts";
 import type { Evaluation } from "../../clinical/types.ts";
 import { formatDate } from "../format.ts";
 import { defaultActivityText, type DraftAction, type DraftState } from "../plan-draft.ts";
+import { EngineText } from "./RefLink.tsx";
 
 export function PlanDifferences({ view, evaluation, draft, dispatch }: { view: StoredPlanView; evaluation: Evaluation; draft: DraftState; dispatch: Dispatch<DraftAction> }) {
   const since = view.writtenAt ?? view.plan.created ?? view.plan.period?.start ?? "";
@@ -27,8 +28,20 @@ export function PlanDifferences({ view, evaluation, draft, dispatch }: { view: S
           const title = rec?.title ?? current?.title ?? a?.activityId ?? "";
           return (
             <li key={i}>
-              {d.text}
-              {d.reasons.length > 0 && <span className="muted"> Why: {d.reasons.map((r) => r.text).join("; ")}.</span>}{" "}
+              <EngineText text={d.text} omitRefs />
+              {d.reasons.length > 0 && (
+                <span className="muted">
+                  {" "}
+                  Why:{" "}
+                  {d.reasons.map((r, j) => (
+                    <span key={j}>
+                      {j > 0 && "; "}
+                      <EngineText text={r.text} omitRefs />
+                    </span>
+                  ))}
+                  .
+                </span>
+              )}{" "}
               {a &&
                 (done ? (
                   <span className="muted">({a.type === "add" ? "added to the draft" : "retired in the draft"}; saved with the plan)</span>
