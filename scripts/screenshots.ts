@@ -75,6 +75,13 @@ try {
     await shot(linda, `${w.name}-plan-open-linda-page`, { fullPage: true });
     await linda.locator(".plan-list-box > summary").click();
     await shot(linda, `${w.name}-plan-list-linda`, { selector: ".plan-list-box" });
+    // Someone else saves the plan first: the next save meets a 412 and shows the merge view.
+    const stored = await sandbox.store.readResource("CarePlan", "pw-linda-maintenance-sublocade-plan-maintenance");
+    await sandbox.store.updateResource({ ...stored, title: `Changed elsewhere (${w.name})` });
+    await linda.getByLabel("Title (optional)").fill("Changed here too");
+    await linda.getByRole("button", { name: "Save changes" }).click();
+    await linda.locator(".plan-merge").waitFor();
+    await shot(linda, `${w.name}-plan-merge-linda`, { selector: ".plan-merge" });
     await linda.close();
     const kevin = await launched("pw-kevin-free-text-no-medication", w);
     await openTab(kevin, "Plan");

@@ -63,7 +63,7 @@ describe("Linda's stored plan", () => {
     const before = await read<CarePlan>(`CarePlan/${LINDA_PLAN}`);
     const provsBefore = (await provenancesOf(LINDA_PLAN)).length;
     const page = await open(LINDA);
-    const head = await page.locator(".plan-open-head").innerText();
+    const head = await page.locator(".plan-summary").innerText();
     expect(head).toContain("Recovery maintenance plan");
     expect(head).toContain("Active");
     // Her three goals, not a proposal of a new one.

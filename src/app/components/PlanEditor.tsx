@@ -21,7 +21,8 @@ import { ErrorMessage } from "./ErrorMessage.tsx";
 import { NewPlanActivities, StoredActivities } from "./PlanActivities.tsx";
 import { PlanDifferences } from "./PlanDifferences.tsx";
 import { PlanGoals } from "./PlanGoals.tsx";
-import { PLAN_STATUS_LABEL, PlanList, planName, writtenBy } from "./PlanList.tsx";
+import { PlanList, planName, writtenBy } from "./PlanList.tsx";
+import { PlanSummary } from "./PlanSummary.tsx";
 import { PlanMerge } from "./PlanMerge.tsx";
 import { PlanPreview } from "./PlanPreview.tsx";
 import { PlanReadOnly } from "./PlanReadOnly.tsx";
@@ -120,35 +121,28 @@ export default function PlanEditor({ draft, dispatch, context, setContext, initi
     if (view.plan.context) setContext(view.plan.context);
   }
 
-  const heading = draft.existing && openView ? (
-    <p className="plan-open-head" data-ref={openView.plan.ref}>
-      <b>{planName(openView)}</b> <span className="badge">{PLAN_STATUS_LABEL[openView.plan.status] ?? openView.plan.status}</span>{" "}
-      <span className="muted">
-        version {draft.existing.versionId}, written by {writtenBy(openView, stored.names, session.fhirUser)}
-        {openView.writtenAt ? ` on ${formatDate(openView.writtenAt.slice(0, 10))}` : ""}. Save updates it.
-      </span>
-    </p>
-  ) : draft.existing ? (
-    <p className="plan-open-head muted">Editing the saved plan (version {draft.existing.versionId}); Save updates it.</p>
-  ) : (
-    <p className="plan-open-head">
-      <b>A new plan</b> <span className="muted">(not saved yet)</span>
-    </p>
-  );
+  const who = draft.existing
+    ? `Version ${draft.existing.versionId}${
+        openView ? `, written by ${writtenBy(openView, stored.names, session.fhirUser)}${openView.writtenAt ? ` on ${formatDate(openView.writtenAt.slice(0, 10))}` : ""}` : ""
+      }. Save updates it.`
+    : `A new plan, not saved yet${draft.replaces ? `; saving it marks “${draft.replaces.title}” ${draft.replaces.status}` : ""}.`;
 
   return (
     <div className="plan-tab">
-      <details className="plan-list-box" open={!openRef && !draft.edited && stored.views.length > 0}>
-        <summary>Care plans on record ({stored.views.length})</summary>
-        <PlanList views={stored.views} openRef={openRef} names={stored.names} me={session.fhirUser} onOpen={open} />
-        {stored.error !== null && <ErrorMessage title="Not every plan could be read" error={stored.error} alert={false} />}
-      </details>
-      <div className="button-row">
-        {!starting && (
-          <button type="button" onClick={() => (activePlan ? setStarting(true) : startNew(undefined))}>
-            Start a new plan
-          </button>
-        )}
+      {!readOnlyView && <PlanSummary plan={planDraft} who={who} />}
+      <div className="plan-top">
+        <details className="plan-list-box" open={!openRef && !draft.edited && stored.views.length > 0}>
+          <summary>Care plans on record ({stored.views.length})</summary>
+          <PlanList views={stored.views} openRef={openRef} names={stored.names} me={session.fhirUser} onOpen={open} />
+          {stored.error !== null && <ErrorMessage title="Not every plan could be read" error={stored.error} alert={false} />}
+        </details>
+        <div className="button-row">
+          {!starting && (
+            <button type="button" onClick={() => (activePlan ? setStarting(true) : startNew(undefined))}>
+              Start a new plan
+            </button>
+          )}
+        </div>
       </div>
       {starting && activePlan && (
         <div className="start-new" role="group" aria-label="Start a new plan">
@@ -178,7 +172,6 @@ export default function PlanEditor({ draft, dispatch, context, setContext, initi
             void saving.save(draft);
           }}
         >
-          {heading}
           <fieldset className="plan-status">
             <legend>Plan status</legend>
             <div className="radio-row">
