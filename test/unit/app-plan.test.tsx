@@ -1,14 +1,16 @@
 // @vitest-environment jsdom
 // The plan editor and the stage recorder as a user works them: edits survive a re-evaluation, a save that fails
 // (422, 412) keeps every edit and shows the server's words, Save again sends the same plan (same planId, the
-// same Bundle), a conflict shows the stored version and can be overwritten; a recorded stage is written with our
+// same Bundle), a conflict (412) is merged field by field with the stored version and saved on it; a stored plan's clinician context comes back; a recorded stage is written with our
 // codes and labels and re-evaluates at once.
 import type { Bundle, CarePlan, Observation } from "fhir/r4.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { App } from "../../src/app/App.tsx";
 import { fetchApi } from "../../src/app/fhir-api.ts";
 import type { SmartSession } from "../../src/app/session.ts";
+import { readCarePlan, writeCarePlan } from "../../src/clinical/careplan-resource.ts";
 import { CAREPLAN_ID_SYSTEM, CM_TARGET_EXTENSION, STAGE_SYSTEM } from "../../src/clinical/codes.ts";
+import type { PlanDraft } from "../../src/clinical/plan-types.ts";
 import { medRequest, oudCondition, patient, stage, udsDay } from "../helpers/resources.ts";
 import { byLabel, byRole, click, expectText, openTab, render, text, type, waitFor, type Rendered } from "./helpers/app-dom.tsx";
 import { BASE, fakeFhir, outcome, transactionResponse } from "./helpers/fhir-server.ts";
@@ -163,6 +165,32 @@ describe("plan editor", () => {
     // Each save has its own Provenance key.
     const keys = transactions().map((b) => b.entry?.at(-1)?.request?.ifNoneExist);
     expect(new Set(keys).size).toBe(3);
+  });
+
+  it("a stored plan's clinician context is read back at launch (the toggles start from it) and saved with the plan when changed", async () => {
+    const draft: PlanDraft = {
+      planId: "plan-ctx",
+      status: "active",
+      title: "Plan with family",
+      context: { familyInvolved: true, prefersNoMedication: false, canDeliverCm: true, otp: false },
+      period: { start: "2026-10-01" },
+      activities: [{ id: "motivational-interviewing", title: "Motivational interviewing", text: "Weekly MI", status: "in-progress" }],
+      goals: [],
+    };
+    const cp = writeCarePlan(draft, { patient: "Patient/p1", author: "Practitioner/dr-1", created: "2026-10-01T09:00:00Z", id: "cp-ctx", goalRef: (k) => k });
+    fake.resources.push({ ...cp, meta: { ...cp.meta, versionId: "1" } });
+    fake.transactionAnswers = [{ status: 200, body: transactionResponse("cp-ctx", "2", 0, false) }];
+    await openApp();
+    await openTab(/^Recommendations/);
+    expect(byLabel<HTMLInputElement>("Family or partner involved and willing").checked).toBe(true);
+    await click(byLabel("This is an opioid treatment program (OTP)"));
+    const panel = await openPlan();
+    expect(text(panel)).toContain("Plan with family");
+    await click(byRole("button", "Save changes"));
+    await waitFor(() => byRole("status", "The plan was updated."));
+    const sent = carePlanOf(transactions()[0]!);
+    expect(transactions()[0]!.entry?.[0]?.request).toMatchObject({ method: "PUT", url: "CarePlan/cp-ctx", ifMatch: 'W/"1"' });
+    expect(readCarePlan(sent).context).toEqual({ familyInvolved: true, prefersNoMedication: false, canDeliverCm: true, otp: true });
   });
 
   it("names what is missing before sending anything", async () => {
