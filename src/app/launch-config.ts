@@ -54,15 +54,18 @@ export type LaunchKind = "ehr" | "standalone";
  *                                    and saving changes to the plan just saved (PUT with If-Match).
  * - patient/Goal.rs + .cu            existing goals, the plan's new goals (conditional create), and continuing a
  *                                    plan: changed and retired goals are PUT with If-Match (never deleted).
- * - patient/Provenance.cs            the Provenance written with each save; s because its write is a conditional
+ * - patient/QuestionnaireResponse.cs the answers to the stage-of-change Questionnaire, written with the stage
+ *                                    Observation in one transaction (conditional create, hence s). Never read.
+ * - patient/Provenance.cs            the Provenance written with each save and each recorded stage; s because its write is a conditional
  *                                    create (If-None-Exist on the save tag), which is a search, and servers
  *                                    (our sandbox included) check search permission for it. The same holds for
- *                                    the other conditional creates (Observation, CarePlan, Goal: all have s).
+ *                                    the other conditional creates (Observation, CarePlan, Goal,
+ *                                    QuestionnaireResponse: all have s).
  * No delete scope anywhere; no user/ or system/ scopes.
  *
  * v1 fallback (servers whose smart-configuration does not list "permission-v2"): the same resources with
  * .read / .write (v1 has no finer split: .read = r+s, .write = c+u+d, so the written types Observation, CarePlan,
- * Goal and Provenance need both, delete comes with .write whether wanted or not, and read-only types get .read).
+ * Goal, QuestionnaireResponse and Provenance need both, delete comes with .write whether wanted or not, and read-only types get .read).
  */
 export const DATA_SCOPES_V2 = [
   "patient/Patient.r",
@@ -73,6 +76,7 @@ export const DATA_SCOPES_V2 = [
   "patient/Condition.rs",
   "patient/CarePlan.crus",
   "patient/Goal.crus",
+  "patient/QuestionnaireResponse.cs",
   "patient/Provenance.cs",
 ];
 const DATA_SCOPES_V1 = [
@@ -86,6 +90,8 @@ const DATA_SCOPES_V1 = [
   "patient/CarePlan.write",
   "patient/Goal.read",
   "patient/Goal.write",
+  "patient/QuestionnaireResponse.read",
+  "patient/QuestionnaireResponse.write",
   "patient/Provenance.read",
   "patient/Provenance.write",
 ];

@@ -29,7 +29,7 @@ describe("scopes", () => {
       .split(" ")
       .filter((s) => /^patient\/\w+\.[a-z]*[cu]/.test(s))
       .map((s) => s.split(".")[0]!.slice("patient/".length));
-    expect(writes.sort()).toEqual(["CarePlan", "Goal", "Observation", "Provenance"]);
+    expect(writes.sort()).toEqual(["CarePlan", "Goal", "Observation", "Provenance", "QuestionnaireResponse"]);
   });
 
   it.each([
