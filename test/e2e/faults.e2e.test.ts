@@ -4,7 +4,7 @@
 // text still in the editor; then, with the faults off, the same action succeeds, and the sandbox holds exactly one
 // CarePlan for the plan and one Observation for the stage (no duplicate) — including a save whose answer was
 // dropped after the server committed it (no false 412 on Save again). An expired access token mid-edit: Save
-// succeeds after fhirclient's refresh. Prints "faults injected: N, all handled" from the sandbox's fault counter.
+// succeeds after exactly one refresh. Prints "faults injected: N, all handled" from the sandbox's fault counter.
 import type { Bundle, CarePlan, Observation } from "fhir/r4.js";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
