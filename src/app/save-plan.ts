@@ -135,21 +135,29 @@ export function existingAfterSave(
   outcome: SaveOutcome,
   previous: { created?: string; goals: Goal[] } | null,
   created: string,
-): { id: string; versionId: string; created: string; goals: Goal[] } | null {
+): { id: string; versionId: string; created: string; goals: Goal[]; carePlan: CarePlan | null } | null {
   const cp = outcome.carePlan;
   if (!cp?.id || !cp.versionId) return null;
   const carePlan = outcome.sent.entry?.find((e) => e.resource?.resourceType === "CarePlan")?.resource as CarePlan | undefined;
   const written = new Map<string, Goal>();
+  const refOf = new Map<string, string>(); // a new Goal's urn:uuid → "Goal/ID"
   (outcome.sent.entry ?? []).forEach((e, i) => {
     const item = outcome.items[i];
     if (e.resource?.resourceType !== "Goal" || !item?.id) return;
     const goal = { ...(e.resource as Goal), id: item.id, meta: { ...(e.resource as Goal).meta, ...(item.versionId ? { versionId: item.versionId } : {}) } };
     written.set(`Goal/${item.id}`, goal);
-    if (e.fullUrl) written.set(e.fullUrl, goal);
+    if (e.fullUrl) {
+      written.set(e.fullUrl, goal);
+      refOf.set(e.fullUrl, `Goal/${item.id}`);
+    }
   });
   const before = new Map((previous?.goals ?? []).filter((g) => g.id).map((g) => [`Goal/${g.id}`, g]));
   const goals = (carePlan?.goal ?? [])
     .map((r) => (r.reference ? (written.get(r.reference) ?? before.get(r.reference)) : undefined))
     .filter((g): g is Goal => g !== undefined);
-  return { id: cp.id, versionId: cp.versionId, created: previous?.created ?? created, goals };
+  // The CarePlan as now stored: its id and version, new Goals referred to by id (as a read gives it back).
+  const stored = carePlan
+    ? ({ ...JSON.parse(JSON.stringify(carePlan, (k, v: unknown) => (k === "reference" && typeof v === "string" ? (refOf.get(v) ?? v) : v))), id: cp.id, meta: { ...carePlan.meta, versionId: cp.versionId } } as CarePlan)
+    : null;
+  return { id: cp.id, versionId: cp.versionId, created: previous?.created ?? created, goals, carePlan: stored };
 }

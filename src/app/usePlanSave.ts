@@ -105,9 +105,12 @@ export function usePlanSave(deps: PlanSaveDeps): PlanSave {
     try {
       const result = await savePlan(api, plan, ctx, memory.current);
       setOutcome({ result, update: !!existing });
-      const stored = existingAfterSave(result, existing, ctx.now);
-      if (stored) {
-        const next = continuedDraft(plan, stored);
+      const after = existingAfterSave(result, existing, ctx.now);
+      if (after) {
+        const { carePlan, ...stored } = after;
+        // The plan as a read gives it back (statuses and CM as stored): the base of the next merge.
+        const reread = carePlan ? planFromStored(carePlan, stored.goals, []).draft : null;
+        const next = continuedDraft(reread ?? plan, stored);
         dispatch({ type: "load", state: { ...next, cmWeeks: state.cmWeeks } });
         deps.onSaved?.(next, state.planId);
       }

@@ -153,6 +153,7 @@ describe("plan editor", () => {
     expect(text(section)).toContain("Keep mine: MI weekly");
     expect(text(section)).toContain("Take theirs: MI fortnightly (colleague)");
     expect(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing").value).toBe("MI weekly");
+    expect(text(section)).toContain("Taken from the stored version (only it changed them): Plan title.");
 
     await click(byRole("button", "Save the merged plan on version 2"));
     await waitFor(() => byRole("status", "The plan was updated."));
@@ -186,11 +187,17 @@ describe("plan editor", () => {
     await click(byLabel("This is an opioid treatment program (OTP)"));
     const panel = await openPlan();
     expect(text(panel)).toContain("Plan with family");
+    await type(byLabel<HTMLInputElement>("An activity of your own"), "Walk with her sister on Sundays");
+    await click(byRole("button", "Add this activity"));
     await click(byRole("button", "Save changes"));
     await waitFor(() => byRole("status", "The plan was updated."));
     const sent = carePlanOf(transactions()[0]!);
     expect(transactions()[0]!.entry?.[0]?.request).toMatchObject({ method: "PUT", url: "CarePlan/cp-ctx", ifMatch: 'W/"1"' });
     expect(readCarePlan(sent).context).toEqual({ familyInvolved: true, prefersNoMedication: false, canDeliverCm: true, otp: true });
+    // An activity of the clinician's own: free text, no code, kept under its own key.
+    const own = sent.activity?.find((a) => a.detail?.code?.text === "Walk with her sister on Sundays");
+    expect(own?.detail?.code?.coding).toBeUndefined();
+    expect(readCarePlan(sent).activities.find((a) => a.title === "Walk with her sister on Sundays")?.id).toBe("free:own-2");
   });
 
   it("names what is missing before sending anything", async () => {

@@ -1,7 +1,7 @@
 // The plan's activities. A new plan: the recommendations to choose from (primary preselected), each with its text.
 // A stored plan: its activities as stored, each with its status, its dated progress notes and the next note;
 // retire (cancelled, never deleted) or remove one added since; add a recommendation that is not in the plan.
-import type { Dispatch } from "react";
+import { useState, type Dispatch } from "react";
 import { ACTIVITY_STATUSES, type ActivityStatus } from "../../clinical/plan-types.ts";
 import type { Recommendation } from "../../clinical/types.ts";
 import { activityText, defaultActivityText, isChosen, type DraftAction, type DraftState } from "../plan-draft.ts";
@@ -63,6 +63,15 @@ export function StoredActivities({
   names: Map<string, string>;
 }) {
   const activities = draft.activities ?? [];
+  const [own, setOwn] = useState("");
+  const addOwn = () => {
+    const title = own.trim();
+    if (!title) return;
+    let n = activities.length + 1;
+    while (activities.some((a) => a.id === `free:own-${n}`)) n++;
+    dispatch({ type: "add-activity", activity: { id: `free:own-${n}`, title, text: "" } });
+    setOwn("");
+  };
   const live = new Set(activities.filter((a) => a.status !== "cancelled" && a.status !== "completed").map((a) => a.id));
   const toAdd = recs.filter((r) => !live.has(r.id));
   return (
@@ -102,6 +111,15 @@ export function StoredActivities({
           </div>
         );
       })}
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor="activity-own">An activity of your own</label>
+          <input id="activity-own" type="text" value={own} onChange={(e) => setOwn(e.target.value)} />
+        </div>
+        <button type="button" onClick={addOwn} disabled={!own.trim()}>
+          Add this activity
+        </button>
+      </div>
       {toAdd.length > 0 && (
         <div className="button-row">
           {toAdd.map((r) => (

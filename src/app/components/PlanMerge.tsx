@@ -46,6 +46,22 @@ function label(raw: string): string {
   return `${raw.slice(0, i)}: ${FIELD[field] ?? field}`;
 }
 
+/** "activity:cbt/status" → "Activity CBT: status"; "title" → "Plan title". */
+function pathLabel(path: string, merge: MergeView): string {
+  const [head, field] = path.split("/") as [string, string | undefined];
+  const colon = head.indexOf(":");
+  if (colon < 0) return `Plan ${FIELD[head] ?? head}`;
+  const kind = head.slice(0, colon);
+  const key = head.slice(colon + 1);
+  const lists = [merge.result.merged, merge.theirs.draft].filter((d) => d !== null);
+  const name =
+    kind === "activity"
+      ? lists.flatMap((d) => d.activities).find((a) => a.id === key)?.title
+      : lists.flatMap((d) => d.goals).find((g) => g.key === key)?.description;
+  const item = `${kind === "activity" ? "Activity" : "Goal"} ${name ?? key}`;
+  return field ? `${item}: ${FIELD[field] ?? field}` : `${item} (added or removed)`;
+}
+
 export function PlanMerge({ merge, busy, onSave }: { merge: MergeView; busy: boolean; onSave(choices: Record<string, Side>): void }) {
   const [choices, setChoices] = useState<Record<string, Side>>({});
   const { conflicts, takenFromTheirs } = merge.result;
@@ -57,7 +73,9 @@ export function PlanMerge({ merge, busy, onSave }: { merge: MergeView; busy: boo
         Your changes are kept. {conflicts.length === 0 ? "No field was changed on both sides: " : `${conflicts.length} field${conflicts.length === 1 ? " was" : "s were"} changed on both sides; choose for each, then `}
         save the merged plan on version {version}. Notes from both sides are all kept.
       </p>
-      {takenFromTheirs.length > 0 && <p className="muted">Taken from the stored version (only it changed them): {takenFromTheirs.length} field{takenFromTheirs.length === 1 ? "" : "s"}.</p>}
+      {takenFromTheirs.length > 0 && (
+        <p className="muted">Taken from the stored version (only it changed them): {takenFromTheirs.map((p) => pathLabel(p, merge)).join("; ")}.</p>
+      )}
       {conflicts.length > 0 && (
         <table className="merge-table">
           <caption className="visually-hidden">Fields changed on both sides</caption>
