@@ -3,7 +3,7 @@
 // a few patients; the EHR simulator, the launch page and the sandbox's standalone sign-in/patient picker, loading,
 // the plan editor, the save result, a save conflict and the error screens.
 //
-//   node scripts/screenshots.ts [outDir] [--only first-screens]        (default /tmp/stagewise-screens)
+//   node scripts/screenshots.ts [outDir] [--only first-screens|plans]  (default /tmp/stagewise-screens)
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +16,7 @@ import {
   ehrLaunchUrl,
   launchInSimulator,
   openTab,
+  startNewPlan,
   syntheticPatients,
   waitForWorkspace,
 } from "../test/e2e/helpers/browser.ts";
@@ -23,6 +24,7 @@ import {
 const args = process.argv.slice(2);
 const OUT = args.find((a) => !a.startsWith("--")) ?? "/tmp/stagewise-screens";
 const ONLY_FIRST = args.includes("--only") && args[args.indexOf("--only") + 1] === "first-screens";
+const ONLY_PLANS = args.includes("--only") && args[args.indexOf("--only") + 1] === "plans";
 const WIDTHS = [
   { name: "1280", width: 1280, height: 800 },
   { name: "768", width: 768, height: 900 },
@@ -65,7 +67,28 @@ const short = (patient: string) => patient.replace(/^pw-/, "").split("-")[0];
 
 try {
   // The first screen of every patient, in a window and embedded in the simulator, as it is right after the launch.
-  for (const w of WIDTHS) {
+  // The Plan tab: a stored plan opened by default, the list of plans, another system's plan read-only.
+  for (const w of ONLY_FIRST ? [] : WIDTHS) {
+    const linda = await launched("pw-linda-maintenance-sublocade", w);
+    await openTab(linda, "Plan");
+    await shot(linda, `${w.name}-plan-open-linda`);
+    await shot(linda, `${w.name}-plan-open-linda-page`, { fullPage: true });
+    await linda.locator(".plan-list-box > summary").click();
+    await shot(linda, `${w.name}-plan-list-linda`, { selector: ".plan-list-box" });
+    // Someone else saves the plan first: the next save meets a 412 and shows the merge view.
+    const stored = await sandbox.store.readResource("CarePlan", "pw-linda-maintenance-sublocade-plan-maintenance");
+    await sandbox.store.updateResource({ ...stored, title: `Changed elsewhere (${w.name})` });
+    await linda.getByLabel("Title (optional)").fill("Changed here too");
+    await linda.getByRole("button", { name: "Save changes" }).click();
+    await linda.locator(".plan-merge").waitFor();
+    await shot(linda, `${w.name}-plan-merge-linda`, { selector: ".plan-merge" });
+    await linda.close();
+    const kevin = await launched("pw-kevin-free-text-no-medication", w);
+    await openTab(kevin, "Plan");
+    await shot(kevin, `${w.name}-plan-readonly-kevin`);
+    await kevin.close();
+  }
+  for (const w of ONLY_PLANS ? [] : WIDTHS) {
     for (const patient of syntheticPatients()) {
       const p = await launched(patient, w);
       await shot(p, `${w.name}-first-${short(patient)}-window`);
@@ -76,7 +99,7 @@ try {
       await ehr.close();
     }
   }
-  for (const w of ONLY_FIRST ? [] : WIDTHS) {
+  for (const w of ONLY_FIRST || ONLY_PLANS ? [] : WIDTHS) {
     // Every tab, full page.
     for (const patient of TOURED) {
       const p = await launched(patient, w);
@@ -157,6 +180,7 @@ try {
       await p.getByText(/^Recorded: readiness 8 of 10/).waitFor();
       await shot(p, `${w.name}-record-ruler-done`);
       await p.getByRole("button", { name: "Open plan" }).click();
+      await startNewPlan(p, true, "Replaced after the readiness ruler");
       await p.getByRole("button", { name: "Add a goal" }).click();
       await p.getByLabel("Goal 1", { exact: true }).fill("Four negative weeks in a row");
       await p.getByLabel("Goal 1 due date").fill("31 Jan 2030");
@@ -174,10 +198,12 @@ try {
       const ref = await p.locator(".save-result li[data-ref^='CarePlan/']").getAttribute("data-ref");
       const plan = await sandbox.store.readResource("CarePlan", ref!.slice("CarePlan/".length));
       await sandbox.store.updateResource({ ...plan, title: "Changed elsewhere" });
+      await p.getByLabel("Title (optional)").fill("Changed here too");
       await p.getByRole("button", { name: "Save changes" }).click();
-      await p.locator(".conflict").waitFor();
-      await p.locator(".conflict").scrollIntoViewIfNeeded();
+      await p.locator(".plan-merge").waitFor();
+      await p.locator(".plan-merge").scrollIntoViewIfNeeded();
       await shot(p, `${w.name}-save-conflict`);
+      await shot(p, `${w.name}-plan-merge`, { selector: ".plan-merge" });
       await p.close();
     }
   }

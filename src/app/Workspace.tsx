@@ -4,7 +4,7 @@
 // contingency management (the one place for its schedule and start date), all recommendations with the clinician
 // context, and the plan. All state lives here, in React: context toggles, schedule, CM start, the plan draft and
 // the tab survive every re-evaluation; the screens read the record and the evaluation from EvaluationContext.
-import { lazy, Suspense, useCallback, useEffect, useReducer, useState, type ComponentProps } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useReducer, useState, type ComponentProps } from "react";
 import type { FhirResource } from "fhir/r4.js";
 import { isValidDate } from "../clinical/dates.ts";
 import type { PatientRecord } from "../clinical/record.ts";
@@ -24,7 +24,11 @@ import { TabList, TabPanel, type TabSpec } from "./components/Tabs.tsx";
 import { UdsTimeline } from "./components/UdsTimeline.tsx";
 import { DataNotices, SafetyStrip } from "./components/Warnings.tsx";
 import { EvaluationContext, type EvaluationContextValue, type TabId } from "./EvaluationContext.tsx";
-import { draftReducer, newDraft } from "./plan-draft.ts";
+import { defaultPlan, listPlans } from "../clinical/plan-continue.ts";
+import { PlanResume } from "./components/PlanResume.tsx";
+import { createDraftStore, type DraftEntry } from "./draft-store.ts";
+import { continuedDraft, draftReducer, newDraft, type DraftState } from "./plan-draft.ts";
+import { localInstant } from "./session.ts";
 import type { SmartSession } from "./session.ts";
 import { useEvaluation } from "./useEvaluation.ts";
 import type { HistoryState } from "./useRecord.ts";
@@ -61,11 +65,31 @@ function reveal(id: string): void {
   el.focus({ preventScroll: true });
 }
 
+/** This tab's kept drafts for the patient (sessionStorage; null where the browser has none). */
+function draftStoreFor(session: SmartSession) {
+  try {
+    return createDraftStore<DraftState>(window.sessionStorage, { fhirBase: session.api.serverUrl, patient: `Patient/${session.patientId}` });
+  } catch {
+    return null;
+  }
+}
+
 export default function Workspace({ session, record, now, onWritten, history }: WorkspaceProps) {
-  const [context, setContext] = useState<ClinicianContext>(DEFAULT_CONTEXT);
+  // The plan the editor opens at launch: the one active plan (read-only when another system wrote it).
+  const [opening] = useState(() => defaultPlan(listPlans(record.carePlans, record.goals, [])));
+  const [context, setContext] = useState<ClinicianContext>(() => opening?.plan.context ?? DEFAULT_CONTEXT);
   const [schedule, setSchedule] = useState<CmScheduleKind | undefined>(undefined);
   const [cmStart, setCmStart] = useState("");
-  const [draft, dispatch] = useReducer(draftReducer, undefined, () => newDraft(crypto.randomUUID(), now));
+  const [draft, dispatch] = useReducer(draftReducer, undefined, () =>
+    opening?.draft && opening.existing ? continuedDraft(opening.draft, opening.existing) : newDraft(crypto.randomUUID(), now),
+  );
+  // Unsaved edits survive a reload, an expired session and a dropped connection: kept in this tab on every edit,
+  // offered back at the next launch of this patient in this tab, cleared after a save.
+  const store = useMemo(() => draftStoreFor(session), [session]);
+  const [offer, setOffer] = useState<DraftEntry<DraftState> | null>(() => store?.list().find((e) => e.draft.edited) ?? null);
+  useEffect(() => {
+    if (draft.edited && store) store.keep(draft.planId, draft, `Patient/${session.patientId}`, localInstant());
+  }, [draft, store, session.patientId]);
   const [tab, setTab] = useState<TabId>("overview");
   const [target, setTarget] = useState<{ id: string } | null>(null);
   // Only a whole date reaches the engine; a half-typed one is flagged by the date field and changes nothing.
@@ -105,6 +129,20 @@ export default function Workspace({ session, record, now, onWritten, history }: 
   return (
     <EvaluationContext.Provider value={value}>
       <div className="workspace">
+        {offer && (
+          <PlanResume
+            entry={offer}
+            onResume={() => {
+              dispatch({ type: "load", state: offer.draft });
+              setOffer(null);
+              show("plan");
+            }}
+            onDiscard={() => {
+              store?.clear(offer.plan);
+              setOffer(null);
+            }}
+          />
+        )}
         <SafetyStrip />
         <div className="workspace-bar">
           <TabList tabs={tabs} selected={tab} onSelect={(t) => show(t)} label="Patient record" />
@@ -151,7 +189,14 @@ export default function Workspace({ session, record, now, onWritten, history }: 
         <TabPanel id="plan" selected={tab === "plan"} keep>
           <h2 id="plan-title">Plan</h2>
           <Suspense fallback={<p role="status">Loading the plan editor…</p>}>
-            <PlanEditor draft={draft} dispatch={dispatch} />
+            <PlanEditor
+              draft={draft}
+              dispatch={dispatch}
+              context={context}
+              setContext={setContext}
+              initialReadOnly={opening && !opening.editable ? opening.plan.ref : null}
+              onSaved={(planId) => store?.clear(planId)}
+            />
           </Suspense>
         </TabPanel>
       </div>

@@ -6,7 +6,7 @@
 // next Save) then gets 412. Before that counts as a conflict, the stored plan is read by its business identifier:
 // when it is the CarePlan this app sent (this attempt's or the last one's, same content), it was our own write —
 // its version is adopted and the save goes on; otherwise it is a real conflict.
-import type { Bundle, CarePlan } from "fhir/r4.js";
+import type { Bundle, CarePlan, Goal } from "fhir/r4.js";
 import { CAREPLAN_ID_SYSTEM } from "../clinical/codes.ts";
 import { FhirError } from "../fhir/errors.ts";
 import { buildPlanBundle, type PlanContext, type PlanDraft } from "../clinical/plan.ts";
@@ -25,6 +25,8 @@ export interface SavedItem {
 export interface SaveOutcome {
   items: SavedItem[];
   carePlan: SavedItem | null;
+  /** The transaction sent (its entries in the order of `items`). */
+  sent: Bundle;
 }
 
 const LOCATION = /([A-Z][A-Za-z]+)\/([A-Za-z0-9.-]{1,64})(?:\/_history\/([^/?#]+))?\/?$/;
@@ -121,5 +123,41 @@ async function sendPlan(api: FhirApi, bundle: Bundle): Promise<SaveOutcome> {
   const sent = bundle.entry ?? [];
   const items = sent.map((e, i) => savedItem(body.entry?.[i], e.resource?.resourceType ?? "Resource"));
   const carePlan = items.find((i) => i.resourceType === "CarePlan") ?? null;
-  return { items, carePlan };
+  return { items, carePlan, sent: bundle };
+}
+
+/**
+ * The stored plan after a save, as the next save needs it: the CarePlan's id and new version, and the plan's Goals
+ * as written (each sent Goal with the id and version the server gave it; unsent ones as they were). Null when the
+ * answer does not name the CarePlan's id and version.
+ */
+export function existingAfterSave(
+  outcome: SaveOutcome,
+  previous: { created?: string; goals: Goal[] } | null,
+  created: string,
+): { id: string; versionId: string; created: string; goals: Goal[]; carePlan: CarePlan | null } | null {
+  const cp = outcome.carePlan;
+  if (!cp?.id || !cp.versionId) return null;
+  const carePlan = outcome.sent.entry?.find((e) => e.resource?.resourceType === "CarePlan")?.resource as CarePlan | undefined;
+  const written = new Map<string, Goal>();
+  const refOf = new Map<string, string>(); // a new Goal's urn:uuid → "Goal/ID"
+  (outcome.sent.entry ?? []).forEach((e, i) => {
+    const item = outcome.items[i];
+    if (e.resource?.resourceType !== "Goal" || !item?.id) return;
+    const goal = { ...(e.resource as Goal), id: item.id, meta: { ...(e.resource as Goal).meta, ...(item.versionId ? { versionId: item.versionId } : {}) } };
+    written.set(`Goal/${item.id}`, goal);
+    if (e.fullUrl) {
+      written.set(e.fullUrl, goal);
+      refOf.set(e.fullUrl, `Goal/${item.id}`);
+    }
+  });
+  const before = new Map((previous?.goals ?? []).filter((g) => g.id).map((g) => [`Goal/${g.id}`, g]));
+  const goals = (carePlan?.goal ?? [])
+    .map((r) => (r.reference ? (written.get(r.reference) ?? before.get(r.reference)) : undefined))
+    .filter((g): g is Goal => g !== undefined);
+  // The CarePlan as now stored: its id and version, new Goals referred to by id (as a read gives it back).
+  const stored = carePlan
+    ? ({ ...JSON.parse(JSON.stringify(carePlan, (k, v: unknown) => (k === "reference" && typeof v === "string" ? (refOf.get(v) ?? v) : v))), id: cp.id, meta: { ...carePlan.meta, versionId: cp.versionId } } as CarePlan)
+    : null;
+  return { id: cp.id, versionId: cp.versionId, created: previous?.created ?? created, goals, carePlan: stored };
 }

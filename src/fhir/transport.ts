@@ -112,7 +112,8 @@ export function checkFhirBody(status: number, label: string, body: unknown): voi
 /** A FhirTransport over `fetch`: tests, servers without SMART, and the browser adapter underneath. */
 export function fetchTransport(serverUrl: string, options: FetchTransportOptions = {}): FhirTransport {
   const base = trimBase(serverUrl);
-  const send = options.fetch ?? fetch;
+  // The global fetch looked up at each request (a test double installed after the transport is made still applies).
+  const send: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
   return {
     serverUrl: base,
     async request(url, req = {}) {

@@ -9,7 +9,7 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../launch/server.ts";
-import { appClient, axe, buildAndPreview, chromiumPath, ehrLaunchUrl, openTab, ROOT, TABS, waitForWorkspace, type BuiltApp } from "./helpers/browser.ts";
+import { appClient, axe, buildAndPreview, chromiumPath, ehrLaunchUrl, openTab, ROOT, TABS, waitForWorkspace, type BuiltApp, startNewPlan } from "./helpers/browser.ts";
 
 const DATE = String.raw`\d{1,2} [A-Z][a-z]{2} \d{4}`;
 
@@ -101,6 +101,7 @@ describe("EHR launch in a window", () => {
   it("saves the plan as one transaction the server stores with the security labels, and a second Save updates it", async () => {
     const before = [...sandbox.store.all("CarePlan")].length;
     await page.getByRole("button", { name: "Open plan" }).click();
+    await startNewPlan(page, true); // the stored CM plan opens by default; this one replaces it
     await page.getByLabel("Activity text: Contingency management").fill("CM weekly, vouchers for opioid-negative tests");
     await page.getByRole("button", { name: "Save plan" }).click();
     const result = page.locator(".save-result");

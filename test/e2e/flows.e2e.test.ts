@@ -14,7 +14,7 @@ import { CAREPLAN_ID_SYSTEM, CM_SCHEDULE_EXTENSION } from "../../src/clinical/co
 import type { CmScheduleKind, CmStatus, Evaluation } from "../../src/clinical/types.ts";
 import { allPages, fhir } from "../integration/helpers/sandbox.ts";
 import { engineView as readEngineView, today } from "./helpers/engine-view.ts";
-import { axe, definitionList, openTab, startE2eStack, waitForWorkspace, type BuiltApp, type E2eStack } from "./helpers/browser.ts";
+import { axe, definitionList, openTab, startE2eStack, startNewPlan, waitForWorkspace, type BuiltApp, type E2eStack } from "./helpers/browser.ts";
 
 let stack: E2eStack;
 let sandbox: Sandbox;
@@ -257,6 +257,10 @@ describe.each(CASES)("$id", (c) => {
     const drop = primary.find((r) => r.id !== "contingency-management")!;
     await page.getByRole("tab", { name: "Overview" }).click();
     await page.getByRole("button", { name: "Open plan" }).click();
+    // The stored CM plan opens by default; this flow writes a new plan, which completes it in the same save.
+    const replaced = (await search<CarePlan>(`CarePlan?patient=${c.id}&status=active`)).map((p) => `CarePlan/${p.id}`);
+    expect(replaced).toHaveLength(1);
+    await startNewPlan(page, true);
     const checkbox = (title: string) => page.getByRole("checkbox", { name: new RegExp(`^${esc(title)} (do now|consider)$`) });
     await checkbox(add.title).check();
     await checkbox(drop.title).uncheck();
@@ -334,7 +338,9 @@ describe.each(CASES)("$id", (c) => {
     const provenances = await search<Provenance>(`Provenance?target=${planRef}`);
     expect(provenances).toHaveLength(1);
     const prov = provenances[0]!;
-    expect(prov.target.map((t) => t.reference).sort()).toEqual([planRef, `Goal/${goal.id}`].sort());
+    expect(prov.target.map((t) => t.reference).sort()).toEqual([planRef, `Goal/${goal.id}`, ...replaced].sort());
+    const closed = (await fhir<CarePlan>(sandbox, token, replaced[0]!)).body;
+    expect(closed.status).toBe("completed");
     expect(prov.activity?.coding?.[0]?.code).toBe("CREATE");
     expect(prov.agent.some((a) => a.who.reference === "Practitioner/dr-1")).toBe(true);
     // The labels, on all three.

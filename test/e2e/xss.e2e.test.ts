@@ -16,7 +16,7 @@ import { startSandbox, type Sandbox } from "../../launch/server.ts";
 import { escapeXhtml } from "../../src/clinical/plan-narrative.ts";
 import { cmCarePlan, medRequest, oudCondition, overdose, patient, stage, uds } from "../helpers/resources.ts";
 import { fhir } from "../integration/helpers/sandbox.ts";
-import { appClient, buildAndPreview, chromiumPath, ehrLaunchUrl, openTab, waitForWorkspace, type BuiltApp } from "./helpers/browser.ts";
+import { appClient, buildAndPreview, chromiumPath, ehrLaunchUrl, openTab, waitForWorkspace, type BuiltApp, startNewPlan } from "./helpers/browser.ts";
 import { HOSTILE, HOSTILE_LONG, INJECTED_SELECTOR } from "./helpers/hostile.ts";
 import { closeAll, watch, type Watch } from "./helpers/watch.ts";
 
@@ -156,6 +156,7 @@ describe("a patient whose record is full of hostile strings", () => {
     const notes = [HOSTILE.script, HOSTILE.textarea, HOSTILE.cdata, HOSTILE.entities, HOSTILE.unicode];
     const text = notes.join("\n");
     await openTab(page, /^Plan/);
+    await startNewPlan(page, true); // the active CM plan opens by default; this one replaces it
     await page.getByLabel("Activity text: Contingency management", { exact: true }).fill(text);
     await page.getByRole("button", { name: "Add a goal" }).click();
     await page.getByLabel("Goal 1", { exact: true }).fill(HOSTILE.attribute);

@@ -1,14 +1,16 @@
 // @vitest-environment jsdom
 // The plan editor and the stage recorder as a user works them: edits survive a re-evaluation, a save that fails
 // (422, 412) keeps every edit and shows the server's words, Save again sends the same plan (same planId, the
-// same Bundle), a conflict shows the stored version and can be overwritten; a recorded stage is written with our
+// same Bundle), a conflict (412) is merged field by field with the stored version and saved on it; a stored plan's clinician context comes back; a recorded stage is written with our
 // codes and labels and re-evaluates at once.
 import type { Bundle, CarePlan, Observation } from "fhir/r4.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { App } from "../../src/app/App.tsx";
 import { fetchApi } from "../../src/app/fhir-api.ts";
 import type { SmartSession } from "../../src/app/session.ts";
+import { readCarePlan, writeCarePlan } from "../../src/clinical/careplan-resource.ts";
 import { CAREPLAN_ID_SYSTEM, CM_TARGET_EXTENSION, STAGE_SYSTEM } from "../../src/clinical/codes.ts";
+import type { PlanDraft } from "../../src/clinical/plan-types.ts";
 import { medRequest, oudCondition, patient, stage, udsDay } from "../helpers/resources.ts";
 import { byLabel, byRole, click, expectText, openTab, render, text, type, waitFor, type Rendered } from "./helpers/app-dom.tsx";
 import { BASE, fakeFhir, outcome, transactionResponse } from "./helpers/fhir-server.ts";
@@ -118,46 +120,84 @@ describe("plan editor", () => {
     expect(carePlanOf(first!).addresses?.[0]?.reference).toBe("Condition/oud-1");
   });
 
-  it("after a save the next Save updates the plan with If-Match; a 412 shows the stored version and can overwrite it", async () => {
+  it("after a save the editor holds the new version; a 412 reads the stored one, merges field by field, and saves the merge on it", async () => {
     fake.transactionAnswers = [
       { status: 200, body: transactionResponse("cp-1", "1", 0) },
       { status: 412, body: outcome("CarePlan/cp-1 was changed: the current version is 2", "conflict") },
       { status: 200, body: transactionResponse("cp-1", "3", 0, false) },
     ];
-    fake.resources.push({
-      resourceType: "CarePlan",
-      id: "cp-1",
-      meta: { versionId: "2", lastUpdated: "2026-11-23T10:00:00Z" },
-      status: "active",
-      intent: "plan",
-      subject: { reference: "Patient/p1" },
-      activity: [{ detail: { status: "scheduled", code: { text: "Peer recovery support" }, description: "Added by a colleague" } }],
-    } as CarePlan);
     await openApp();
     await openPlan();
     await click(byRole("button", "Save plan"));
     await waitFor(() => byRole("status", "The plan was saved."));
     await waitFor(() => byRole("button", "Save changes"));
+    // A colleague saves version 2: a new title and another text for the same activity.
+    const sent = carePlanOf(transactions()[0]!);
+    const theirs = structuredClone(sent);
+    theirs.id = "cp-1";
+    theirs.meta = { ...theirs.meta, versionId: "2", lastUpdated: "2026-11-23T10:00:00Z" };
+    theirs.title = "Plan agreed at the team meeting";
+    const mi = theirs.activity!.find((a) => a.detail?.code?.text === "Motivational interviewing")!;
+    mi.detail!.description = "MI fortnightly (colleague)";
+    fake.resources.push(theirs);
 
     await type(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing"), "MI weekly");
     await click(byRole("button", "Save changes"));
     const alert = await waitFor(() => byRole("alert", "The changes were not saved"));
     expect(text(alert)).toContain("Someone else changed the data (412)");
-    expect(text(alert)).toContain("CarePlan/cp-1 was changed: the current version is 2");
-    await waitFor(() => expectText("Stored version 2"));
-    expectText("Peer recovery support: Added by a colleague");
-    expect(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing").value).toBe("MI weekly");
-
     const update = transactions()[1]!;
     expect(update.entry?.[0]?.request).toMatchObject({ method: "PUT", url: "CarePlan/cp-1", ifMatch: 'W/"1"' });
+    // Side by side: the field both changed is a choice; the title only they changed is taken from theirs.
+    const merge = await waitFor(() => byRole("heading", "Someone saved this plan first (now version 2)"));
+    const section = merge.closest("section")!;
+    expect(text(section)).toContain("Keep mine: MI weekly");
+    expect(text(section)).toContain("Take theirs: MI fortnightly (colleague)");
+    expect(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing").value).toBe("MI weekly");
+    expect(text(section)).toContain("Taken from the stored version (only it changed them): Plan title.");
 
-    await click(byRole("button", "Save my version over version 2"));
+    await click(byRole("button", "Save the merged plan on version 2"));
     await waitFor(() => byRole("status", "The plan was updated."));
-    const overwrite = transactions()[2]!;
-    expect(overwrite.entry?.[0]?.request).toMatchObject({ method: "PUT", url: "CarePlan/cp-1", ifMatch: 'W/"2"' });
+    const merged = transactions()[2]!;
+    expect(merged.entry?.[0]?.request).toMatchObject({ method: "PUT", url: "CarePlan/cp-1", ifMatch: 'W/"2"' });
+    expect(carePlanOf(merged).title).toBe("Plan agreed at the team meeting");
+    expect(carePlanOf(merged).activity?.find((a) => a.detail?.code?.text === "Motivational interviewing")?.detail?.description).toBe("MI weekly");
     const ids = transactions().map((b) => carePlanOf(b).identifier?.[0]?.value);
     expect(new Set(ids).size).toBe(1);
-    expect(carePlanOf(overwrite).activity?.find((a) => a.detail?.description === "MI weekly")).toBeDefined();
+    // Each save has its own Provenance key.
+    const keys = transactions().map((b) => b.entry?.at(-1)?.request?.ifNoneExist);
+    expect(new Set(keys).size).toBe(3);
+  });
+
+  it("a stored plan's clinician context is read back at launch (the toggles start from it) and saved with the plan when changed", async () => {
+    const draft: PlanDraft = {
+      planId: "plan-ctx",
+      status: "active",
+      title: "Plan with family",
+      context: { familyInvolved: true, prefersNoMedication: false, canDeliverCm: true, otp: false },
+      period: { start: "2026-10-01" },
+      activities: [{ id: "motivational-interviewing", title: "Motivational interviewing", text: "Weekly MI", status: "in-progress" }],
+      goals: [],
+    };
+    const cp = writeCarePlan(draft, { patient: "Patient/p1", author: "Practitioner/dr-1", created: "2026-10-01T09:00:00Z", id: "cp-ctx", goalRef: (k) => k });
+    fake.resources.push({ ...cp, meta: { ...cp.meta, versionId: "1" } });
+    fake.transactionAnswers = [{ status: 200, body: transactionResponse("cp-ctx", "2", 0, false) }];
+    await openApp();
+    await openTab(/^Recommendations/);
+    expect(byLabel<HTMLInputElement>("Family or partner involved and willing").checked).toBe(true);
+    await click(byLabel("This is an opioid treatment program (OTP)"));
+    const panel = await openPlan();
+    expect(text(panel)).toContain("Plan with family");
+    await type(byLabel<HTMLInputElement>("An activity of your own"), "Walk with her sister on Sundays");
+    await click(byRole("button", "Add this activity"));
+    await click(byRole("button", "Save changes"));
+    await waitFor(() => byRole("status", "The plan was updated."));
+    const sent = carePlanOf(transactions()[0]!);
+    expect(transactions()[0]!.entry?.[0]?.request).toMatchObject({ method: "PUT", url: "CarePlan/cp-ctx", ifMatch: 'W/"1"' });
+    expect(readCarePlan(sent).context).toEqual({ familyInvolved: true, prefersNoMedication: false, canDeliverCm: true, otp: true });
+    // An activity of the clinician's own: free text, no code, kept under its own key.
+    const own = sent.activity?.find((a) => a.detail?.code?.text === "Walk with her sister on Sundays");
+    expect(own?.detail?.code?.coding).toBeUndefined();
+    expect(readCarePlan(sent).activities.find((a) => a.title === "Walk with her sister on Sundays")?.id).toBe("free:own-2");
   });
 
   it("names what is missing before sending anything", async () => {

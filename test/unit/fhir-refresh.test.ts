@@ -26,8 +26,10 @@ const server = setupServer(
     if (tokenMode === "server-error") return new HttpResponse("oops", { status: 500 });
     return HttpResponse.json({ access_token: "new-token", token_type: "bearer", expires_in: 3600, scope: "launch/patient online_access patient/*.rs", refresh_token: "r2" });
   }),
-  http.all(`${BASE}/*`, ({ request }) => {
+  http.all(`${BASE}/*`, async ({ request }) => {
     const auth = request.headers.get("authorization");
+    // A slow answer: its 401 arrives after another request's refresh has finished.
+    if (new URL(request.url).searchParams.has("slow")) await new Promise((r) => setTimeout(r, 150));
     requests.push({ method: request.method, auth });
     if (!accepted || auth !== `Bearer ${accepted}`)
       return HttpResponse.json({ resourceType: "OperationOutcome", issue: [{ severity: "error", code: "login", details: { text: "The access token expired" } }] }, { status: 401 });
@@ -87,5 +89,13 @@ describe("a 401 through the browser adapter", () => {
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(refreshes).toEqual(["refresh_token"]);
     expect(requests.filter((r) => r.auth === "Bearer new-token")).toHaveLength(4);
+  });
+
+  it("a 401 that arrives after another request's refresh finished is sent again with the new token, without a second refresh", async () => {
+    const t = transport("r1");
+    const [slow, fast] = await Promise.all([t.request("Goal?patient=p1&slow=1"), t.request("Patient/p1")]);
+    expect([slow.status, fast.status]).toEqual([200, 200]);
+    expect(refreshes).toEqual(["refresh_token"]);
+    expect(requests.map((r) => r.auth).sort()).toEqual(["Bearer new-token", "Bearer new-token", "Bearer old-token", "Bearer old-token"]);
   });
 });

@@ -3,18 +3,15 @@
 // weeks grid, streaks, earnings against the yearly cap, and the next reward.
 import { describeSchedule } from "../../clinical/cm-schedules.ts";
 import { INPUT_CM_START } from "../../clinical/inputs.ts";
-import type { CmScheduleKind, CmStatus, WeekOutcome } from "../../clinical/types.ts";
+import type { CmStatus, WeekOutcome } from "../../clinical/types.ts";
 import { useEvaluationContext } from "../EvaluationContext.tsx";
 import { displayText, formatDate, money } from "../format.ts";
 import { DateInput } from "./DateInput.tsx";
 import { RefLink } from "./RefLink.tsx";
 import { RewardLogSection } from "./RewardLog.tsx";
+import { SchedulePicker } from "./SchedulePicker.tsx";
 
-export const SCHEDULE_NAMES: Record<CmScheduleKind, string> = {
-  escalating: "Escalating vouchers",
-  prize: "Prize draws (fishbowl)",
-  fixed: "Fixed reward",
-};
+export { SCHEDULE_NAMES } from "./SchedulePicker.tsx";
 
 const OUTCOME_LABEL: Record<WeekOutcome, string> = {
   negative: "Negative",
@@ -60,14 +57,7 @@ function CmSettingsForm({ cm }: { cm: CmStatus }) {
       : undefined;
   return (
     <div className="cm-controls" id="cm-settings">
-      <fieldset>
-        <legend>Reward schedule</legend>
-        {(Object.keys(SCHEDULE_NAMES) as CmScheduleKind[]).map((k) => (
-          <label key={k}>
-            <input type="radio" name="cm-schedule" value={k} checked={cm.schedule === k} onChange={() => setSchedule(k)} /> {SCHEDULE_NAMES[k]}
-          </label>
-        ))}
-      </fieldset>
+      <SchedulePicker value={cm.schedule} onChange={setSchedule} />
       <div>
         <DateInput id="cm-start" label="CM start date (first day of week 1)" value={cmStart} onChange={setCmStart} {...(startHelp ? { help: startHelp } : {})} />
         {cmStart && (

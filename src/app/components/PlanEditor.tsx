@@ -1,292 +1,291 @@
-// The plan editor (lazy-loaded): choose recommendations (primary preselected), edit each activity's text, add
-// goals, preview, Save. CM's schedule and start date are set on the CM tab (one place) and shown here. One transaction per save; the planId is made once per draft and
-// kept across retries, so a retried save never duplicates; after a save, the next one updates the stored plan
-// with If-Match. A failed save keeps every edit and says what the server said and what to do.
-import { useRef, useState, type Dispatch } from "react";
-import type { CarePlan } from "fhir/r4.js";
+// The Plan tab (lazy-loaded): the patient's care plans, the one open in the editor, and the save. With one active
+// plan the editor opens it (Workspace); another is opened from the list; a plan another system wrote opens
+// read-only with "Continue in a new version". Starting a new plan is a deliberate choice: the active plan is then
+// completed or revoked in the same transaction. The clinician context is stored with the plan. The save workflow
+// (one transaction, a 412 merged field by field, errors in plain words) is usePlanSave.ts; the draft is kept in
+// this tab's sessionStorage on every edit (Workspace) and cleared after a save.
+import { useState, type Dispatch } from "react";
 import { catalogEntry } from "../../clinical/catalog.ts";
 import { defaultCmParams, describeSchedule } from "../../clinical/cm-schedules.ts";
-import { validatePlanContext, validatePlanDraft, type PlanContext } from "../../clinical/plan.ts";
-import type { RecommendationId } from "../../clinical/types.ts";
+import { continueInNewVersion, type StoredPlanView } from "../../clinical/plan-continue.ts";
+import type { PlanStatus } from "../../clinical/plan-types.ts";
+import type { ClinicianContext, RecommendationId } from "../../clinical/types.ts";
 import { FhirError } from "../../fhir/errors.ts";
 import { useEvaluationContext } from "../EvaluationContext.tsx";
-import { formatDate, formatDateTime } from "../format.ts";
-import { activityText, defaultActivityText, isChosen, toPlanDraft, type DraftAction, type DraftState } from "../plan-draft.ts";
-import { savePlan, versionFromEtag, type SaveMemory, type SaveOutcome } from "../save-plan.ts";
-import { localInstant } from "../session.ts";
-import { SCHEDULE_NAMES } from "./CmStatus.tsx";
+import { formatDate } from "../format.ts";
+import { continuedDraft, newDraft, toPlanDraft, type DraftAction, type DraftState } from "../plan-draft.ts";
+import { usePlanSave } from "../usePlanSave.ts";
+import { useStoredPlans } from "../useStoredPlans.ts";
 import { DateInput } from "./DateInput.tsx";
 import { ErrorMessage } from "./ErrorMessage.tsx";
+import { NewPlanActivities, StoredActivities } from "./PlanActivities.tsx";
+import { PlanDifferences } from "./PlanDifferences.tsx";
+import { PlanGoals } from "./PlanGoals.tsx";
+import { PlanList, planName, writtenBy } from "./PlanList.tsx";
+import { PlanSummary } from "./PlanSummary.tsx";
+import { PlanMerge } from "./PlanMerge.tsx";
 import { PlanPreview } from "./PlanPreview.tsx";
+import { PlanReadOnly } from "./PlanReadOnly.tsx";
 import { SaveResult } from "./SaveResult.tsx";
-
-export const APP = { name: "Stagewise", version: "0.1.0" };
+import { SCHEDULE_NAMES } from "./SchedulePicker.tsx";
 
 export interface PlanEditorProps {
   draft: DraftState;
   dispatch: Dispatch<DraftAction>;
-}
-
-interface Conflict {
-  versionId: string | null;
-  stored: CarePlan | null;
-  readError: unknown;
+  /** The clinician context (the toggles on the Recommendations tab), stored with the plan. */
+  context: ClinicianContext;
+  setContext(context: ClinicianContext): void;
+  /** The read-only plan shown at launch (the one active plan, written by another system), or null. */
+  initialReadOnly: string | null;
+  /** A save succeeded: the kept draft of that plan is cleared. */
+  onSaved(planId: string): void;
 }
 
 function conflictHint(status: number): string {
-  if (status === 412 || status === 409)
-    return "Someone else changed this plan after it was saved here. Your edits are kept: compare with the stored version below, then save yours over it or start a new plan.";
-  if (status === 400 || status === 422)
-    return "Your edits are kept. Correct what the server names above and press Save again.";
+  if (status === 412 || status === 409) return "Someone else saved this plan after you opened it. Your edits are kept: compare below, then save the merged plan.";
+  if (status === 400 || status === 422) return "Your edits are kept. Correct what the server names above and press Save again.";
   if (status === 401) return ""; // the message itself says the edits are kept and to launch again
   if (status === 0 || status === 429 || status >= 500) return "Your edits are kept. Press Save again: a retried save never creates a second plan.";
   return "Your edits are kept. Press Save again, or ask for help with the message above.";
 }
 
-function StoredPlan({ plan }: { plan: CarePlan }) {
-  return (
-    <div className="stored-plan">
-      <p>
-        Stored version {plan.meta?.versionId ?? "?"}
-        {plan.meta?.lastUpdated && `, changed ${formatDateTime(plan.meta.lastUpdated)}`}
-        {plan.title && `, title “${plan.title}”`}, status {plan.status}:
-      </p>
-      <ul>
-        {(plan.activity ?? []).map((a, i) => (
-          <li key={i}>
-            <b>{a.detail?.code?.text ?? "Activity"}</b>
-            {a.detail?.description && `: ${a.detail.description}`}
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-}
+const STATUSES: { status: PlanStatus; label: string }[] = [
+  { status: "draft", label: "Draft (to discuss)" },
+  { status: "active", label: "Active (agreed with the patient)" },
+  { status: "on-hold", label: "On hold" },
+  { status: "completed", label: "Completed" },
+  { status: "revoked", label: "Revoked (stopped)" },
+];
 
-export default function PlanEditor({ draft, dispatch }: PlanEditorProps) {
-  const { session, evaluation, now, cm: settings, show } = useEvaluationContext();
-  const [busy, setBusy] = useState(false);
-  const [problems, setProblems] = useState<string[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [conflict, setConflict] = useState<Conflict | null>(null);
-  const [outcome, setOutcome] = useState<{ result: SaveOutcome; update: boolean } | null>(null);
-  const memory = useRef<SaveMemory>({}); // the last plan sent: a lost answer is recognised as our own write
+export default function PlanEditor({ draft, dispatch, context, setContext, initialReadOnly, onSaved }: PlanEditorProps) {
+  const { session, record, evaluation, now, cm: settings, show } = useEvaluationContext();
+  const stored = useStoredPlans(session.api, session.patientId, record);
+  const [readOnlyRef, setReadOnlyRef] = useState<string | null>(initialReadOnly);
+  const [starting, setStarting] = useState(false);
 
   const cm = evaluation.contingencyManagement;
   const schedule = cm.schedule;
   const cmStart = settings.cmStart || cm.startDate || now;
   const cmDescription = describeSchedule({ ...cm.params, programWeeks: draft.cmWeeks }).map((l) => l.text);
-  const planDraft = toPlanDraft(draft, { evaluation, schedule, cmStart, cmDescription, today: now });
+  const toDraft = (s: DraftState) => toPlanDraft(s, { evaluation, schedule, cmStart, cmDescription, today: now, context, author: session.fhirUser });
+  const planDraft = toDraft(draft);
+  const saving = usePlanSave({
+    api: session.api,
+    patient: `Patient/${session.patientId}`,
+    author: session.fhirUser,
+    ...(evaluation.conditions.oud[0] ? { oudCondition: evaluation.conditions.oud[0] } : {}),
+    dispatch,
+    toDraft,
+    onSaved(_state, planId) {
+      onSaved(planId);
+      void stored.reload();
+    },
+  });
+
   const recs = evaluation.recommendations;
   const chosenIds = new Set(planDraft.activities.map((a) => a.id));
   const suggested = recs
     .filter((r) => chosenIds.has(r.id))
     .map((r) => ({ id: r.id, goal: catalogEntry(r.id).goal }))
     .filter((s): s is { id: RecommendationId; goal: string } => !!s.goal && !draft.goals.some((g) => g.description === s.goal));
+  const openRef = readOnlyRef ?? (draft.existing ? `CarePlan/${draft.existing.id}` : null);
+  const openView = stored.views.find((v) => v.plan.ref === openRef) ?? null;
+  const readOnlyView = readOnlyRef ? openView : null;
+  // The plan a new one replaces (the opened one included): completed or revoked in the same save.
+  const activePlan = stored.views.find((v) => v.plan.status === "active");
 
-  async function save(overwriteVersion?: string) {
-    if (busy) return;
-    const author = session.fhirUser;
-    const at = draft.firstSaveAt ?? localInstant();
-    const existing = draft.existing ? { ...draft.existing, ...(overwriteVersion ? { versionId: overwriteVersion } : {}) } : undefined;
-    const ctx: PlanContext = {
-      patient: evaluation.patient,
-      author,
-      now: existing ? localInstant() : at,
-      app: APP,
-      ...(evaluation.conditions.oud[0] ? { oudCondition: evaluation.conditions.oud[0] } : {}),
-      ...(existing ? { existing } : {}),
-    };
-    const contextProblems = validatePlanContext(ctx);
-    if (contextProblems.some((p) => p.startsWith("Author"))) ctx.author = null; // the app alone is recorded
-    const found = [...validatePlanDraft(planDraft), ...validatePlanContext(ctx)];
-    setProblems(found);
-    setOutcome(null);
-    if (found.length) return;
-    if (overwriteVersion) dispatch({ type: "overwrite", versionId: overwriteVersion });
-    dispatch({ type: "save-attempt", at });
-    setBusy(true);
-    setError(null);
-    setConflict(null);
-    try {
-      const result = await savePlan(session.api, planDraft, ctx, memory.current);
-      setOutcome({ result, update: !!existing });
-      const saved = result.carePlan;
-      if (saved?.id && saved.versionId)
-        dispatch({ type: "saved", existing: { id: saved.id, versionId: saved.versionId, created: existing?.created ?? at } });
-    } catch (e) {
-      setError(e);
-      if (e instanceof FhirError && (e.status === 412 || e.status === 409) && existing) {
-        try {
-          const res = await session.api.request(`CarePlan/${existing.id}`);
-          const stored = res.body as CarePlan;
-          setConflict({ versionId: stored.meta?.versionId ?? versionFromEtag(res.etag), stored, readError: null });
-        } catch (readError) {
-          setConflict({ versionId: null, stored: null, readError });
-        }
-      }
-    } finally {
-      setBusy(false);
-    }
+  function open(view: StoredPlanView) {
+    saving.reset();
+    setStarting(false);
+    if (view.editable && view.draft && view.existing) {
+      setReadOnlyRef(null);
+      dispatch({ type: "load", state: continuedDraft(view.draft, view.existing) });
+      if (view.plan.context) setContext(view.plan.context);
+    } else setReadOnlyRef(view.plan.ref);
   }
 
+  function startNew(replace: StoredPlanView | undefined) {
+    saving.reset();
+    setReadOnlyRef(null);
+    setStarting(false);
+    const next = newDraft(crypto.randomUUID(), now, draft.cmWeeks);
+    const carePlan = replace ? stored.carePlans.get(replace.plan.ref) : undefined;
+    dispatch({ type: "load", state: carePlan ? { ...next, replaces: { carePlan, title: planName(replace!), status: "completed", reason: "" } } : next });
+  }
+
+  function continueFrom(view: StoredPlanView) {
+    saving.reset();
+    setReadOnlyRef(null);
+    const copy = continueInNewVersion(view, { planId: crypto.randomUUID(), today: now });
+    dispatch({ type: "load", state: { ...continuedDraft(copy, null), edited: true } });
+    if (view.plan.context) setContext(view.plan.context);
+  }
+
+  const who = draft.existing
+    ? `Version ${draft.existing.versionId}${
+        openView ? `, written by ${writtenBy(openView, stored.names, session.fhirUser)}${openView.writtenAt ? ` on ${formatDate(openView.writtenAt.slice(0, 10))}` : ""}` : ""
+      }. Save updates it.`
+    : `A new plan, not saved yet${draft.replaces ? `; saving it marks “${draft.replaces.title}” ${draft.replaces.status}` : ""}.`;
+
   return (
-    <form
-      className="plan-editor"
-      aria-labelledby="plan-title"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
-      {draft.existing && (
-        <p className="muted" data-ref={`CarePlan/${draft.existing.id}`}>
-          Editing the plan saved {formatDate(draft.existing.created)} (version {draft.existing.versionId}); Save updates it.
-        </p>
-      )}
-      <fieldset className="plan-activities">
-        <legend>Activities</legend>
-        {recs.length === 0 && <p>No recommendations to choose from.</p>}
-        {recs.map((r) => {
-          const chosen = isChosen(draft, r);
-          const text = activityText(draft, r);
-          const textId = `activity-text-${r.id}`;
-          return (
-            <div key={r.id} className={`plan-activity tier-${r.tier}`}>
-              <label>
-                <input type="checkbox" checked={chosen} onChange={(e) => dispatch({ type: "choose", id: r.id, chosen: e.target.checked })} />{" "}
-                {r.title} <span className="badge">{r.tier === "primary" ? "do now" : "consider"}</span>
-              </label>
-              {chosen && (
-                <div className="field">
-                  <label htmlFor={textId}>Activity text: {r.title}</label>
-                  <textarea id={textId} rows={3} value={text} onChange={(e) => dispatch({ type: "text", id: r.id, text: e.target.value })} />
-                  {text !== defaultActivityText(r) && (
-                    <button type="button" className="link-button" onClick={() => dispatch({ type: "text", id: r.id, text: defaultActivityText(r) })}>
-                      Reset the text of {r.title}
-                    </button>
-                  )}
-                </div>
-              )}
-            </div>
-          );
-        })}
-      </fieldset>
-
-      {chosenIds.has("contingency-management") && (
-        <fieldset className="plan-cm">
-          <legend>Contingency management</legend>
-          <p data-testid="plan-cm-summary">
-            {SCHEDULE_NAMES[schedule]}, from {formatDate(cmStart)}.{" "}
-            <button type="button" className="link-button" onClick={() => show("cm", "cm-settings")}>
-              Change the schedule or start date
-            </button>{" "}
-            <span className="muted">(on the Contingency management tab)</span>
-          </p>
-          <div className="field">
-            <label htmlFor="plan-cm-weeks">Weeks</label>
-            <input
-              id="plan-cm-weeks"
-              type="number"
-              min={1}
-              max={52}
-              value={draft.cmWeeks}
-              onChange={(e) => dispatch({ type: "cm-weeks", weeks: Number(e.target.value) })}
-            />
-            <p className="help">Default {defaultCmParams(schedule).programWeeks} weeks, weekly.</p>
-          </div>
-        </fieldset>
-      )}
-
-      <fieldset className="plan-goals">
-        <legend>Goals</legend>
-        {draft.goals.length === 0 && <p>No goals yet.</p>}
-        {draft.goals.map((g, i) => (
-          <div key={g.key} className="plan-goal">
-            <div className="field">
-              <label htmlFor={`goal-${g.key}`}>Goal {i + 1}</label>
-              <textarea id={`goal-${g.key}`} rows={2} value={g.description} onChange={(e) => dispatch({ type: "goal", key: g.key, description: e.target.value })} />
-            </div>
-            <DateInput id={`goal-due-${g.key}`} label={`Goal ${i + 1} due date`} value={g.dueDate} onChange={(d) => dispatch({ type: "goal", key: g.key, dueDate: d })} />
-            <button type="button" onClick={() => dispatch({ type: "remove-goal", key: g.key })}>
-              Remove goal {i + 1}
-            </button>
-          </div>
-        ))}
+    <div className="plan-tab">
+      {!readOnlyView && <PlanSummary plan={planDraft} who={who} />}
+      <div className="plan-top">
+        <details className="plan-list-box" open={!openRef && !draft.edited && stored.views.length > 0}>
+          <summary>Care plans on record ({stored.views.length})</summary>
+          <PlanList views={stored.views} openRef={openRef} names={stored.names} me={session.fhirUser} onOpen={open} />
+          {stored.error !== null && <ErrorMessage title="Not every plan could be read" error={stored.error} alert={false} />}
+        </details>
         <div className="button-row">
-          <button type="button" onClick={() => dispatch({ type: "add-goal" })}>
-            Add a goal
-          </button>
-          {suggested.map((s) => (
-            <button key={s.id} type="button" onClick={() => dispatch({ type: "add-goal", description: s.goal, activityIds: [s.id] })}>
-              Add suggested goal: {s.goal}
-            </button>
-          ))}
-        </div>
-      </fieldset>
-
-      <fieldset className="plan-details">
-        <legend>Plan details</legend>
-        <div className="field">
-          <label htmlFor="plan-title-input">Title (optional)</label>
-          <input id="plan-title-input" type="text" value={draft.title} placeholder="Psychosocial care plan" onChange={(e) => dispatch({ type: "title", title: e.target.value })} />
-        </div>
-        <DateInput id="plan-start" label="Start date" value={draft.periodStart} onChange={(d) => dispatch({ type: "period", start: d })} />
-        <DateInput id="plan-end" label="End date (optional)" value={draft.periodEnd} onChange={(d) => dispatch({ type: "period", end: d })} />
-        <fieldset>
-          <legend>Status</legend>
-          <label>
-            <input type="radio" name="plan-status" checked={draft.status === "draft"} onChange={() => dispatch({ type: "status", status: "draft" })} /> Draft (to discuss)
-          </label>
-          <label>
-            <input type="radio" name="plan-status" checked={draft.status === "active"} onChange={() => dispatch({ type: "status", status: "active" })} /> Active (agreed with the patient)
-          </label>
-        </fieldset>
-      </fieldset>
-
-      <section className="preview" aria-labelledby="preview-title">
-        <h3 id="preview-title">Preview</h3>
-        <PlanPreview draft={planDraft} />
-      </section>
-
-      {problems.length > 0 && (
-        <div className="problems" role="alert">
-          <p className="error-title">The plan cannot be saved yet:</p>
-          <ul>
-            {problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        </div>
-      )}
-      <div className="button-row save-bar">
-        <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
-          {busy ? "Saving…" : draft.existing ? "Save changes" : "Save plan"}
-        </button>
-        {outcome && (
-          <button type="button" onClick={() => { setOutcome(null); memory.current = {}; dispatch({ type: "new-plan", planId: crypto.randomUUID(), today: now }); }}>
-            Start a new plan
-          </button>
-        )}
-      </div>
-      {error !== null && (
-        <ErrorMessage
-          title={draft.existing ? "The changes were not saved" : "The plan was not saved"}
-          error={error}
-          hint={conflictHint(error instanceof FhirError ? error.status : 0)}
-        />
-      )}
-      {conflict && (
-        <div className="conflict">
-          {conflict.stored ? <StoredPlan plan={conflict.stored} /> : <ErrorMessage title="The stored plan could not be read" error={conflict.readError} alert={false} />}
-          {conflict.versionId && (
-            <button type="button" onClick={() => void save(conflict.versionId!)}>
-              Save my version over version {conflict.versionId}
+          {!starting && (
+            <button type="button" onClick={() => (activePlan ? setStarting(true) : startNew(undefined))}>
+              Start a new plan
             </button>
           )}
         </div>
+      </div>
+      {starting && activePlan && (
+        <div className="start-new" role="group" aria-label="Start a new plan">
+          <p>
+            “{planName(activePlan)}” is active. A new plan replaces it: when the new plan is saved, that plan is completed or revoked in the same save (you
+            choose below, with a reason); nothing else in it changes.
+          </p>
+          <div className="button-row">
+            <button type="button" onClick={() => startNew(activePlan)}>
+              Start a new plan replacing “{planName(activePlan)}”
+            </button>
+            <button type="button" onClick={() => setStarting(false)}>
+              Keep working on the current plan
+            </button>
+          </div>
+        </div>
       )}
-      {outcome && <SaveResult outcome={outcome.result} update={outcome.update} />}
-    </form>
+
+      {readOnlyView ? (
+        <PlanReadOnly view={readOnlyView} names={stored.names} me={session.fhirUser} onContinue={() => continueFrom(readOnlyView)} />
+      ) : (
+        <form
+          className="plan-editor"
+          aria-labelledby="plan-title"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void saving.save(draft);
+          }}
+        >
+          <fieldset className="plan-status">
+            <legend>Plan status</legend>
+            <div className="radio-row">
+              {STATUSES.filter((s) => draft.activities !== null || s.status === "draft" || s.status === "active").map((s) => (
+                <label key={s.status}>
+                  <input type="radio" name="plan-status" checked={draft.status === s.status} onChange={() => dispatch({ type: "status", status: s.status })} /> {s.label}
+                </label>
+              ))}
+            </div>
+            {(draft.status === "completed" || draft.status === "revoked" || draft.status === "on-hold") && (
+              <div className="field">
+                <label htmlFor="plan-status-reason">Reason for the status</label>
+                <input id="plan-status-reason" type="text" value={draft.statusReason} onChange={(e) => dispatch({ type: "status-reason", reason: e.target.value })} />
+              </div>
+            )}
+          </fieldset>
+          {draft.replaces && (
+            <fieldset className="plan-replaces">
+              <legend>The plan this one replaces: “{draft.replaces.title}”</legend>
+              <div className="radio-row">
+                {(["completed", "revoked"] as const).map((s) => (
+                  <label key={s}>
+                    <input type="radio" name="replaces-status" checked={draft.replaces!.status === s} onChange={() => dispatch({ type: "replaces", replaces: { ...draft.replaces!, status: s } })} />{" "}
+                    Mark it {s}
+                  </label>
+                ))}
+              </div>
+              <div className="field">
+                <label htmlFor="replaces-reason">Why it is {draft.replaces.status}</label>
+                <input id="replaces-reason" type="text" value={draft.replaces.reason} onChange={(e) => dispatch({ type: "replaces", replaces: { ...draft.replaces!, reason: e.target.value } })} />
+              </div>
+            </fieldset>
+          )}
+
+          <PlanGoals draft={draft} dispatch={dispatch} suggested={suggested} names={stored.names} />
+          {draft.activities ? (
+            <StoredActivities draft={draft} dispatch={dispatch} recs={recs} names={stored.names} />
+          ) : (
+            <NewPlanActivities draft={draft} dispatch={dispatch} recs={recs} />
+          )}
+          {draft.existing && openView && <PlanDifferences view={openView} evaluation={evaluation} draft={draft} dispatch={dispatch} />}
+
+          {chosenIds.has("contingency-management") && (
+            <fieldset className="plan-cm">
+              <legend>Contingency management</legend>
+              <p data-testid="plan-cm-summary">
+                {SCHEDULE_NAMES[schedule]}, from {formatDate(cmStart)}.{" "}
+                <button type="button" className="link-button" onClick={() => show("cm", "cm-settings")}>
+                  Change the schedule or start date
+                </button>{" "}
+                <span className="muted">(on the Contingency management tab)</span>
+              </p>
+              <div className="field">
+                <label htmlFor="plan-cm-weeks">Weeks</label>
+                <input id="plan-cm-weeks" type="number" min={1} max={52} value={draft.cmWeeks} onChange={(e) => dispatch({ type: "cm-weeks", weeks: Number(e.target.value) })} />
+                <p className="help">Default {defaultCmParams(schedule).programWeeks} weeks, weekly.</p>
+              </div>
+            </fieldset>
+          )}
+
+          <fieldset className="plan-details">
+            <legend>Plan details</legend>
+            <div className="field">
+              <label htmlFor="plan-title-input">Title (optional)</label>
+              <input id="plan-title-input" type="text" value={draft.title} placeholder="Psychosocial care plan" onChange={(e) => dispatch({ type: "title", title: e.target.value })} />
+            </div>
+            <DateInput id="plan-start" label="Start date" value={draft.periodStart} onChange={(d) => dispatch({ type: "period", start: d })} />
+            <DateInput id="plan-end" label="End date (optional)" value={draft.periodEnd} onChange={(d) => dispatch({ type: "period", end: d })} />
+            <p className="help">
+              Clinician context stored with the plan (change it on the Recommendations tab):{" "}
+              {[
+                context.familyInvolved && "family or partner involved",
+                context.prefersNoMedication && "prefers treatment without medication",
+                !context.canDeliverCm && "contingency management not available here",
+                context.otp && "opioid treatment program",
+              ]
+                .filter(Boolean)
+                .join("; ") || "none of the four applies"}
+              .
+            </p>
+          </fieldset>
+
+          <details className="preview">
+            <summary>Preview of the plan as the EHR shows it</summary>
+            <PlanPreview draft={planDraft} />
+          </details>
+
+          {saving.problems.length > 0 && (
+            <div className="problems" role="alert">
+              <p className="error-title">The plan cannot be saved yet:</p>
+              <ul>
+                {saving.problems.map((p) => (
+                  <li key={p}>{p}</li>
+                ))}
+              </ul>
+            </div>
+          )}
+          <div className="button-row save-bar">
+            <button type="submit" className="primary" disabled={saving.busy || saving.merge !== null} aria-busy={saving.busy}>
+              {saving.busy ? "Saving…" : draft.existing ? "Save changes" : "Save plan"}
+            </button>
+          </div>
+          {saving.error !== null && (
+            <ErrorMessage
+              title={draft.existing ? "The changes were not saved" : "The plan was not saved"}
+              error={saving.error}
+              hint={conflictHint(saving.error instanceof FhirError ? saving.error.status : 0)}
+            />
+          )}
+          {saving.mergeError !== null && <ErrorMessage title="The stored plan could not be read" error={saving.mergeError} alert={false} />}
+          {saving.merge && <PlanMerge merge={saving.merge} busy={saving.busy} onSave={(choices) => void saving.saveMerged(draft, choices)} />}
+          {saving.outcome && <SaveResult outcome={saving.outcome.result} update={saving.outcome.update} />}
+        </form>
+      )}
+    </div>
   );
 }

@@ -3,7 +3,7 @@
 import type { PlanDraft } from "../../clinical/plan.ts";
 import { cmEndDate } from "../../clinical/plan.ts";
 import { formatDate } from "../format.ts";
-import { SCHEDULE_NAMES } from "./CmStatus.tsx";
+import { SCHEDULE_NAMES } from "./SchedulePicker.tsx";
 
 /** A draft's date as the app writes dates; text that is not a date yet is shown as typed. */
 const shown = (value: string) => (/^\d{4}-\d{2}-\d{2}/.test(value) ? formatDate(value) : value);

@@ -183,3 +183,14 @@ export async function buildAndPreview(extra: { before?: (outDir: string) => Prom
     },
   };
 }
+
+/**
+ * On the Plan tab: start a new plan (the editor opens the patient's one active plan by default). With `replacing`,
+ * the active plan is completed, with `reason`, in the same save.
+ */
+export async function startNewPlan(t: Page | Frame, replacing: boolean, reason = "Replaced by a new plan"): Promise<void> {
+  await t.getByRole("button", { name: "Start a new plan", exact: true }).click();
+  if (!replacing) return;
+  await t.getByRole("button", { name: /^Start a new plan replacing/ }).click();
+  await t.getByLabel(/^Why it is completed/).fill(reason);
+}
