@@ -4,7 +4,9 @@ import { lazy, Suspense, useEffect, useState, type ComponentProps } from "react"
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
 import { PatientBanner } from "./components/PatientBanner.tsx";
 import type { ReadProgress, SearchFailure } from "./read-record.ts";
-import type { SmartSession } from "./session.ts";
+import type { Launch, SmartSession } from "./session.ts";
+import type { Landing } from "./caseload/landing.ts";
+import { useLanding } from "./caseload/useLanding.ts";
 import { useRecord } from "./useRecord.ts";
 
 type WorkspaceModule = typeof import("./Workspace.tsx");
@@ -30,6 +32,8 @@ export interface AppProps {
   session: SmartSession;
   /** Today, YYYY-MM-DD. */
   now: string;
+  /** Shown as "Caseload" in the header when the launch has a caseload: back to the list, no new launch. */
+  onBack?: () => void;
 }
 
 function Loading({ progress }: { progress: ReadProgress | null }) {
@@ -70,12 +74,17 @@ function Incomplete({ failures }: { failures: SearchFailure[] }) {
   );
 }
 
-export function App({ session, now }: AppProps) {
+export function App({ session, now, onBack }: AppProps) {
   const { state, addResource, reload, startHistory } = useRecord(session.api, session.patientId, now);
   return (
     <div className="app">
       <header className="app-header">
         <h1>Stagewise</h1>
+        {onBack && (
+          <button type="button" className="back-button" onClick={onBack}>
+            ← Caseload
+          </button>
+        )}
         {state.phase === "ready" ? (
           <PatientBanner patient={state.record.patient} now={now} full={session.needPatientBanner} />
         ) : (
@@ -107,5 +116,50 @@ export function App({ session, now }: AppProps) {
         )}
       </main>
     </div>
+  );
+}
+
+const CaseloadScreen = lazy(() => import("./caseload/CaseloadScreen.tsx"));
+
+/**
+ * The launched app: the caseload or a patient, as the launch and the user's role decide (caseload/landing.ts). A
+ * patient opened from the caseload gets the same App as a patient launch; "Caseload" goes back to the list, which
+ * stays as it was (kept, hidden, while a patient is open), and the row of the patient just closed is read again.
+ * The caseload is read only once it is first shown.
+ */
+export function LaunchedApp({ launch, now }: { launch: Launch; now: string }) {
+  const landing = useLanding(launch);
+  const [chosen, setChosen] = useState<Landing | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const [returnedFrom, setReturnedFrom] = useState<{ patientId: string; n: number } | null>(null);
+  const { caseload, fhirUser, patient } = launch;
+  const view = chosen ?? landing;
+  if (view === null) return <p role="status">Signing in…</p>;
+  if (!caseload || !fhirUser) return patient ? <App session={patient} now={now} /> : null;
+  const shown = open ?? (view === "patient" ? (patient?.patientId ?? null) : null);
+  const session = shown === null ? null : shown === patient?.patientId ? patient : caseload.open(shown);
+  const back = () => {
+    if (shown) setReturnedFrom((r) => ({ patientId: shown, n: (r?.n ?? 0) + 1 }));
+    setOpen(null);
+    setChosen("caseload");
+  };
+  const listMounted = view === "caseload";
+  return (
+    <>
+      {session && <App key={shown} session={session} now={now} onBack={back} />}
+      {listMounted && (
+        <div className="app" hidden={session !== null}>
+          <header className="app-header">
+            <h1>Stagewise</h1>
+            <p className="tagline">Stage-matched psychosocial care for opioid use disorder</p>
+          </header>
+          <main id={session === null ? "main" : undefined}>
+            <Suspense fallback={<p role="status">Preparing the caseload…</p>}>
+              <CaseloadScreen api={caseload.api} fhirUser={fhirUser} now={now} patientInContext={patient?.patientId ?? null} onOpen={setOpen} returnedFrom={returnedFrom} />
+            </Suspense>
+          </main>
+        </div>
+      )}
+    </>
   );
 }

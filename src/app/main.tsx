@@ -1,8 +1,8 @@
 import { StrictMode, useEffect, useState } from "react";
 import { createRoot } from "react-dom/client";
-import { App, loadWorkspace } from "./App.tsx";
+import { LaunchedApp, loadWorkspace } from "./App.tsx";
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
-import { localToday, type SmartSession } from "./session.ts";
+import { localToday, type Launch } from "./session.ts";
 import { startSession } from "./smart.ts";
 import "./app.css";
 
@@ -15,7 +15,7 @@ sessionPromise.catch(() => undefined);
 void loadWorkspace().catch(() => undefined);
 
 function Root() {
-  const [session, setSession] = useState<SmartSession | null>(null);
+  const [session, setSession] = useState<Launch | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     let current = true;
@@ -27,7 +27,7 @@ function Root() {
       current = false;
     };
   }, []);
-  if (session) return <App session={session} now={localToday()} />;
+  if (session) return <LaunchedApp launch={session} now={localToday()} />;
   return (
     <main id="main" className="app">
       <h1>Stagewise</h1>

@@ -59,6 +59,11 @@ export interface CaseloadRowOptions {
   now: string;
   /** Rewards handed out so far in this CM program (money, or draws for prize schedules); default 0. */
   given?: number;
+  /**
+   * The first day whose laboratory results the record holds, when only recent ones were read (the caseload reads
+   * the last 90 days or from a CM start): "no test" then says "in the last N days".
+   */
+  labsFrom?: string;
   /** Passed to the engine (e.g. a CM schedule override); normally empty. */
   evaluate?: Omit<EvaluateOptions, "now">;
 }
@@ -79,14 +84,14 @@ function latestTest(tests: readonly UdsTest[]): UdsTest | null {
   return last;
 }
 
-function urineTestDue(e: Evaluation, last: UdsTest | null, now: string): { due: boolean; reason: string } {
+function urineTestDue(e: Evaluation, last: UdsTest | null, now: string, labsFrom?: string): { due: boolean; reason: string } {
   const cm = e.contingencyManagement;
   if (cm.enrolled && !cm.completed && cm.currentWeek !== null && cm.currentWeek >= 1) {
     const week = cm.weeks.find((w) => w.week === cm.currentWeek);
     const tested = week ? e.uds.tests.some((t) => t.date >= week.start && t.date <= week.end) : false;
     return tested ? { due: false, reason: `tested in CM week ${cm.currentWeek}` } : { due: true, reason: `CM week ${cm.currentWeek} has no test yet` };
   }
-  if (!last) return { due: true, reason: "no urine test on record" };
+  if (!last) return { due: true, reason: labsFrom ? `no urine test in the last ${daysBetween(labsFrom, now)} days` : "no urine test on record" };
   const days = daysBetween(last.date, now);
   return days >= TEST_INTERVAL_DAYS ? { due: true, reason: `last test ${days} days ago` } : { due: false, reason: `last test ${days} days ago` };
 }
@@ -129,7 +134,7 @@ export function caseloadRow(record: PatientRecord, options: CaseloadRowOptions):
     },
     moud: { active: e.moud.active.map((m) => m.medication), onHold: e.moud.onHold.map((m) => m.medication) },
     lastTest: last ? { date: last.date, opioid: last.opioid, daysAgo: daysBetween(last.date, now) } : null,
-    urineTest: urineTestDue(e, last, now),
+    urineTest: urineTestDue(e, last, now, options.labsFrom),
     cm: {
       enrolled: cm.enrolled,
       schedule: cm.schedule,
