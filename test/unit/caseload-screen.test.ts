@@ -70,11 +70,11 @@ describe("sorting the table", () => {
 describe("what the cells say", () => {
   const row = (id: string) => rows.find((r) => r.patient === `Patient/${id}`)!;
   it.each([
-    ["cl-001", "Action, 30 days ago", "19 Nov 2026: illicit opioids negative", "Week 5 of 12: pending", "$49.00", "Contingency management, review 17 Jan 2027"],
-    ["cl-003", "Preparation, 20 days ago", "19 Nov 2026: illicit opioids negative", "Week 3 of 12: pending", "1 draw", "Contingency management, review 31 Jan 2027"],
-    ["cl-012", "Not assessed", "20 Nov 2026: illicit opioids positive", "Not enrolled", "None", "Psychosocial care, review 7 Dec 2026"],
-    ["cl-021", "Maintenance, 84 days ago", "19 Nov 2026: illicit opioids negative", "Program finished", "$219.00", "Contingency management, review 22 Nov 2026"],
-    ["cl-022", "Precontemplation, 5 days ago", "18 Nov 2026: illicit opioids positive", "Not enrolled", "None", "No active plan"],
+    ["cl-001", "Action, 30 days ago", "19 Nov 2026: negative", "Week 5 of 12: pending", "$49.00", "Contingency management, review 17 Jan 2027"],
+    ["cl-003", "Preparation, 20 days ago", "19 Nov 2026: negative", "Week 3 of 12: pending", "1 draw", "Contingency management, review 31 Jan 2027"],
+    ["cl-012", "Not assessed", "20 Nov 2026: positive", "Not enrolled", "None", "Psychosocial care, review 7 Dec 2026"],
+    ["cl-021", "Maintenance, 84 days ago", "19 Nov 2026: negative", "Program finished", "$219.00", "Contingency management, review 22 Nov 2026"],
+    ["cl-022", "Precontemplation, 5 days ago", "18 Nov 2026: positive", "Not enrolled", "None", "No active plan"],
   ])("%s: %s | %s | %s | %s | %s", (id, stage, test, cm, owed, plan) => {
     const r = row(id);
     expect([stageText(r), testText(r), cmText(r), owedText(r), planText(r)]).toEqual([stage, test, cm, owed, plan]);

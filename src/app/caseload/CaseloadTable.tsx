@@ -46,7 +46,11 @@ export function CaseloadTable({ rows, caption, sort, onSort, onOpen }: TableProp
               <td>{moudText(r)}</td>
               <td>
                 {testText(r)}
-                {r.urineTest.due && <span className="badge badge-warn" title={r.urineTest.reason}>due: {r.urineTest.reason}</span>}
+                {r.urineTest.due && (
+                  <span className="cell-note">
+                    <span className="badge badge-warn">due</span> {r.urineTest.reason}
+                  </span>
+                )}
               </td>
               <td>{cmText(r)}</td>
               <td>{owedText(r)}</td>
@@ -55,13 +59,15 @@ export function CaseloadTable({ rows, caption, sort, onSort, onOpen }: TableProp
                 {r.plan.reviewDue && <span className="badge badge-warn">review due</span>}
               </td>
               <td>
-                {safetyFlags(r).length === 0
-                  ? "None"
-                  : safetyFlags(r).map((f) => (
-                      <span key={f} className="badge badge-alert">
-                        {f}
-                      </span>
+                {safetyFlags(r).length === 0 ? (
+                  "None"
+                ) : (
+                  <ul className="flags">
+                    {safetyFlags(r).map((f) => (
+                      <li key={f}>{f}</li>
                     ))}
+                  </ul>
+                )}
               </td>
             </tr>
           ))}

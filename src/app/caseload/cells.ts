@@ -28,10 +28,10 @@ export function moudText(r: CaseloadRow): string {
 }
 
 const OPIOID: Record<string, string> = {
-  positive: "illicit opioids positive",
-  negative: "illicit opioids negative",
-  indeterminate: "illicit opioids inconclusive",
-  none: "no illicit-opioid result",
+  positive: "positive",
+  negative: "negative",
+  indeterminate: "inconclusive",
+  none: "no opioid result",
 };
 
 export function testText(r: CaseloadRow): string {
@@ -46,7 +46,7 @@ export function cmText(r: CaseloadRow): string {
 }
 
 export function owedText(r: CaseloadRow): string {
-  if (!r.cm.enrolled && r.cm.owed === 0) return "None";
+  if (r.cm.owed === 0) return "None";
   if (r.cm.unit === "draws") return r.cm.owed === 1 ? "1 draw" : `${r.cm.owed} draws`;
   return money(r.cm.owed);
 }
@@ -63,7 +63,7 @@ export const COLUMNS: readonly Column[] = [
   { id: "stage", label: "Stage of change", key: (r) => `${r.stage.stale ? 0 : 1}-${STAGES.indexOf(r.stage.value)}-${String(99999 - (r.stage.ageDays ?? 99999)).padStart(5, "0")}` },
   { id: "moud", label: "Medication for OUD", key: (r) => moudText(r) },
   // due first, then the oldest test first
-  { id: "test", label: "Last urine test", key: (r) => `${r.urineTest.due ? 0 : 1}-${r.lastTest?.date ?? "0000"}` },
+  { id: "test", label: "Last urine test (illicit opioids)", key: (r) => `${r.urineTest.due ? 0 : 1}-${r.lastTest?.date ?? "0000"}` },
   { id: "cm", label: "Contingency management", key: (r) => (r.cm.week ?? (r.cm.enrolled ? 90 : 99)) },
   // most owed first
   { id: "owed", label: "Reward owed", key: (r) => -r.cm.owed },
