@@ -119,7 +119,17 @@ export function App({ session, now, onBack }: AppProps) {
   );
 }
 
-const CaseloadScreen = lazy(() => import("./caseload/CaseloadScreen.tsx"));
+type CaseloadModule = typeof import("./caseload/CaseloadScreen.tsx");
+let caseloadModule: CaseloadModule | null = null;
+/** Fetches the caseload chunk (main.tsx starts this while the token is exchanged; it shares the engine with the workspace). */
+export const loadCaseload = (): Promise<CaseloadModule> => import("./caseload/CaseloadScreen.tsx").then((m) => (caseloadModule = m));
+const LazyCaseload = lazy(loadCaseload);
+
+/** The caseload screen, rendered directly once its chunk is there (no Suspense hold-back; see WorkspaceSlot). */
+function CaseloadSlot(props: ComponentProps<CaseloadModule["default"]>) {
+  const [Screen] = useState(() => caseloadModule?.default ?? LazyCaseload);
+  return <Screen {...props} />;
+}
 
 /**
  * The launched app: the caseload or a patient, as the launch and the user's role decide (caseload/landing.ts). A
@@ -155,7 +165,7 @@ export function LaunchedApp({ launch, now }: { launch: Launch; now: string }) {
           </header>
           <main id={session === null ? "main" : undefined}>
             <Suspense fallback={<p role="status">Preparing the caseload…</p>}>
-              <CaseloadScreen api={caseload.api} fhirUser={fhirUser} now={now} patientInContext={patient?.patientId ?? null} onOpen={setOpen} returnedFrom={returnedFrom} />
+              <CaseloadSlot api={caseload.api} fhirUser={fhirUser} now={now} patientInContext={patient?.patientId ?? null} onOpen={setOpen} returnedFrom={returnedFrom} />
             </Suspense>
           </main>
         </div>

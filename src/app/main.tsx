@@ -1,6 +1,6 @@
 import { StrictMode, useEffect, useState } from "react";
 import { createRoot } from "react-dom/client";
-import { LaunchedApp, loadWorkspace } from "./App.tsx";
+import { LaunchedApp, loadCaseload, loadWorkspace } from "./App.tsx";
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
 import { localToday, type Launch } from "./session.ts";
 import { startSession } from "./smart.ts";
@@ -13,6 +13,8 @@ const sessionPromise = startSession();
 sessionPromise.catch(() => undefined);
 // Fetch the workspace (engine + screens) while the record is being read.
 void loadWorkspace().catch(() => undefined);
+// The caseload's screen too (small: the engine is shared with the workspace), so a caseload launch does not wait for it.
+void loadCaseload().catch(() => undefined);
 
 function Root() {
   const [session, setSession] = useState<Launch | null>(null);
