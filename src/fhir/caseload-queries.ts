@@ -94,6 +94,15 @@ export function caseloadQueries(ids: readonly string[], withPatients: boolean): 
   ];
 }
 
+/** Who is on a practitioner's caseload: their active CareTeams, with the Patients. */
+export function careTeamQuery(practitioner: string): PatientQuery {
+  return {
+    resourceType: "CareTeam",
+    label: "Care teams",
+    params: { participant: practitioner, status: "active", _include: "CareTeam:patient", _count: COUNT },
+  };
+}
+
 /** Round 2: laboratory Observations of one chunk from `from` (with the time-zone margin). */
 export function caseloadLabQuery(ids: readonly string[], from: string): PatientQuery {
   return {
@@ -197,8 +206,7 @@ async function runSearches(transport: FhirTransport, queries: PatientQuery[], co
 async function caseloadMembers(transport: FhirTransport, source: CaseloadSource, counter: Counter): Promise<{ ids: string[]; patients: Patient[] }> {
   if ("patients" in source) return { ids: [...new Set(source.patients)], patients: [] };
   if ("careTeamOf" in source) {
-    const url = `CareTeam?${new URLSearchParams({ participant: source.careTeamOf, status: "active", _include: "CareTeam:patient", _count: COUNT })}`;
-    const entries = await searchAllPages(counting(transport, counter), url);
+    const entries = await searchAllPages(counting(transport, counter), queryUrl(careTeamQuery(source.careTeamOf)));
     const ids: string[] = [];
     const patients: Patient[] = [];
     for (const { resource } of entries) {

@@ -125,7 +125,7 @@ describe("CapabilityStatement (kind requirements)", () => {
     }
     expect(w.stage.method).toBe("POST");
     expect(resource("Observation")!.conditionalCreate).toBe(true);
-    expect(statement.rest![0]!.interaction!.map((i) => i.code)).toEqual(["transaction"]);
+    expect(statement.rest![0]!.interaction!.map((i) => i.code)).toEqual(["transaction", "batch"]);
   });
 
   it("names the profile of each type it writes where one is published, and no profile for the rest", () => {
