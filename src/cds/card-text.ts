@@ -16,21 +16,6 @@ export function mdEscape(text: string): string {
     .replace(/\s*\r?\n\s*/g, " ");
 }
 
-/**
- * Names sections of the clinical source as users should see them. Older texts named a section by the source file's
- * word followed by the section in capitals; such a mention becomes "(review section "Selecting psychotherapy")" or
- * "(review sections "Overview", "Summary")". Text without that form (everything the engine writes now) is unchanged.
- */
-export function citeSections(text: string): string {
-  const sentenceCase = (s: string): string => `"${s.charAt(0)}${s.slice(1).toLowerCase()}"`;
-  return text
-    .replace(/\bseed,?\s+([A-Z][A-Z ]*[A-Z](?:,\s*[A-Z][A-Z ]*[A-Z]\b)*)/g, (_m, list: string) => {
-      const sections = list.split(/,\s*/).map(sentenceCase);
-      return `review section${sections.length > 1 ? "s" : ""} ${sections.join(", ")}`;
-    })
-    .replace(/\bseed\b/gi, "review");
-}
-
 /** Cuts text to `max` characters at a word boundary, ending with "…". */
 export function shorten(text: string, max: number): string {
   if (text.length <= max) return text;

@@ -8,7 +8,7 @@
 import { formatRefs } from "../clinical/references.ts";
 import { describeStage } from "../clinical/rules.ts";
 import type { EngineWarning, Evaluation, Recommendation } from "../clinical/types.ts";
-import { citeSections, mdEscape, shorten, SUMMARY_MAX } from "./card-text.ts";
+import { mdEscape, shorten, SUMMARY_MAX } from "./card-text.ts";
 import { CARD_SOURCE } from "./service.ts";
 import type { CdsCard } from "./types.ts";
 
@@ -99,7 +99,7 @@ function summaryOf(e: Evaluation, top: Recommendation | undefined): string {
   return lead.length + 12 > SUMMARY_MAX ? shorten(head, SUMMARY_MAX) : lead + shorten(top.title, SUMMARY_MAX - lead.length);
 }
 
-const line = (label: string, text: string): string => `- **${label}:** ${mdEscape(citeSections(text))}`;
+const line = (label: string, text: string): string => `- **${label}:** ${mdEscape(text)}`;
 
 function detailOf(e: Evaluation, top: Recommendation | undefined, safety: EngineWarning[]): string {
   const stage = describeStage(e).replace(/^stage (of change )?/, "");

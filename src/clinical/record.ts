@@ -247,7 +247,8 @@ function buildRecord(located: Located[], warnings: EngineWarning[], options: Rec
     if (ref !== undefined && type !== "Medication" && !matcher(ref)) {
       warnings.push({
         code: "other-patient",
-        message: `${refOf(resource as { resourceType: string })} belongs to another patient (${ref}); skipped.`,
+        // The other patient is not named: nothing of theirs belongs on this patient's screen.
+        message: `${refOf(resource as { resourceType: string })} belongs to another patient and was skipped.`,
         refs: [refOf(resource as { resourceType: string })],
       });
       continue;

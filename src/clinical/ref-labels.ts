@@ -138,7 +138,7 @@ function typeWords(ref: Ref): string {
 
 /**
  * A plain-language label for a reference behind a fact: "Observation/x", "MedicationRequest/y", "input:family".
- * A resource the record does not hold (e.g. one skipped as malformed) is named by its type, never by its id.
+ * A resource the record does not hold (e.g. one skipped as malformed) is named by its type and id.
  */
 export function refLabel(ref: Ref, evaluation: Labelled, record: PatientRecord): string {
   if (isInputRef(ref)) {
@@ -151,7 +151,9 @@ export function refLabel(ref: Ref, evaluation: Labelled, record: PatientRecord):
   if (evaluation.stage?.source === ref) return stageLabel(evaluation.stage);
 
   const resource = record.index.get(ref);
-  if (!resource) return `${typeWords(ref)} not in the record that was read`;
+  // Not in the record (skipped as malformed, another patient's, or never read): named by its type and id, the only
+  // way to find it ("observation lab-778 belongs to another patient and was skipped").
+  if (!resource) return `${typeWords(ref)} ${ref.slice(ref.indexOf("/") + 1)}`;
   switch (resource.resourceType) {
     case "Observation":
       return observationLabel(resource, evaluation, ref);
@@ -211,9 +213,30 @@ export function evaluationRefs(e: Labelled): Set<Ref> {
   return refs;
 }
 
-/** The label of every reference the evaluation points at (Evaluation.refLabels). */
+/**
+ * The label of every reference the evaluation points at (Evaluation.refLabels), worked out when it is first read.
+ * A 20-year record points at some 10,000 urine readings and a screen shows a few of them, so labelling them all
+ * up front took a third of the engine's time (bench/engine.ts). The answer behaves as a plain read-only record:
+ * `ref in labels`, `labels[ref]`, Object.keys and JSON.stringify all see every reference and its label.
+ */
 export function refLabels(evaluation: Labelled, record: PatientRecord): Record<Ref, string> {
-  const labels: Record<Ref, string> = {};
-  for (const ref of evaluationRefs(evaluation)) labels[ref] = refLabel(ref, evaluation, record);
-  return labels;
+  let refs: Set<Ref> | undefined;
+  const all = (): Set<Ref> => (refs ??= evaluationRefs(evaluation));
+  const cache = new Map<Ref, string>();
+  const label = (ref: Ref): string => {
+    let text = cache.get(ref);
+    if (text === undefined) cache.set(ref, (text = refLabel(ref, evaluation, record)));
+    return text;
+  };
+  const known = (key: string | symbol): key is Ref => typeof key === "string" && all().has(key);
+  return new Proxy({} as Record<Ref, string>, {
+    has: (_target, key) => known(key),
+    get: (_target, key) => (known(key) ? label(key) : undefined),
+    ownKeys: () => [...all()],
+    getOwnPropertyDescriptor: (_target, key) =>
+      known(key) ? { value: label(key), enumerable: true, configurable: true, writable: false } : undefined,
+    set: () => false,
+    defineProperty: () => false,
+    deleteProperty: () => false,
+  });
 }

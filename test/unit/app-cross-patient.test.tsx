@@ -123,6 +123,8 @@ describe("reading: another patient's resources in a search answer are ignored an
     await waitFor(() => expectText("Next steps"));
     // Named as clinical text, never as raw references (issue 8): one data notice per foreign resource.
     for (const kind of ["observation", "care plan", "medication request"]) expectText(new RegExp(`${kind} [^.]*belongs to another patient`));
+    expectText(/observation their-test belongs to another patient and was skipped/);
+    expect(text()).not.toContain("p2"); // the other patient is not named on this patient's screen
     expect(text()).not.toContain("2026-11-20");
     expect(text()).not.toMatch(/Methadone/);
     expect(text()).not.toContain("Enrolled from");

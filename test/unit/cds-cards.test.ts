@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Bundle, FhirResource, MedicationRequest } from "fhir/r4.js";
 import { describe, expect, it } from "vitest";
-import { citeSections, mdEscape, shorten } from "../../src/cds/card-text.ts";
+import { mdEscape, shorten } from "../../src/cds/card-text.ts";
 import { isSafetyWarning, opioidContext, patientViewCards, topRecommendation } from "../../src/cds/cards.ts";
 import { evaluate } from "../../src/clinical/evaluate.ts";
 import { recordFromBundle } from "../../src/clinical/record.ts";
@@ -134,12 +134,6 @@ describe("card text", () => {
       "\\*bold\\* \\_x\\_ \\`code\\` \\<img src=x\\> [a]\\(javascript:alert(1)) a\\|b \\~\\~s\\~\\~ \\&amp; [62]",
     );
     expect(mdEscape("two\nlines")).toBe("two lines");
-  });
-
-  it("names source sections by title in sentence case, never by the source's file name", () => {
-    expect(citeSections("after it (seed SELECTING PSYCHOTHERAPY).")).toBe('after it (review section "Selecting psychotherapy").');
-    expect(citeSections("(seed OVERVIEW, SUMMARY)")).toBe('(review sections "Overview", "Summary")');
-    expect(citeSections("no citation here [13]")).toBe("no citation here [13]");
   });
 
   it("keeps summaries under 140 characters, cutting at a word", () => {

@@ -5,7 +5,7 @@ import type { CarePlan, Condition, FhirResource, MedicationRequest, Observation 
 import { describe, expect, it } from "vitest";
 import { evaluate, type EvaluateOptions } from "../../src/clinical/evaluate.ts";
 import { recordFromBundle } from "../../src/clinical/record.ts";
-import { MAX_TEXT, refLabel } from "../../src/clinical/ref-labels.ts";
+import { MAX_TEXT, evaluationRefs, refLabel } from "../../src/clinical/ref-labels.ts";
 import { LOINC_SCREEN, cmCarePlan, collection, medRequest, oudCondition, overdose, patient, ruler, stage, uds } from "../helpers/resources.ts";
 
 const NOW = "2026-11-23";
@@ -159,8 +159,8 @@ const rows: Row[] = [
   { what: "the CM start date entered", resources: [], ref: "input:cm-start", expected: "clinician input: CM start date 2026-11-02", options: { cmStart: "2026-11-02" } },
   { what: "an input the app does not know", resources: [], ref: "input:something-new", expected: "clinician input" },
   // Not in the record (e.g. skipped as malformed): its type in words, never its id.
-  { what: "a resource not in the record", resources: [], ref: "Observation/gone", expected: "observation not in the record that was read" },
-  { what: "a request not in the record", resources: [], ref: "MedicationRequest/gone", expected: "medication request not in the record that was read" },
+  { what: "a resource not in the record", resources: [], ref: "Observation/gone", expected: "observation gone" },
+  { what: "a request not in the record", resources: [], ref: "MedicationRequest/gone", expected: "medication request gone" },
 ];
 
 describe("refLabel", () => {
@@ -202,5 +202,17 @@ describe("refLabel", () => {
       ...evaluation.uds.tests.flatMap((t) => t.analytes.map((a) => a.source)),
     ];
     for (const ref of every) expect(evaluation.refLabels[ref], ref).toBe(refLabel(ref, evaluation, record));
+    // Worked out when read, yet a plain read-only record to whoever reads it: keys, JSON, `in`, no writes.
+    const labels = evaluation.refLabels;
+    expect(new Set(Object.keys(labels))).toEqual(evaluationRefs(evaluation));
+    expect(JSON.parse(JSON.stringify(labels))).toEqual(Object.fromEntries(Object.keys(labels).map((r) => [r, refLabel(r, evaluation, record)])));
+    expect("Observation/fen" in labels).toBe(true);
+    expect("Observation/not-pointed-at" in labels).toBe(false);
+    expect(labels["Observation/not-pointed-at"]).toBeUndefined();
+    expect(() => {
+      "use strict";
+      (labels as Record<string, string>)["Observation/fen"] = "changed";
+    }).toThrow(TypeError);
+    expect(labels["Observation/fen"]).toBe("urine test 2026-11-16: fentanyl positive");
   });
 });

@@ -407,7 +407,7 @@ describe("HL7 CDC Opioid CPG example Observations", () => {
 });
 
 describe("performance", () => {
-  it("reads 10,000 Observations in well under 100 ms (asserted < 300 ms under test load)", () => {
+  it("reads 10,000 Observations within 3× the time JSON.parse takes for them (a ratio: the machine is shared)", () => {
     const codes = [OPIATES, FENTANYL, OXYCODONE, HEROIN, COCAINE, "93494-3"];
     const values = ["positive", "negative", "NEG", "Not detected"];
     const observations: Observation[] = [];
@@ -426,13 +426,25 @@ describe("performance", () => {
     }
     const r = record(...observations);
     const meds = [rx(["oxycodone"]), rx(["buprenorphine"], { request: "MedicationRequest/rx2", moud: "buprenorphine" })];
-    readUds(r, meds); // warm-up
-    const t0 = performance.now();
-    const { tests, warnings } = readUds(r, meds);
-    const ms = performance.now() - t0;
-    console.log(`readUds: 10,000 Observations → ${tests.length} tests in ${ms.toFixed(1)} ms`);
-    expect(warnings).toEqual([]);
-    expect(tests.reduce((s, t) => s + t.analytes.length, 0)).toBe(10_000);
-    expect(ms).toBeLessThan(300);
+    const text = JSON.stringify(observations);
+    // Alternate the two, so whatever else runs on the machine slows both alike; compare the medians.
+    const read: number[] = [];
+    const parse: number[] = [];
+    let result = readUds(r, meds); // warm-up
+    for (let i = 0; i < 7; i++) {
+      const t0 = performance.now();
+      JSON.parse(text);
+      const t1 = performance.now();
+      result = readUds(r, meds);
+      const t2 = performance.now();
+      parse.push(t1 - t0);
+      read.push(t2 - t1);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+    const ratio = median(read) / median(parse);
+    console.log(`readUds: 10,000 Observations → ${result.tests.length} tests in ${median(read).toFixed(1)} ms, ${ratio.toFixed(2)}× JSON.parse`);
+    expect(result.warnings).toEqual([]);
+    expect(result.tests.reduce((s, t) => s + t.analytes.length, 0)).toBe(10_000);
+    expect(ratio).toBeLessThan(3); // about 1.2× measured; a per-test scan of the record would be 100×
   });
 });

@@ -1,7 +1,7 @@
 // Stage-matched psychosocial rules (clinical-spec.md §3; source section Selecting psychotherapy): stage assessment,
 // motivational interviewing, CBT with wraparound services, community reinforcement, mutual help and peer support.
 import { cite } from "../references.ts";
-import { capitalise, describeStage, inStage, onMoud, reason, returnToUseRefs, returnToUseText, stageRefs } from "./shared.ts";
+import { capitalise, describeStage, inStage, onMoud, onRecentOverdose, reason, returnToUseRefs, returnToUseText, stageRefs } from "./shared.ts";
 import type { Rule } from "./shared.ts";
 
 export const PSYCHOSOCIAL_RULES: readonly Rule[] = [
@@ -161,17 +161,12 @@ export const PSYCHOSOCIAL_RULES: readonly Rule[] = [
   {
     id: "peer-support",
     tier: "primary",
-    when: (f) => {
-      const od = f.conditions.recentOverdose;
-      return od
-        ? reason(
-            `Opioid overdose on ${od.date} (within 6 months): in a pilot trial of people with a recent overdose and ` +
-              "recent opioid-positive tests, a peer's phone call raised MOUD enrolment and lowered overdoses " +
-              `${cite("Peer support strategies", [56])}.`,
-            [od.ref],
-          )
-        : null;
-    },
+    when: onRecentOverdose(
+      (date) =>
+        `Opioid overdose on ${date} (within 6 months): in a pilot trial of people with a recent overdose and ` +
+        "recent opioid-positive tests, a peer's phone call raised MOUD enrolment and lowered overdoses " +
+        `${cite("Peer support strategies", [56])}.`,
+    ),
   },
   {
     id: "peer-support",

@@ -5,7 +5,7 @@
 import { daysBetween } from "../dates.ts";
 import { cite, citeOther } from "../references.ts";
 import type { EngineWarning, Facts, Ref } from "../types.ts";
-import { listMeds, onMoud, reason, returnToUseRefs, returnToUseText } from "./shared.ts";
+import { listMeds, onMoud, onRecentOverdose, reason, returnToUseRefs, returnToUseText } from "./shared.ts";
 import type { Rule } from "./shared.ts";
 
 const NALOXONE_CITE = cite("Family involvement and education", [65]);
@@ -35,16 +35,11 @@ export const RISK_RULES: readonly Rule[] = [
   {
     id: "naloxone",
     tier: "primary",
-    when: (f) => {
-      const od = f.conditions.recentOverdose;
-      return od
-        ? reason(
-            `Opioid overdose on ${dateAndDaysAgo(od.date, f.now)}: give naloxone and overdose education now, whatever ` +
-              `kits are on record, since the last kit may have been used ${NALOXONE_CITE}.`,
-            [od.ref],
-          )
-        : null;
-    },
+    when: onRecentOverdose(
+      (date, f) =>
+        `Opioid overdose on ${dateAndDaysAgo(date, f.now)}: give naloxone and overdose education now, whatever ` +
+        `kits are on record, since the last kit may have been used ${NALOXONE_CITE}.`,
+    ),
   },
   // ---- naloxone: naltrexone leaves no opioid tolerance (§7.3)
   {

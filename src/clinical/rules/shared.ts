@@ -32,6 +32,14 @@ export { INPUT_FAMILY, INPUT_NO_CM, INPUT_OTP, INPUT_PREFERS_NO_MEDICATION } fro
 
 export const reason = (text: string, refs: Ref[] = []): Reason => ({ text, refs: [...new Set(refs)] });
 
+/** A reason that holds when the record has an overdose in the last 6 months (§7.4), worded from its date. */
+export const onRecentOverdose =
+  (text: (date: string, f: Facts) => string) =>
+  (f: Facts): Reason | null => {
+    const od = f.conditions.recentOverdose;
+    return od ? reason(text(od.date, f), [od.ref]) : null;
+  };
+
 export function stageRefs(f: Facts): Ref[] {
   return f.stage.source ? [f.stage.source] : [];
 }
