@@ -6,18 +6,25 @@ import { CASELOAD_SCOPES_V2, DATA_SCOPES_V2 } from "../../src/app/launch-config.
 import { recordStage, stageObservation } from "../../src/app/record-stage.ts";
 import { STAGEWISE_BASE } from "../../src/clinical/codes.ts";
 import { buildPlanBundle } from "../../src/clinical/plan.ts";
+import { markRewardEnteredInError, rewardCorrectionBundle, rewardCreateBundle, writeRewardObservation } from "../../src/clinical/reward-log.ts";
 import type { PlanContext, PlanDraft } from "../../src/clinical/plan.ts";
 import { firstScreenQueries, labHistoryQuery, labRangeQuery, observationsByIdQuery, recordQueries } from "../../src/fhir/patient-queries.ts";
 import type { PatientQuery } from "../../src/fhir/patient-queries.ts";
 import { caseloadLabQuery, caseloadQueries, careTeamQuery } from "../../src/fhir/caseload-queries.ts";
 import { practitionerRoleQuery } from "../../src/fhir/user-role.ts";
-import { narrative, PROFILE_IDS, PUBLISHER, sdUrl, VERSION } from "./common.ts";
+import { MORE_PROFILE_IDS, narrative, PROFILE_IDS, PUBLISHER, sdUrl, VERSION } from "./common.ts";
 
 /** CapabilityStatement.date is required: the day this content last changed (change it with the content). */
 const CONTENT_DATE = "2026-11-30";
 
-/** A sample plan save, as new and as an update, and a stage recording: the requests the app makes. */
-export async function sampleWrites(): Promise<{ planNew: Bundle; planUpdate: Bundle; stage: { url: string; method: string; headers: Record<string, string>; body: Observation } }> {
+/** A sample plan save, as new and as an update, a stage recording, and a reward recorded and marked entered-in-error. */
+export async function sampleWrites(): Promise<{
+  planNew: Bundle;
+  planUpdate: Bundle;
+  stage: { url: string; method: string; headers: Record<string, string>; body: Observation };
+  rewardNew: Bundle;
+  rewardCorrection: Bundle;
+}> {
   const draft: PlanDraft = {
     planId: "sample",
     status: "active",
@@ -38,12 +45,19 @@ export async function sampleWrites(): Promise<{ planNew: Bundle; planUpdate: Bun
   };
   await recordStage(api, stageObservation({ kind: "stage", stage: "contemplation" }, { patient: "Patient/p", author: "Practitioner/d", now: "2026-01-05T10:00:00Z", identifier: "i1" }));
   if (!stage) throw new Error("recordStage made no request");
+  const reward = writeRewardObservation({ kind: "voucher", amount: 10 }, { patient: "Patient/p", carePlan: "CarePlan/cp", author: "Practitioner/d", date: "2026-01-12", now: "2026-01-12T10:00:00Z", identifier: "r1" });
+  const saveCtx = { author: "Practitioner/d", now: "2026-01-12T10:00:00Z", app: { name: "Stagewise", version: VERSION } };
   return {
     planNew: buildPlanBundle(draft, ctx),
     planUpdate: buildPlanBundle(draft, { ...ctx, existing: { id: "cp", versionId: "2" } }),
     stage,
+    rewardNew: rewardCreateBundle(reward, saveCtx),
+    rewardCorrection: rewardCorrectionBundle(markRewardEnteredInError({ ...reward, id: "o1", meta: { ...reward.meta, versionId: "1" } }, { reason: "duplicate", author: "Practitioner/d", now: "2026-01-13T10:00:00Z" }), saveCtx),
   };
 }
+
+type Writes = Awaited<ReturnType<typeof sampleWrites>>;
+const bundlesOf = (w: Writes): Bundle[] => [w.planNew, w.planUpdate, w.rewardNew, w.rewardCorrection];
 
 /** Every search the app makes (src/fhir/patient-queries.ts), for a patient id: list each query builder it uses here. */
 export function appSearches(patient: string): PatientQuery[] {
@@ -76,7 +90,7 @@ const WHY: Record<string, string> = {
   CareTeam: "The caseload: the active CareTeams the signed-in user takes part in (participant), with their patients (_include). Search only.",
   PractitionerRole: "The signed-in user's role (care coordinator or clinician), which decides whether a launch opens on the caseload or the patient. Search only.",
   Observation:
-    "Reads urine drug screens (category laboratory) and stage-of-change assessments (category survey). Writes a stage of change or readiness-ruler score the clinician records (conditional create on its identifier, so a retry does not duplicate).",
+    "Reads urine drug screens (category laboratory), stage-of-change assessments (category survey) and the contingency-management reward log (category therapy). Writes a stage of change or readiness-ruler score the clinician records, and each reward handed out (conditional creates on their identifier, so a retry does not duplicate); marks a mistaken reward entered-in-error with If-Match on the version read (never deleted).",
   MedicationRequest: "Medications for OUD, naloxone rescue kits, and prescriptions that explain a positive urine test (classified by RxNorm code).",
   Medication: "The Medications referenced by MedicationRequests, returned with them by _include.",
   Condition: "The OUD diagnosis (CarePlan.addresses) and opioid overdoses (a recent one raises naloxone and safety rules).",
@@ -102,7 +116,7 @@ function searchParams(type: string, writes: Awaited<ReturnType<typeof sampleWrit
     }
   }
   const conditional = [
-    ...[writes.planNew, writes.planUpdate].flatMap((b) => (b.entry ?? []).filter((e) => e.resource?.resourceType === type).map((e) => e.request?.ifNoneExist)),
+    ...bundlesOf(writes).flatMap((b) => (b.entry ?? []).filter((e) => e.resource?.resourceType === type).map((e) => e.request?.ifNoneExist)),
     ...(type === "Observation" ? [writes.stage.headers["if-none-exist"]] : []),
   ].filter((x): x is string => typeof x === "string");
   for (const q of conditional) {
@@ -120,15 +134,16 @@ function restResource(type: string, letters: string, writes: Awaited<ReturnType<
     if (!code) throw new Error(`Unknown scope letter ${l} on ${type}`);
     return { code };
   });
-  const entries = [writes.planNew, writes.planUpdate].flatMap((b) => b.entry ?? []).filter((e) => e.resource?.resourceType === type);
+  const entries = bundlesOf(writes).flatMap((b) => b.entry ?? []).filter((e) => e.resource?.resourceType === type);
   const conditionalCreate = entries.some((e) => e.request?.ifNoneExist) || (type === "Observation" && "if-none-exist" in writes.stage.headers);
   const versionedUpdate = entries.some((e) => e.request?.method === "PUT" && e.request.ifMatch);
   const includes = [...new Set(appSearches("ID").filter((q) => q.resourceType === type).flatMap((q) => valuesOf(q.params._include)))];
   const params = searchParams(type, writes);
   const profile = (PROFILE_IDS as Record<string, string>)[type];
+  const profiles = profile ? [profile, ...(MORE_PROFILE_IDS[type] ?? [])] : [];
   return {
     type: type as CapabilityStatementRestResource["type"],
-    ...(profile ? { supportedProfile: [sdUrl(profile)] } : {}),
+    ...(profiles.length ? { supportedProfile: profiles.map(sdUrl) } : {}),
     documentation: why,
     interaction,
     ...(versionedUpdate ? { versioning: "versioned-update" as const } : {}),
@@ -166,7 +181,7 @@ export async function capabilityStatement(): Promise<CapabilityStatement> {
     date: CONTENT_DATE,
     publisher: PUBLISHER,
     description:
-      "The reads, searches and writes of the Stagewise SMART-on-FHIR app (stage-matched psychosocial care for opioid use disorder). One wave of reads after launch: the Patient, then every page of each search. One transaction per plan save (CarePlan, Goals, Provenance); a recorded stage of change is one Observation. No delete.",
+      "The reads, searches and writes of the Stagewise SMART-on-FHIR app (stage-matched psychosocial care for opioid use disorder). One wave of reads after launch: the Patient, then every page of each search. One transaction per plan save (CarePlan, Goals, Provenance); a recorded stage of change is one Observation; a reward handed out is one Observation with its Provenance in a transaction. No delete.",
     kind: "requirements",
     fhirVersion: "4.0.1",
     format: ["json"],
@@ -181,7 +196,15 @@ export async function capabilityStatement(): Promise<CapabilityStatement> {
         },
         resource: resources,
         interaction: [
-          ...(writes.planNew.type === "transaction" ? [{ code: "transaction" as const, documentation: "A plan save: CarePlan, its Goals and a Provenance in one transaction, linked by urn:uuid." }] : []),
+          ...(writes.planNew.type === "transaction"
+            ? [
+                {
+                  code: "transaction" as const,
+                  documentation:
+                    "A plan save: CarePlan, its Goals and a Provenance in one transaction, linked by urn:uuid. A reward recorded (or marked entered-in-error): the Observation and its Provenance in one transaction.",
+                },
+              ]
+            : []),
           {
             code: "batch" as const,
             documentation: "The caseload's reads: one batch Bundle of searches (patient= with up to 50 ids each) per round, instead of one request per patient and type.",

@@ -29,7 +29,9 @@ import {
   type RxTerm,
   type Zone,
 } from "./builders.ts";
+import { rewardLog } from "./rewards.ts";
 import { componentPanelSeries, plus, type PlannedTest } from "./uds-series.ts";
+import type { RewardInput } from "../../src/clinical/reward-log.ts";
 
 type Moud = "bup" | "methadone" | "naltrexone";
 
@@ -49,6 +51,8 @@ export interface CaseloadProfile {
   tests: string[];
   /** An active non-CM plan whose review date (period.end) is this many days from the anchor (negative: past). */
   planReview: number | null;
+  /** Rewards handed out (the reward log on the CM plan): days ago and what; `eie`: later marked entered-in-error. */
+  rewards?: { daysAgo: number; input: RewardInput; eie?: string }[];
   /** What the profile shows (README line). */
   shows: string;
 }
@@ -60,8 +64,8 @@ const p = (o: CaseloadProfile): CaseloadProfile => o;
  * current week has a test when the start day is not a Monday (the CM week then began before today).
  */
 export const PROFILES: CaseloadProfile[] = [
-  p({ given: "Aaliyah", family: "Brooks", stage: ["action", 30], moud: "bup", kit: 100, overdose: null, cm: { start: 28, schedule: "escalating", weeks: "NNNN" }, tests: [], planReview: null, shows: "CM escalating week 5, no test yet this week (due); 4 negative weeks earned 49.00 (owed)" }),
-  p({ given: "Benjamin", family: "Carter", stage: ["preparation", 40], moud: "methadone", kit: 200, overdose: null, cm: { start: 31, schedule: "fixed", weeks: "NNNNN" }, tests: [], planReview: null, shows: "CM fixed week 5, tested yesterday (not due); earned owed" }),
+  p({ given: "Aaliyah", family: "Brooks", stage: ["action", 30], moud: "bup", kit: 100, overdose: null, cm: { start: 28, schedule: "escalating", weeks: "NNNN" }, tests: [], planReview: null, rewards: [{ daysAgo: 21, input: { kind: "voucher", amount: 10 } }, { daysAgo: 21, input: { kind: "voucher", amount: 10 }, eie: "Recorded twice" }], shows: "CM escalating week 5, no test yet this week (due); 4 negative weeks earned 49.00, 10.00 given (a duplicate entered in error): 39.00 owed" }),
+  p({ given: "Benjamin", family: "Carter", stage: ["preparation", 40], moud: "methadone", kit: 200, overdose: null, cm: { start: 31, schedule: "fixed", weeks: "NNNNN" }, tests: [], planReview: null, rewards: [24, 17, 10, 3].map((d) => ({ daysAgo: d, input: { kind: "voucher" as const, amount: 10 } })), shows: "CM fixed week 5, tested yesterday (not due); 50.00 earned, 40.00 given: 10.00 owed" }),
   p({ given: "Chloe", family: "Diaz", stage: ["preparation", 20], moud: "bup", kit: 50, overdose: null, cm: { start: 14, schedule: "prize", weeks: "PN" }, tests: [], planReview: null, shows: "CM prize draws week 3, due; one negative week's draws owed" }),
   p({ given: "Daniel", family: "Evans", stage: ["action", 100], moud: "bup", kit: 300, overdose: null, cm: { start: 77, schedule: "escalating", weeks: "NNNNNNNNNNN" }, tests: [], planReview: null, shows: "CM week 12 (last), due; CM plan ends in 6 days (review due); stage 100 days old (stale)" }),
   p({ given: "Elena", family: "Fischer", stage: ["contemplation", 10], moud: null, kit: null, overdose: null, cm: { start: 21, schedule: "escalating", weeks: "PPP" }, tests: [], planReview: null, shows: "CM without MOUD, three positive weeks (nothing owed), due; no naloxone kit; lost-tolerance warning" }),
@@ -72,11 +76,11 @@ export const PROFILES: CaseloadProfile[] = [
   p({ given: "Jamal", family: "King", stage: ["action", 150], moud: "methadone", kit: 400, overdose: null, cm: null, tests: ["40", "26", "12"], planReview: 30, shows: "stage stale; naloxone kit older than 12 months (no kit)" }),
   p({ given: "Kira", family: "Lewis", stage: ["preparation", 100], moud: "bup", kit: 100, overdose: 100, cm: null, tests: ["100f", "70", "40"], planReview: null, shows: "overdose 100 days ago (recent); stage stale; last test 40 days ago (due); no plan" }),
   p({ given: "Liam", family: "Moore", stage: null, moud: null, kit: null, overdose: null, cm: null, tests: ["17f", "3f"], planReview: 14, shows: "stage never assessed (stale); no naloxone kit; fentanyl positive 3 days ago" }),
-  p({ given: "Maya", family: "Nguyen", stage: ["action", 50], moud: "bup", kit: 30, overdose: null, cm: { start: 49, schedule: "fixed", weeks: "NNNNNNN" }, tests: [], planReview: null, shows: "CM fixed week 8, due; 7 negative weeks owed" }),
+  p({ given: "Maya", family: "Nguyen", stage: ["action", 50], moud: "bup", kit: 30, overdose: null, cm: { start: 49, schedule: "fixed", weeks: "NNNNNNN" }, tests: [], planReview: null, rewards: [{ daysAgo: 1, input: { kind: "voucher", amount: 70 } }], shows: "CM fixed week 8, due; 7 negative weeks earned 70.00, all given (nothing owed)" }),
   p({ given: "Noah", family: "Ortiz", stage: ["action", 38], moud: "methadone", kit: 200, overdose: null, cm: { start: 38, schedule: "escalating", weeks: "NNPNNP" }, tests: [], planReview: null, shows: "CM week 6 already tested, positive this week (not due); earlier weeks owed" }),
   p({ given: "Olivia", family: "Perez", stage: ["contemplation", 95], moud: "bup", kit: 150, overdose: null, cm: null, tests: ["85", "57", "29"], planReview: -10, shows: "stage stale; last test 29 days ago (due); plan review 10 days overdue" }),
   p({ given: "Pedro", family: "Quinn", stage: ["maintenance", 30], moud: "methadone", kit: 100, overdose: null, cm: null, tests: ["34", "20", "6"], planReview: 50, shows: "on no worklist" }),
-  p({ given: "Quinn", family: "Rivera", stage: ["action", 20], moud: "bup", kit: 20, overdose: null, cm: { start: 56, schedule: "prize", weeks: "NPNNNNNN" }, tests: [], planReview: null, shows: "CM prize week 9, due; draws owed" }),
+  p({ given: "Quinn", family: "Rivera", stage: ["action", 20], moud: "bup", kit: 20, overdose: null, cm: { start: 56, schedule: "prize", weeks: "NPNNNNNN" }, tests: [], planReview: null, rewards: [{ daysAgo: 7, input: { kind: "draws", draws: 20, prizes: 3, prizeValue: 1 } }], shows: "CM prize week 9, due; 22 draws earned, 20 drawn: 2 owed" }),
   p({ given: "Rosa", family: "Singh", stage: ["action", 60], moud: "methadone", kit: 150, overdose: 150, cm: null, tests: ["33", "19", "5"], planReview: 5, shows: "overdose 150 days ago (recent); plan review in 5 days" }),
   p({ given: "Samuel", family: "Turner", stage: ["preparation", 200], moud: "naltrexone", kit: null, overdose: null, cm: null, tests: ["78", "50"], planReview: null, shows: "naltrexone only (lost tolerance), no kit; stage stale; test due; no plan" }),
   p({ given: "Tara", family: "Usman", stage: ["action", 10], moud: "bup", kit: 10, overdose: null, cm: null, tests: ["16", "9", "2"], planReview: 90, shows: "on no worklist" }),
@@ -188,6 +192,8 @@ export function caseloadPatient(i: number): FhirResource[] {
         activities: [cmActivity(start, pr.cm.schedule, "Rewards for each week of opioid-negative urine tests.")],
       }),
     );
+    const rewards = (pr.rewards ?? []).map((r) => ({ date: ago(r.daysAgo), input: r.input, ...(r.eie ? { enteredInError: r.eie } : {}) }));
+    if (rewards.length) out.push(...rewardLog(id, `${id}-plan-cm`, zone, rewards));
   } else if (pr.planReview !== null) {
     const start = ago(60);
     const g = goal(id, { planId: `${id}-plan`, id: "goal-1", description: "Keep every counselling appointment this month", start, due: ago(-pr.planReview), expressedBy: { reference: `Patient/${id}` } });

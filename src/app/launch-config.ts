@@ -48,9 +48,12 @@ export type LaunchKind = "ehr" | "standalone" | "standalone-caseload";
  * - online_access        a refresh token while the user is working, so a long review does not end mid-edit; no
  *                        offline_access (the app never works without the user).
  * - patient/Patient.r                the patient banner and the record's subject.
- * - patient/Observation.rs           urine drug screens (laboratory) and stage of change (survey); r for the
- *                                    read-back a server may need after a create.
- * - patient/Observation.c            recording a new stage of change / readiness ruler.
+ * - patient/Observation.rs           urine drug screens (laboratory), stage of change (survey) and the reward
+ *                                    log (therapy); r for the read-back a server may need after a create.
+ * - patient/Observation.c            recording a new stage of change / readiness ruler, and a contingency-
+ *                                    management reward handed out (the reward log, a therapy Observation).
+ *   patient/Observation.u            marking a reward entered-in-error (PUT with If-Match; never deleted);
+ *                                    asked for with .c as patient/Observation.cu.
  * - patient/MedicationRequest.rs     MOUD, naloxone kits and the prescriptions that explain a positive test.
  * - patient/Medication.r             the Medication resources the MedicationRequest search _includes.
  * - patient/Condition.rs             OUD diagnosis (CarePlan.addresses) and recent overdose.
@@ -71,7 +74,7 @@ export type LaunchKind = "ehr" | "standalone" | "standalone-caseload";
 export const DATA_SCOPES_V2 = [
   "patient/Patient.r",
   "patient/Observation.rs",
-  "patient/Observation.c",
+  "patient/Observation.cu",
   "patient/MedicationRequest.rs",
   "patient/Medication.r",
   "patient/Condition.rs",
@@ -105,9 +108,10 @@ const DATA_SCOPES_V1 = [
  *                                the banner of a patient opened from the list.
  * - user/Observation.rs, user/MedicationRequest.rs, user/Medication.r, user/Condition.rs
  *                                the caseload rows (stage, urine tests, MOUD, naloxone, overdose) and the workspace.
- * - user/CarePlan.crus, user/Goal.crus, user/Observation.c, user/Provenance.cs
- *                                the workspace of a patient opened from the list writes as a patient launch does
- *                                (the app still refuses any write about another patient than the one open).
+ * - user/CarePlan.crus, user/Goal.crus, user/Observation.cu, user/Provenance.cs
+ *                                the workspace of a patient opened from the list writes as a patient launch does:
+ *                                plans, stages, rewards handed out and rewards marked entered-in-error (the app
+ *                                still refuses any write about another patient than the one open).
  * A Group (user/Group.r) is not asked for: the app reads CareTeams (caseload-queries.ts says how a Group is read).
  */
 export const CASELOAD_SCOPES_V2 = [
@@ -115,7 +119,7 @@ export const CASELOAD_SCOPES_V2 = [
   "user/PractitionerRole.s",
   "user/Patient.rs",
   "user/Observation.rs",
-  "user/Observation.c",
+  "user/Observation.cu",
   "user/MedicationRequest.rs",
   "user/Medication.r",
   "user/Condition.rs",

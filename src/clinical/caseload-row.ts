@@ -5,8 +5,8 @@
 // - MOUD: the active medications for OUD (on-hold ones listed apart).
 // - last urine test: its date and the illicit-opioid result as the engine judged it (prescribed positives are not
 //   illicit; preliminary results are not counted).
-// - CM: the week of the program and this week's outcome; earned minus given = owed. "Given" (rewards handed out) is
-//   passed in: the reward log lives on the CM plan and is read elsewhere.
+// - CM: the week of the program and this week's outcome; earned minus given = owed, as the engine reads the reward
+//   log on the CM plan (reward-log.ts, cm.ts: given first in, first out; never below 0).
 // - urine test due this week: enrolled in CM and the current CM week has no test yet (CM judges each week on its
 //   tests: the review's contingency management section, weekly for 12 weeks), or, outside CM, no test in the last
 //   28 days (or none at all). The 28-day interval outside CM is this app's choice, not the source's: monthly
@@ -57,8 +57,6 @@ export interface CaseloadRow {
 
 export interface CaseloadRowOptions {
   now: string;
-  /** Rewards handed out so far in this CM program (money, or draws for prize schedules); default 0. */
-  given?: number;
   /**
    * The first day whose laboratory results the record holds, when only recent ones were read (the caseload reads
    * the last 90 days or from a CM start): "no test" then says "in the last N days".
@@ -118,7 +116,6 @@ export function caseloadRow(record: PatientRecord, options: CaseloadRowOptions):
   const now = e.now;
   const last = latestTest(e.uds.tests);
   const cm = e.contingencyManagement;
-  const given = Math.max(0, options.given ?? 0);
   const earned = cm.enrolled ? cm.earnedTotal : 0;
   const stageDate = datePart(e.stage.observedAt);
   const currentWeek = cm.enrolled && !cm.completed && cm.currentWeek !== null && cm.currentWeek >= 1 ? cm.currentWeek : null;
@@ -144,8 +141,8 @@ export function caseloadRow(record: PatientRecord, options: CaseloadRowOptions):
       outcome: currentWeek !== null ? (cm.weeks.find((w) => w.week === currentWeek)?.outcome ?? "pending") : null,
       unit: cm.schedule === "prize" ? "draws" : "money",
       earned,
-      given,
-      owed: Math.max(0, Math.round((earned - given) * 100) / 100),
+      given: cm.enrolled ? cm.givenTotal : 0,
+      owed: cm.enrolled ? cm.owed : 0,
     },
     plan: activePlan(record, now),
     safety: {

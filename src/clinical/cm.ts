@@ -14,6 +14,13 @@
 //   years)); a week counts in the program year in which it starts. capRemaining/capReached are for the program
 //   year of the current week (of the last program week once the program is over; year 1 before the start).
 // - Not enrolled: capRemaining is the full yearly cap (nothing has been spent).
+// - Rewards handed out (the reward log, reward-log.ts): entries dated from the start date to today that are not
+//   entered-in-error. They pay the weeks' earnings first in, first out within a program year (an entry pays the
+//   earliest earned week not yet paid); what no entry pays is owed. The yearly cap counts what was really given:
+//   a paid week counts at what its entries cost (prize draws: the prizes' recorded values; draws whose prizes were
+//   not recorded at the bowl's expected value), an unpaid week at what it earned, and entries beyond what the
+//   weeks earned count too (in the program year of their date). An entry of the other kind (a voucher under the
+//   prize schedule, draws under a money schedule, e.g. after the schedule changed) counts against the cap only.
 import type { CarePlan } from "fhir/r4.js";
 import { readCmActivity } from "./careplan-resource.ts";
 import {
@@ -30,6 +37,7 @@ import { targetOutcome } from "./cm-target.ts";
 import { addDays, addMonths, datePart, daysBetween } from "./dates.ts";
 import type { CmParams, CmScheduleKind, CmStatus, CmTarget, CmTargetAnalyte, CmWeek, UdsTest, WeekOutcome } from "./types.ts";
 import { refOf } from "./record.ts";
+import type { RewardEntry } from "./reward-log.ts";
 
 export interface CmEnrolment {
   /** YYYY-MM-DD (a date-time is cut to its date part). */
@@ -46,6 +54,8 @@ export interface CmInput {
   params: CmParams;
   /** What the weeks are scored on (cm-target.ts resolveCmTarget); default: illicit opioids only. */
   target?: CmTarget;
+  /** The reward log (reward-log.ts readRewardLog): what was handed out. */
+  rewards?: RewardEntry[];
 }
 
 const emptyCounts = (): Record<WeekOutcome, number> => ({ negative: 0, positive: 0, missed: 0, pending: 0 });
@@ -76,6 +86,55 @@ function applyCap(meter: CapMeter, reward: number, usedUnits: number): number {
   return Math.min(reward, fits);
 }
 
+/** Rewards handed out in one program year, in date order: reward units (cents or draws) and their cost in meter units. */
+interface GivenLot {
+  units: number;
+  cost: number;
+}
+
+/** The reward log as lots per program year (entries from `start` to `now`, not struck out). */
+function givenLots(rewards: RewardEntry[], params: CmParams, meter: CapMeter, start: string, now: string): Map<number, GivenLot[]> {
+  const prize = params.schedule === "prize";
+  const { valueCents } = bowlTotals(params.prize.bowl);
+  const slipsPerCent = meter.unitsPerCent;
+  const lots = new Map<number, GivenLot[]>();
+  const sorted = rewards.filter((r) => r.status === "given" && r.date >= start && r.date <= now).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  for (const r of sorted) {
+    let lot: GivenLot;
+    if (r.kind === "draws") {
+      const draws = r.draws ?? 0;
+      // Draws without a recorded prize value cost the bowl's expected value (in meter units: valueCents per draw
+      // under the prize schedule, valueCents / slips per draw in cents otherwise).
+      const { slips } = bowlTotals(params.prize.bowl);
+      const cost = r.prizeValue !== null ? toCents(r.prizeValue) * slipsPerCent : prize ? draws * valueCents : slips > 0 ? (draws * valueCents) / slips : 0;
+      lot = { units: prize ? draws : 0, cost };
+    } else {
+      const cents = toCents(r.amount ?? 0);
+      lot = { units: prize ? 0 : cents, cost: cents * slipsPerCent };
+    }
+    const year = programYear(start, r.date);
+    lots.set(year, [...(lots.get(year) ?? []), lot]);
+  }
+  return lots;
+}
+
+/** Pays `earned` reward units from the year's lots, first in first out: the cost of the paid part and what is left unpaid. */
+function payFromLots(lots: GivenLot[], earned: number): { paidCost: number; unpaid: number } {
+  let left = earned;
+  let paidCost = 0;
+  for (const lot of lots) {
+    if (left === 0) break;
+    if (lot.units === 0) continue;
+    const take = Math.min(left, lot.units);
+    const cost = (lot.cost * take) / lot.units;
+    paidCost += cost;
+    lot.cost -= cost;
+    lot.units -= take;
+    left -= take;
+  }
+  return { paidCost, unpaid: left };
+}
+
 /** Program year (0-based) of a date: year n = [start + n years, start + n+1 years). */
 function programYear(start: string, date: string): number {
   let n = 0;
@@ -104,6 +163,10 @@ function notEnrolled(params: CmParams, target: CmTarget): CmStatus {
     counts: emptyCounts(),
     target,
     ...(params.schedule === "prize" ? { expectedValuePerDraw: expectedValuePerDraw(params.prize.bowl) } : {}),
+    givenTotal: 0,
+    givenValue: 0,
+    owed: 0,
+    givenBeyondEarned: 0,
     params,
   };
 }
@@ -140,6 +203,10 @@ export function cmStatus(input: CmInput): CmStatus {
 
   let state: ScheduleState = initialScheduleState(params);
   const usedUnits = new Map<number, number>(); // program year → units counted against the cap
+  const lots = givenLots(input.rewards ?? [], params, meter, start, now);
+  const givenUnits = [...lots.values()].flat().reduce((sum, l) => sum + l.units, 0);
+  const givenCost = [...lots.values()].flat().reduce((sum, l) => sum + l.cost, 0);
+  let owedUnits = 0;
   const weeks: CmWeek[] = [];
   for (let k = 1; k <= listed; k += 1) {
     const weekStart = addDays(start, 7 * (k - 1));
@@ -158,7 +225,9 @@ export function cmStatus(input: CmInput): CmStatus {
     const year = programYear(start, weekStart);
     const used = usedUnits.get(year) ?? 0;
     const earned = applyCap(meter, step.earned, used);
-    usedUnits.set(year, used + earned * meter.unitCost);
+    const paid = payFromLots(lots.get(year) ?? [], earned);
+    owedUnits += paid.unpaid;
+    usedUnits.set(year, used + paid.paidCost + paid.unpaid * meter.unitCost);
     const week: CmWeek = {
       week: k,
       start: weekStart,
@@ -187,6 +256,15 @@ export function cmStatus(input: CmInput): CmStatus {
   for (const w of weeks) counts[w.outcome] += 1;
   const earnedUnits = weeks.reduce((sum, w) => sum + (prize ? w.earned : toCents(w.earned)), 0);
   const current = currentWeek >= 1 && currentWeek <= programWeeks ? weeks[currentWeek - 1] : undefined;
+
+  // Entries beyond what the weeks earned count against the cap of their program year.
+  let beyondUnits = 0;
+  for (const [year, yearLots] of lots) {
+    for (const lot of yearLots) {
+      beyondUnits += lot.units;
+      usedUnits.set(year, (usedUnits.get(year) ?? 0) + lot.cost);
+    }
+  }
 
   // Next reward: the current week when pending, otherwise the following week, simulated on a copy of the state.
   let nextIfNegative: number | null = null;
@@ -228,6 +306,10 @@ export function cmStatus(input: CmInput): CmStatus {
     counts,
     target,
     ...(prize ? { expectedValuePerDraw: ev } : {}),
+    givenTotal: prize ? givenUnits : fromCents(givenUnits),
+    givenValue: fromCents(givenCost / meter.unitsPerCent),
+    owed: prize ? owedUnits : fromCents(owedUnits),
+    givenBeyondEarned: prize ? beyondUnits : fromCents(beyondUnits),
     params,
   };
   if (capReached) {

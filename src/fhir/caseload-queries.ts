@@ -5,8 +5,8 @@
 //    (`CareTeam?participant=Practitioner/x&status=active&_include=CareTeam:patient`), or a Group's members
 //    (`Group/x`, then the Patients by `_id`). US Core models a patient's care team as a CareTeam whose subject is the
 //    patient; the app uses CareTeams, and a Group (an EHR's panel or registry list) when given one.
-// 2. The records, for chunks of patients at once (`patient=a,b,c`, CHUNK ids each): stage assessments (survey
-//    Observations), MedicationRequests with their Medications, Conditions and CarePlans; then laboratory
+// 2. The records, for chunks of patients at once (`patient=a,b,c`, CHUNK ids each): stage assessments and the CM
+//    reward logs (survey and therapy Observations), MedicationRequests with their Medications, Conditions and CarePlans; then laboratory
 //    Observations from the day the rows need them (the last 90 days, or back to the earliest CM start in the
 //    chunk, so every CM week is judged). Each round is ONE `batch` Bundle (POST to the base) holding every chunk's
 //    searches; the pages after the first (a search's `next` link) go together in the next batch. A server that
@@ -83,7 +83,8 @@ export function caseloadQueries(ids: readonly string[], withPatients: boolean): 
   const n = `${ids.length} patients`;
   return [
     ...(withPatients ? [{ resourceType: "Patient", label: `Patients (${n})`, params: { _id: patient, _count: COUNT } }] : []),
-    { resourceType: "Observation", label: `Stage-of-change assessments (${n})`, params: { patient, category: "survey", _count: COUNT } },
+    // survey: stage assessments; therapy: the CM reward log (src/clinical/reward-log.ts). Both few.
+    { resourceType: "Observation", label: `Stage assessments and reward logs (${n})`, params: { patient, category: "survey,therapy", _count: COUNT } },
     {
       resourceType: "MedicationRequest",
       label: `Medication requests (${n})`,

@@ -13,12 +13,12 @@ import { cmCarePlan, collection, medRequest, oudCondition, overdose, patient, st
 const caseload = JSON.parse([...generateCaseload().values()][0]!) as Bundle;
 
 /** One patient's resources of the caseload Bundle (its compartment: subject/patient references). */
-function rowOf(id: string, given = 0): CaseloadRow {
+function rowOf(id: string): CaseloadRow {
   const mine = (caseload.entry ?? []).filter((e) => {
     const r = e.resource as FhirResource & { subject?: { reference?: string } };
     return (r.resourceType === "Patient" && r.id === id) || r.subject?.reference === `Patient/${id}`;
   });
-  return caseloadRow(recordFromBundle({ resourceType: "Bundle", type: "collection", entry: mine }), { now: ANCHOR, given });
+  return caseloadRow(recordFromBundle({ resourceType: "Bundle", type: "collection", entry: mine }), { now: ANCHOR });
 }
 
 const U: WorklistId = "urine-test-due";
@@ -29,8 +29,8 @@ const F: WorklistId = "safety";
 
 // id, worklists, stage, CM week and outcome, owed, safety flags
 const EXPECTED: [string, WorklistId[], string, string, number, string[]][] = [
-  ["cl-001", [U, R], "action", "5 pending", 49, []],
-  ["cl-002", [R], "preparation", "5 negative", 50, []],
+  ["cl-001", [U, R], "action", "5 pending", 39, []],
+  ["cl-002", [R], "preparation", "5 negative", 10, []],
   ["cl-003", [U, R], "preparation", "3 pending", 1, []],
   ["cl-004", [U, R, P, S], "action", "12 pending", 192.5, []],
   ["cl-005", [U, F], "contemplation", "4 pending", 0, ["Lost tolerance", "No naloxone kit"]],
@@ -41,11 +41,11 @@ const EXPECTED: [string, WorklistId[], string, string, number, string[]][] = [
   ["cl-010", [S, F], "action", "-", 0, ["No naloxone kit"]],
   ["cl-011", [U, P, S, F], "preparation", "-", 0, ["Recent overdose"]],
   ["cl-012", [S, F], "unknown", "-", 0, ["Lost tolerance", "No naloxone kit"]],
-  ["cl-013", [U, R], "action", "8 pending", 70, []],
+  ["cl-013", [U], "action", "8 pending", 0, []],
   ["cl-014", [R], "action", "6 positive", 44.5, []],
   ["cl-015", [U, P, S], "contemplation", "-", 0, []],
   ["cl-016", [], "maintenance", "-", 0, []],
-  ["cl-017", [U, R], "action", "9 pending", 22, []],
+  ["cl-017", [U, R], "action", "9 pending", 2, []],
   ["cl-018", [P, F], "action", "-", 0, ["Recent overdose"]],
   ["cl-019", [U, P, S, F], "preparation", "-", 0, ["Lost tolerance", "No naloxone kit"]],
   ["cl-020", [], "action", "-", 0, []],
@@ -76,7 +76,7 @@ describe("the sandbox caseload on the anchor day", () => {
       expect(counts[w.id], w.id).toBeLessThan(rows.length);
     }
     expect(onWorklist(rows, "reward-owed").map((r) => r.patient)).toEqual(
-      ["cl-001", "cl-002", "cl-003", "cl-004", "cl-013", "cl-014", "cl-017", "cl-021", "cl-024"].map((id) => `Patient/${id}`),
+      ["cl-001", "cl-002", "cl-003", "cl-004", "cl-014", "cl-017", "cl-021", "cl-024"].map((id) => `Patient/${id}`),
     );
   });
 
@@ -92,13 +92,14 @@ describe("the sandbox caseload on the anchor day", () => {
   });
 
   it.each([
-    [0, 49],
-    [20, 29],
-    [49, 0],
-    [60, 0],
-  ])("given %d of 49 earned leaves %d owed", (given, owed) => {
-    const r = rowOf("cl-001", given);
-    expect(r.cm.owed).toBe(owed);
+    ["cl-001", 49, 10, 39], // a 10.00 voucher, and a duplicate entered in error that does not count
+    ["cl-002", 50, 40, 10],
+    ["cl-013", 70, 70, 0], // all given: off the reward-owed worklist
+    ["cl-017", 22, 20, 2], // prize draws
+    ["cl-024", 10, 0, 10], // nothing given yet
+  ])("%s: earned %d, given %d (the reward log on the CM plan), owed %d", (id, earned, given, owed) => {
+    const r = rowOf(id);
+    expect(r.cm).toMatchObject({ earned, given, owed });
     expect(onWorklist([r], "reward-owed")).toHaveLength(owed > 0 ? 1 : 0);
   });
 });

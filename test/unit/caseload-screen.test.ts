@@ -70,7 +70,7 @@ describe("sorting the table", () => {
 describe("what the cells say", () => {
   const row = (id: string) => rows.find((r) => r.patient === `Patient/${id}`)!;
   it.each([
-    ["cl-001", "Action, 30 days ago", "19 Nov 2026: negative", "Week 5 of 12: pending", "$49.00", "Contingency management, review 17 Jan 2027"],
+    ["cl-001", "Action, 30 days ago", "19 Nov 2026: negative", "Week 5 of 12: pending", "$39.00", "Contingency management, review 17 Jan 2027"],
     ["cl-003", "Preparation, 20 days ago", "19 Nov 2026: negative", "Week 3 of 12: pending", "1 draw", "Contingency management, review 31 Jan 2027"],
     ["cl-012", "Not assessed", "20 Nov 2026: positive", "Not enrolled", "None", "Psychosocial care, review 7 Dec 2026"],
     ["cl-021", "Maintenance, 84 days ago", "19 Nov 2026: negative", "Program finished", "$219.00", "Contingency management, review 22 Nov 2026"],

@@ -8,6 +8,7 @@ import { useEvaluationContext } from "../EvaluationContext.tsx";
 import { displayText, formatDate, money } from "../format.ts";
 import { DateInput } from "./DateInput.tsx";
 import { RefLink } from "./RefLink.tsx";
+import { RewardLogSection } from "./RewardLog.tsx";
 
 export const SCHEDULE_NAMES: Record<CmScheduleKind, string> = {
   escalating: "Escalating vouchers",
@@ -186,6 +187,7 @@ export function CmPanel() {
       {cm.enrolled && (
         <>
           <Stats cm={cm} />
+          <RewardLogSection cm={cm} />
           {cm.weeks.length > 0 && <Weeks cm={cm} />}
         </>
       )}
