@@ -2,13 +2,16 @@
 // patient opens the caseload → each worklist holds the patients its profile says (fhir-resources/caseload/README.md;
 // the sandbox moves the dates so that today is the caseload's anchor day) → sort by a column with the keyboard →
 // open a patient in one click (the same workspace as a patient launch) → back to the list, still filtered, the focus
-// on that patient, without a new launch. Role-aware landing: a coordinator with a patient in context lands on the
+// on that patient, without a new launch → open another, record the reward handed out → back on the list, the reward
+// owed is updated. Role-aware landing: a coordinator with a patient in context lands on the
 // caseload, a clinician on the patient, and either reaches the other. axe: 0 violations; screenshots at 1280×800
 // and 768 px (written to /tmp/stagewise-screens/caseload-*.png).
 import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axe, ehrLaunchUrl, startE2eStack, waitForWorkspace, type E2eStack } from "./helpers/browser.ts";
+import { formatDate } from "../../src/app/format.ts";
+import { axe, ehrLaunchUrl, openTab, startE2eStack, waitForWorkspace, type E2eStack } from "./helpers/browser.ts";
+import { today } from "./helpers/engine-view.ts";
 
 const SHOTS = "/tmp/stagewise-screens";
 let stack: E2eStack;
@@ -66,7 +69,7 @@ describe("a care coordinator's launch without a patient", () => {
 
   it.each(WORKLISTS)("the worklist %s holds the expected patients", async (label, expected) => {
     await worklistButton(page, label).click();
-    await expect.poll(() => worklistButton(page, label).getAttribute("aria-pressed")).toBe("true");
+    await expect.poll(() => worklistButton(page, label).getAttribute("aria-pressed"), { timeout: 10_000 }).toBe("true");
     expect(await worklistButton(page, label).innerText()).toBe(`${label} (${expected.length})`);
     expect((await names(page)).sort()).toEqual(expected);
   });
@@ -88,14 +91,32 @@ describe("a care coordinator's launch without a patient", () => {
     const before = page.url();
     await page.getByRole("button", { name: "Evans, Daniel" }).click();
     await waitForWorkspace(page);
-    await expect.poll(() => page.locator(".patient-name").innerText()).toBe("Daniel Evans");
+    await expect.poll(() => page.locator(".patient-name").innerText(), { timeout: 10_000 }).toBe("Daniel Evans");
     expect(await axe(page)).toEqual([]);
     expect(page.url()).toBe(before); // no new launch, nothing in the address bar
     await page.getByRole("button", { name: "← Caseload" }).click();
     await page.locator(".caseload-table").waitFor();
     expect(await worklistButton(page, "Reward owed").getAttribute("aria-pressed")).toBe("true");
     expect(await names(page)).toHaveLength(8);
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Evans, Daniel");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent), { timeout: 10_000 }).toBe("Evans, Daniel");
+    expect(errors).toEqual([]);
+  });
+
+  it("records a reward for a patient opened from the list (user/ scopes); back on the list, the reward owed is updated", async () => {
+    const row = page.locator('tr[data-patient="Patient/cl-024"]');
+    expect(await row.locator("td").nth(4).innerText()).toBe("$10.00");
+    await page.getByRole("button", { name: "Young, Yara" }).click();
+    await waitForWorkspace(page);
+    await openTab(page, "Contingency management");
+    await page.getByLabel("Amount ($)").fill("10.00");
+    await page.getByLabel("Date handed out").fill(formatDate(today()));
+    await page.getByRole("button", { name: "Record reward" }).click();
+    await expect.poll(() => page.locator(".record-reward [role=status]").innerText(), { timeout: 15_000 }).toBe(`Recorded: a $10.00 voucher on ${formatDate(today())}.`);
+    await page.getByRole("button", { name: "← Caseload" }).click();
+    await expect.poll(() => worklistButton(page, "Reward owed").innerText(), { timeout: 15_000 }).toBe("Reward owed (7)");
+    expect(await names(page)).not.toContain("Young, Yara");
+    await worklistButton(page, "All patients").click();
+    expect(await row.locator("td").nth(4).innerText()).toBe("None");
     expect(errors).toEqual([]);
   });
 });
