@@ -86,6 +86,8 @@ export function buildHandout(o: { record: PatientRecord; evaluation: Evaluation;
   const planIds = view
     ? view.plan.activities.filter((a) => a.coded && !["cancelled", "completed", "stopped"].includes(a.status ?? "")).map((a) => a.id as RecommendationId)
     : evaluation.recommendations.filter((r) => r.tier === "primary").map((r) => r.id);
+  // Medication the patient takes belongs on the list even when the plan does not name it.
+  if (evaluation.moud.active.length > 0) planIds.unshift("moud");
   const steps = [...new Set(planIds)].filter((id) => id in PLAN_STEPS).map((id) => PLAN_STEPS[id]);
   const goals = view ? view.goals.filter((g) => !["cancelled", "completed", "entered-in-error"].includes(g.draft.lifecycleStatus ?? "active")).map((g) => g.draft.description) : [];
 

@@ -20,7 +20,7 @@ export interface RewardProblem {
   text: string;
 }
 
-export const emptyRewardFields = (today: string): RewardFields => ({ date: today, amount: "", draws: "", prizes: "0", prizeValue: "0.00", note: "" });
+export const emptyRewardFields = (today: string): RewardFields => ({ date: formatDate(today), amount: "", draws: "", prizes: "0", prizeValue: "0.00", note: "" });
 
 const DOLLARS = /^\$?\s*(\d{1,6})(?:\.(\d{1,2}))?$/;
 const WHOLE = /^\d{1,4}$/;

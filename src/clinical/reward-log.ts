@@ -19,7 +19,8 @@
 // "prizes won", "prize value"); the date from effectivePeriod.start or issued; a performer with a display only; no
 // basedOn. Statuses: final/amended/corrected = given; entered-in-error and cancelled = struck out, never counted.
 import type { Bundle, BundleEntry, CodeableConcept, Observation, ObservationComponent, Quantity } from "fhir/r4.js";
-import { CM_REWARD_SYSTEM, OBSERVATION_CATEGORY, OBSERVATION_ID_SYSTEM, SECURITY_LABELS } from "./codes.ts";
+import { appObservation } from "./app-observation.ts";
+import { CM_REWARD_SYSTEM, OBSERVATION_ID_SYSTEM } from "./codes.ts";
 import { datePart } from "./dates.ts";
 import { deterministicUuid } from "./plan-ids.ts";
 import { provenanceConditionalKey, writeProvenance } from "./provenance-resource.ts";
@@ -61,19 +62,10 @@ const usd = (value: number): Quantity => ({ value: Math.round(value * 100) / 100
 
 /** The Observation for one reward handed out. */
 export function writeRewardObservation(input: RewardInput, ctx: RewardWriteContext): Observation {
-  const obs: Observation = {
-    resourceType: "Observation",
-    meta: { security: SECURITY_LABELS.map((s) => ({ ...s })) },
-    identifier: [{ system: OBSERVATION_ID_SYSTEM, value: ctx.identifier }],
-    basedOn: [{ reference: ctx.carePlan }],
-    status: "final",
-    category: [{ coding: [{ system: OBSERVATION_CATEGORY, code: "therapy", display: "Therapy" }] }],
-    code: concept(REWARD_CODES.given),
-    subject: { reference: ctx.patient },
-    effectiveDateTime: ctx.date,
-    issued: ctx.now,
-  };
-  if (ctx.author) obs.performer = [{ reference: ctx.author }];
+  const obs = appObservation({
+    identifier: ctx.identifier, category: ["therapy", "Therapy"], code: concept(REWARD_CODES.given), patient: ctx.patient, effective: ctx.date, issued: ctx.now, author: ctx.author,
+  });
+  obs.basedOn = [{ reference: ctx.carePlan }];
   if (input.kind === "voucher") obs.valueQuantity = usd(input.amount);
   else
     obs.component = [
@@ -152,14 +144,16 @@ const PART_TEXT: [RegExp, Part][] = [
   [/\bdraws?\b/, "draws"],
 ];
 
+const list = <T>(x: T[] | undefined): T[] => (Array.isArray(x) ? x : []);
+
 function partOf(c: ObservationComponent): Part | undefined {
-  for (const coding of c.code?.coding ?? []) {
+  for (const coding of list(c.code?.coding)) {
     if (coding?.system !== CM_REWARD_SYSTEM) continue;
     if (coding.code === REWARD_CODES.draws[0]) return "draws";
     if (coding.code === REWARD_CODES.prizes[0]) return "prizes";
     if (coding.code === REWARD_CODES.prizeValue[0]) return "prizeValue";
   }
-  const text = [c.code?.text, ...(c.code?.coding ?? []).map((x) => x?.display)].filter((t): t is string => typeof t === "string").join(" ").toLowerCase();
+  const text = [c.code?.text, ...list(c.code?.coding).map((x) => x?.display)].filter((t): t is string => typeof t === "string").join(" ").toLowerCase();
   return PART_TEXT.find(([re]) => re.test(text))?.[1];
 }
 
@@ -187,7 +181,7 @@ export function readRewardObservation(obs: Observation): RewardEntry | { problem
   if (amountRead !== null && typeof amountRead === "object") return amountRead;
   if (typeof amountRead === "number") amount = amountRead;
   else {
-    for (const c of Array.isArray(obs.component) ? obs.component : []) {
+    for (const c of list(obs.component)) {
       const part = c && partOf(c);
       if (!part) continue;
       if (part === "prizeValue") {
@@ -200,13 +194,13 @@ export function readRewardObservation(obs: Observation): RewardEntry | { problem
     kind = "draws";
   }
 
-  const noteTexts = (obs.note ?? []).map((n) => n?.text).filter((t): t is string => typeof t === "string");
+  const noteTexts = list(obs.note).map((n) => n?.text).filter((t): t is string => typeof t === "string");
   const reasonNote = status === "given" ? undefined : [...noteTexts].reverse().find((t) => t.startsWith(ENTERED_IN_ERROR_PREFIX));
-  const performer = Array.isArray(obs.performer) ? obs.performer.find((p) => p && (typeof p.reference === "string" || typeof p.display === "string")) : undefined;
-  const basedOn = (obs.basedOn ?? []).map((b) => b?.reference).find((r): r is string => typeof r === "string" && /(^|\/)CarePlan\//.test(r));
+  const performer = list(obs.performer).find((p) => p && (typeof p.reference === "string" || typeof p.display === "string"));
+  const basedOn = list(obs.basedOn).map((b) => b?.reference).find((r): r is string => typeof r === "string" && /(^|\/)CarePlan\//.test(r));
   return {
     ref: `Observation/${obs.id ?? "?"}`,
-    versionId: obs.meta?.versionId ?? null,
+    versionId: typeof obs.meta?.versionId === "string" ? obs.meta.versionId : null,
     date,
     status,
     kind,
@@ -219,7 +213,7 @@ export function readRewardObservation(obs: Observation): RewardEntry | { problem
     carePlan: basedOn ?? null,
     notes: noteTexts.filter((t) => t !== reasonNote),
     errorReason: reasonNote ? reasonNote.slice(ENTERED_IN_ERROR_PREFIX.length) : null,
-    ours: (obs.identifier ?? []).some((i) => i?.system === OBSERVATION_ID_SYSTEM),
+    ours: list(obs.identifier).some((i) => i?.system === OBSERVATION_ID_SYSTEM),
   };
 }
 

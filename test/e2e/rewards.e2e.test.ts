@@ -14,7 +14,7 @@ import { CM_REWARD_SYSTEM } from "../../src/clinical/codes.ts";
 import { bannedAbbreviations, fleschKincaidGrade } from "../helpers/readability.ts";
 import { allPages } from "../integration/helpers/sandbox.ts";
 import { engineView, today } from "./helpers/engine-view.ts";
-import { axe, launchInWindow, openTab, startE2eStack, type E2eStack } from "./helpers/browser.ts";
+import { axe, definitionList, launchInWindow, openTab, startE2eStack, type E2eStack } from "./helpers/browser.ts";
 
 const MARCUS = "pw-marcus-cm-fixed-stimulants";
 const SHOTS = "/tmp/stagewise-screens";
@@ -37,18 +37,7 @@ const rewardsOnServer = () => search<Observation>(`Observation?patient=${MARCUS}
 const owedOnServer = async () => (await engineView(stack.sandbox, stack.token, MARCUS)).contingencyManagement.owed;
 
 /** Earned / Given / Owed as shown. */
-function summary(): Promise<Record<string, string>> {
-  return page.locator("dl.reward-summary").evaluate((dl) => {
-    const out: Record<string, string> = {};
-    let key = "";
-    for (const el of Array.from(dl.children)) {
-      const t = (el.textContent ?? "").replace(/\s+/g, " ").trim();
-      if (el.tagName === "DT") key = t;
-      else if (el.tagName === "DD" && key) out[key] = t;
-    }
-    return out;
-  });
-}
+const summary = () => definitionList(page, "dl.reward-summary");
 
 const logRows = () => page.locator("table.reward-log tbody tr").evaluateAll((rows) => rows.map((r) => ({ text: (r as HTMLElement).innerText.replace(/\s+/g, " ").trim(), struck: r.querySelector("s") !== null })));
 

@@ -93,6 +93,15 @@ describe("other systems' forms", () => {
     else expect(r).toMatchObject(expected);
   });
 
+  it.each([
+    ["note, basedOn, identifier and performer as objects", { note: { text: "x" }, basedOn: { reference: "CarePlan/1" }, identifier: {}, performer: {} }],
+    ["components not an array, a coding not an array", { valueQuantity: undefined, component: { code: { coding: {} } } }],
+    ["null items", { note: [null], basedOn: [null], performer: [null], component: [null] }],
+  ])("never throws on malformed shapes: %s", (_what, patch) => {
+    const obs = { ...base, effectiveDateTime: "2026-11-05", valueQuantity: { value: 10, unit: "USD" }, ...patch } as unknown as Observation;
+    expect(() => readRewardObservation(obs)).not.toThrow();
+  });
+
   it("the log skips unreadable entries with a warning naming the resource and the problem, newest first", () => {
     const a = stored(writeRewardObservation({ kind: "voucher", amount: 10 }, { ...CTX, date: "2026-11-01" }), "a");
     const b = stored(writeRewardObservation({ kind: "voucher", amount: 11.5 }, { ...CTX, date: "2026-11-08" }), "b");
