@@ -1,6 +1,6 @@
 // The app page once launched: read the record (progress, errors, partial failures), then the workspace
 // (lazy-loaded: the engine and the screens are not needed for the first, loading screen).
-import { lazy, Suspense, useEffect, useState, type ComponentProps } from "react";
+import { lazy, Suspense, useEffect, useMemo, useState, type ComponentProps } from "react";
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
 import { PatientBanner } from "./components/PatientBanner.tsx";
 import type { ReadProgress, SearchFailure } from "./read-record.ts";
@@ -144,10 +144,11 @@ export function LaunchedApp({ launch, now }: { launch: Launch; now: string }) {
   const [returnedFrom, setReturnedFrom] = useState<{ patientId: string; n: number } | null>(null);
   const { caseload, fhirUser, patient } = launch;
   const view = chosen ?? landing;
+  const shown = open ?? (view === "patient" ? (patient?.patientId ?? null) : null);
+  // One session per patient opened (its api's identity keys the record's reads).
+  const session = useMemo(() => (shown === null ? null : shown === patient?.patientId ? patient : (caseload?.open(shown) ?? null)), [shown, patient, caseload]);
   if (view === null) return <p role="status">Signing in…</p>;
   if (!caseload || !fhirUser) return patient ? <App session={patient} now={now} /> : null;
-  const shown = open ?? (view === "patient" ? (patient?.patientId ?? null) : null);
-  const session = shown === null ? null : shown === patient?.patientId ? patient : caseload.open(shown);
   const back = () => {
     if (shown) setReturnedFrom((r) => ({ patientId: shown, n: (r?.n ?? 0) + 1 }));
     setOpen(null);

@@ -142,6 +142,22 @@ describe("role-aware landing with a patient in context", () => {
   });
 });
 
+describe("a standalone launch of the caseload (no launch/patient)", () => {
+  it("the launch page's \"My caseload\", the sandbox's sign-in without a patient picker, then the caseload", async () => {
+    const page = await stack.context.newPage();
+    await page.goto(`${stack.app.origin}/launch.html`);
+    await page.getByLabel("FHIR server address").fill(stack.sandbox.fhirBase);
+    await page.getByLabel("My caseload").check();
+    await page.getByRole("button", { name: "Connect" }).click();
+    await page.getByLabel("Signed-in user").selectOption("care-coordinator");
+    expect(await page.getByLabel("Patient").count()).toBe(0);
+    await page.getByRole("button", { name: "Allow" }).click();
+    await waitForCaseload(page);
+    expect(await names(page)).toHaveLength(25);
+    await page.close();
+  });
+});
+
 describe("at a 768-px side panel", () => {
   it("the caseload has 0 axe violations", async () => {
     const page = await launch("", "care-coordinator", 768);
