@@ -34,6 +34,8 @@ export interface AppProps {
   now: string;
   /** Shown as "Caseload" in the header when the launch has a caseload: back to the list, no new launch. */
   onBack?: () => void;
+  /** Kept (reading, with its state) but not shown: the caseload is on screen. */
+  hidden?: boolean;
 }
 
 function Loading({ progress }: { progress: ReadProgress | null }) {
@@ -74,10 +76,10 @@ function Incomplete({ failures }: { failures: SearchFailure[] }) {
   );
 }
 
-export function App({ session, now, onBack }: AppProps) {
+export function App({ session, now, onBack, hidden = false }: AppProps) {
   const { state, addResource, reload, startHistory } = useRecord(session.api, session.patientId, now);
   return (
-    <div className="app">
+    <div className="app" hidden={hidden}>
       <header className="app-header">
         <h1>Stagewise</h1>
         {onBack && (
@@ -91,7 +93,7 @@ export function App({ session, now, onBack }: AppProps) {
           <p className="tagline">Stage-matched psychosocial care for opioid use disorder</p>
         )}
       </header>
-      <main id="main">
+      <main id={hidden ? undefined : "main"}>
         {state.phase === "loading" && <Loading progress={state.progress} />}
         {state.phase === "failed" && (
           <section aria-labelledby="failed-title">
@@ -132,10 +134,11 @@ function CaseloadSlot(props: ComponentProps<CaseloadModule["default"]>) {
 }
 
 /**
- * The launched app: the caseload or a patient, as the launch and the user's role decide (caseload/landing.ts). A
- * patient opened from the caseload gets the same App as a patient launch; "Caseload" goes back to the list, which
- * stays as it was (kept, hidden, while a patient is open), and the row of the patient just closed is read again.
- * The caseload is read only once it is first shown.
+ * The launched app: the caseload or a patient, as the launch and the user's role decide (caseload/landing.ts). The
+ * patient in context is read at once (while the user's role is read), and stays mounted when the caseload is shown,
+ * so opening it from the list is instant. A patient opened from the caseload gets the same App as a patient launch;
+ * "Caseload" goes back to the list, which stays as it was (kept, hidden, while a patient is open), and the row of
+ * the patient just closed is read again. The caseload is read only once it is first shown.
  */
 export function LaunchedApp({ launch, now }: { launch: Launch; now: string }) {
   const landing = useLanding(launch);
@@ -143,28 +146,30 @@ export function LaunchedApp({ launch, now }: { launch: Launch; now: string }) {
   const [open, setOpen] = useState<string | null>(null);
   const [returnedFrom, setReturnedFrom] = useState<{ patientId: string; n: number } | null>(null);
   const { caseload, fhirUser, patient } = launch;
-  const view = chosen ?? landing;
-  const shown = open ?? (view === "patient" ? (patient?.patientId ?? null) : null);
+  // While the role is read, the patient in context (whose reads start at once); without one, the caseload.
+  const view: Landing = chosen ?? landing ?? (patient ? "patient" : "caseload");
   // One session per patient opened (its api's identity keys the record's reads).
-  const session = useMemo(() => (shown === null ? null : shown === patient?.patientId ? patient : (caseload?.open(shown) ?? null)), [shown, patient, caseload]);
-  if (view === null) return <p role="status">Signing in…</p>;
+  const opened = useMemo(() => (open !== null && open !== patient?.patientId && caseload ? caseload.open(open) : null), [open, patient, caseload]);
   if (!caseload || !fhirUser) return patient ? <App session={patient} now={now} /> : null;
+  const contextShown = patient !== null && (open === null ? view === "patient" : open === patient.patientId);
+  const listShown = view === "caseload" && open === null;
   const back = () => {
-    if (shown) setReturnedFrom((r) => ({ patientId: shown, n: (r?.n ?? 0) + 1 }));
+    const closed = open ?? patient?.patientId;
+    if (closed) setReturnedFrom((r) => ({ patientId: closed, n: (r?.n ?? 0) + 1 }));
     setOpen(null);
     setChosen("caseload");
   };
-  const listMounted = view === "caseload";
   return (
     <>
-      {session && <App key={shown} session={session} now={now} onBack={back} />}
-      {listMounted && (
-        <div className="app" hidden={session !== null}>
+      {patient && <App key="in-context" session={patient} now={now} onBack={back} hidden={!contextShown} />}
+      {opened && <App key={open} session={opened} now={now} onBack={back} />}
+      {view === "caseload" && (
+        <div className="app" hidden={!listShown}>
           <header className="app-header">
             <h1>Stagewise</h1>
             <p className="tagline">Stage-matched psychosocial care for opioid use disorder</p>
           </header>
-          <main id={session === null ? "main" : undefined}>
+          <main id={listShown ? "main" : undefined}>
             <Suspense fallback={<p role="status">Preparing the caseload…</p>}>
               <CaseloadSlot api={caseload.api} fhirUser={fhirUser} now={now} patientInContext={patient?.patientId ?? null} onOpen={setOpen} returnedFrom={returnedFrom} />
             </Suspense>
