@@ -95,6 +95,13 @@ describe("the care coordinator's caseload, read in batches", () => {
     expect(one.requests).toBe(2);
   });
 
+  it("an EHR launch without a patient gives a token without one, with the caseload's user/ scopes", async () => {
+    const { launch } = await createLaunch(s.origin, "", "care-coordinator");
+    const t = await getToken({ fhirBase: s.fhirBase, scope: scopesFor("ehr", "v2"), launch });
+    expect(t.patient).toBeUndefined();
+    expect(t.scope.split(" ")).toEqual(expect.arrayContaining(["user/CareTeam.s", "user/Patient.rs", "user/Observation.cu"]));
+  });
+
   it("knows the coordinator and the clinician by their PractitionerRoles", async () => {
     expect(await readUserRoles(bearerTransport(s.fhirBase, await token("care-coordinator")), "Practitioner/cc-1")).toEqual(["Care coordinator"]);
     expect(await readUserRoles(bearerTransport(s.fhirBase, await token("clinician")), "Practitioner/dr-1")).toEqual(["Clinician"]);
