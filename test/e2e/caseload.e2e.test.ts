@@ -142,6 +142,25 @@ describe("role-aware landing with a patient in context", () => {
   });
 });
 
+describe("the EHR simulator's launch without a patient", () => {
+  it("\"No patient\" and the care coordinator, embedded: the caseload in the EHR's frame", async () => {
+    const page = await stack.context.newPage();
+    await page.goto(stack.sandbox.ehrUrl);
+    await page.locator('#patient option[value=""]').waitFor({ state: "attached" });
+    await page.getByLabel("Patient", { exact: true }).selectOption("");
+    await page.getByLabel("Signed-in user").selectOption("care-coordinator");
+    await page.getByLabel("App launch URL").fill(`${stack.app.origin}/launch.html`);
+    await page.getByLabel("Embedded in this page (iframe)").check();
+    await page.getByRole("button", { name: "Launch app" }).click();
+    const frame = await (await page.waitForSelector("#app-frame")).contentFrame();
+    await frame!.getByRole("heading", { name: "Caseload", level: 2 }).waitFor({ timeout: 30_000 });
+    await frame!.locator(".caseload-table tbody tr").first().waitFor({ timeout: 30_000 });
+    expect(await frame!.locator(".caseload-table tbody th").count()).toBe(25);
+    await expect.poll(() => page.locator("#context").innerText(), { timeout: 10_000 }).toMatch(/Patient\s*\(none\)/);
+    await page.close();
+  });
+});
+
 describe("a standalone launch of the caseload (no launch/patient)", () => {
   it("the launch page's \"My caseload\", the sandbox's sign-in without a patient picker, then the caseload", async () => {
     const page = await stack.context.newPage();
