@@ -68,6 +68,8 @@ export interface Session {
   accessExpiresAt: number;
   accessTokensIssued: number;
   refreshToken?: string;
+  /** The simulator's "End session": the refresh token answers invalid_grant (HTTP 403), as an expired one would. */
+  refreshExpired?: boolean;
   revoked: boolean;
 }
 
@@ -104,9 +106,12 @@ const LAUNCH_TTL_MS = 12 * 3600_000;
 
 class AuthError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
+  /** The HTTP status, when not the usual one (400; 401 for invalid_client). */
+  readonly status: number | undefined;
+  constructor(code: string, message: string, status?: number) {
     super(message);
     this.code = code;
+    this.status = status;
   }
 }
 
@@ -199,6 +204,24 @@ export class SmartAuth {
     return n;
   }
 
+  /**
+   * Ends the sessions (of one launch, or all) as an EHR whose session timed out: the access tokens expire now and
+   * the refresh tokens answer invalid_grant (HTTP 403, as the SMART App Launcher's simulated "expired refresh
+   * token"). Returns how many sessions were ended.
+   */
+  endSessions(launchId?: string): number {
+    this.expireAccessTokens(launchId);
+    let n = 0;
+    for (const s of this.sessions.values()) {
+      if (launchId !== undefined && s.launchId !== launchId) continue;
+      if (s.refreshToken && !s.refreshExpired && !s.revoked) {
+        s.refreshExpired = true;
+        n++;
+      }
+    }
+    return n;
+  }
+
   private fhirUserOf(userId: string): string {
     return this.opts.users.find((u) => u.id === userId)?.fhirUser ?? `Practitioner/${userId}`;
   }
@@ -247,7 +270,7 @@ export class SmartAuth {
         const body = await this.token(fields);
         sendJson(res, 200, body, { ...cors, Pragma: "no-cache" });
       } catch (err) {
-        if (err instanceof AuthError) sendJson(res, err.code === "invalid_client" ? 401 : 400, { error: err.code, error_description: err.message }, cors);
+        if (err instanceof AuthError) sendJson(res, err.status ?? (err.code === "invalid_client" ? 401 : 400), { error: err.code, error_description: err.message }, cors);
         else if (err instanceof BodyError) sendJson(res, err.status, { error: "invalid_request", error_description: err.message }, cors);
         else throw err;
       }
@@ -299,6 +322,8 @@ export class SmartAuth {
       const sessionId = f.refresh_token ? this.refreshTokens.get(f.refresh_token) : undefined;
       const session = sessionId ? this.sessions.get(sessionId) : undefined;
       if (!session || session.revoked) throw new AuthError("invalid_grant", "Unknown or revoked refresh token");
+      // 403, as the SMART App Launcher answers its simulated expired refresh token (RFC 6749 would say 400).
+      if (session.refreshExpired) throw new AuthError("invalid_grant", "The refresh token expired (sandbox: session ended)", 403);
       if (f.client_id !== undefined && f.client_id !== session.clientId) throw new AuthError("invalid_grant", "client_id does not match the refresh token");
       let scope = session.scope;
       if (f.scope) {

@@ -6,8 +6,10 @@
 //        what it writes, on US Core where US Core has one (see profiles below);
 //   fhir-resources/StructureDefinition-stagewise-cm-reward.json + CodeSystem-cm-reward.json: the CM reward log;
 //   fhir-resources/StructureDefinition-cm-schedule.json and -cm-target.json (+ their CodeSystem and ValueSet): every
-//        extension the app writes.
-// Files: scripts/conformance/ (capability.ts, profiles.ts, extensions.ts, common.ts). Run: npm run conformance.
+//        extension the app writes;
+//   fhir-resources/Questionnaire-stage-of-change.json: the stage picker and readiness ruler as a Questionnaire
+//        (conformance/questionnaire.ts), whose QuestionnaireResponse the app writes with the stage Observation.
+// Files: scripts/conformance/ (capability.ts, profiles.ts, extensions.ts, questionnaire.ts, common.ts). Run: npm run conformance.
 // Deterministic (no clock). test/unit/conformance.test.ts checks that the committed files equal the generator's output,
 // that each is valid R4, and that what the app writes meets the profiles.
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -16,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { capabilityStatement } from "./conformance/capability.ts";
 import { CODED_EXTENSIONS, extensionCodeSystem, extensionDefinition, extensionValueSet, PLAIN_EXTENSIONS, plainExtensionDefinition } from "./conformance/extensions.ts";
 import { carePlanProfile, goalProfile, rewardObservationProfile, stageObservationProfile } from "./conformance/profiles.ts";
+import { questionnaire } from "./conformance/questionnaire.ts";
 import { rewardCodeSystem } from "./conformance/reward.ts";
 
 export { appSearches, sampleWrites, scopeTable } from "./conformance/capability.ts";
@@ -37,6 +40,7 @@ export async function generateConformanceResources(): Promise<Map<string, string
     files.set(`${OUT_DIR}/ValueSet-${x.id}.json`, json(extensionValueSet(x)));
   }
   files.set(`${OUT_DIR}/CodeSystem-cm-reward.json`, json(rewardCodeSystem()));
+  files.set(`${OUT_DIR}/Questionnaire-stage-of-change.json`, json(questionnaire()));
   for (const x of PLAIN_EXTENSIONS) files.set(`${OUT_DIR}/StructureDefinition-${x.id}.json`, json(plainExtensionDefinition(x)));
   return files;
 }

@@ -162,8 +162,10 @@ export function createEhrRoutes(deps: EhrDeps): (req: IncomingMessage, res: Serv
       }
       if (method === "POST" && path === "/ehr/api/expire") {
         const b = await jsonBody(req);
-        const expired = deps.auth.expireAccessTokens(typeof b.launch === "string" ? b.launch : undefined);
-        sendJson(res, 200, { expired });
+        const launch = typeof b.launch === "string" ? b.launch : undefined;
+        // { refresh: true }: end the session too (the refresh token answers invalid_grant).
+        if (b.refresh === true) sendJson(res, 200, { expired: deps.auth.expireAccessTokens(launch), ended: deps.auth.endSessions(launch) });
+        else sendJson(res, 200, { expired: deps.auth.expireAccessTokens(launch) });
         return true;
       }
       if (path === "/ehr/api/faults" && (method === "GET" || method === "POST")) {

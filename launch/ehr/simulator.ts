@@ -279,6 +279,14 @@ el<HTMLButtonElement>("expire").addEventListener("click", () => {
     })
     .catch((e: Error) => say(e.message));
 });
+el<HTMLButtonElement>("end-session").addEventListener("click", () => {
+  void api<{ expired: number; ended: number }>("/ehr/api/expire", { ...(currentLaunch ? { launch: currentLaunch } : {}), refresh: true })
+    .then((r) => {
+      say(r.ended > 0 ? `Ended ${r.ended} session(s): the app's next FHIR call gets 401, and its refresh gets invalid_grant.` : "No live session to end.");
+      return showLaunch();
+    })
+    .catch((e: Error) => say(e.message));
+});
 el<HTMLButtonElement>("reset").addEventListener("click", () => {
   void api<{ resources: number }>("/ehr/api/reset", {})
     .then(async (r) => {

@@ -1,9 +1,9 @@
 // The CapabilityStatement (kind requirements) of the app, derived from its code: the searches of
 // src/fhir/patient-queries.ts, the scope table of src/app/launch-config.ts, and the requests buildPlanBundle and
 // recordStage make (run here on a sample plan and stage), each type with why the app touches it.
-import type { Bundle, CapabilityStatement, CapabilityStatementRestResource, Observation } from "fhir/r4.js";
+import type { Bundle, CapabilityStatement, CapabilityStatementRestResource } from "fhir/r4.js";
 import { CASELOAD_SCOPES_V2, DATA_SCOPES_V2 } from "../../src/app/launch-config.ts";
-import { recordStage, stageObservation } from "../../src/app/record-stage.ts";
+import { recordStage, stageBundle } from "../../src/app/record-stage.ts";
 import { STAGEWISE_BASE } from "../../src/clinical/codes.ts";
 import { buildPlanBundle } from "../../src/clinical/plan.ts";
 import { markRewardEnteredInError, rewardCorrectionBundle, rewardCreateBundle, writeRewardObservation } from "../../src/clinical/reward-log.ts";
@@ -21,7 +21,7 @@ const CONTENT_DATE = "2026-11-30";
 export async function sampleWrites(): Promise<{
   planNew: Bundle;
   planUpdate: Bundle;
-  stage: { url: string; method: string; headers: Record<string, string>; body: Observation };
+  stage: { url: string; method: string; body: Bundle };
   rewardNew: Bundle;
   rewardCorrection: Bundle;
 }> {
@@ -35,15 +35,15 @@ export async function sampleWrites(): Promise<{
     cm: { schedule: "escalating", startDate: "2026-01-05", weeks: 12, description: ["Escalating vouchers"], target: ["opioids", "stimulants"] } as PlanDraft["cm"],
   };
   const ctx: PlanContext = { patient: "Patient/p", oudCondition: "Condition/c", author: "Practitioner/d", now: "2026-01-05T10:00:00Z", app: { name: "Stagewise", version: VERSION } };
-  let stage: { url: string; method: string; headers: Record<string, string>; body: Observation } | undefined;
+  let stage: { url: string; method: string; body: Bundle } | undefined;
   const api = {
     serverUrl: "https://fhir.example/r4",
-    async request(url: string, o: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-      stage = { url, method: o.method ?? "GET", headers: o.headers ?? {}, body: o.body as Observation };
-      return { status: 201, body: { ...(o.body as object), id: "new" }, location: null, etag: null };
+    async request(url: string, o: { method?: string; body?: unknown } = {}) {
+      stage = { url, method: o.method ?? "GET", body: o.body as Bundle };
+      return { status: 200, body: { resourceType: "Bundle", type: "transaction-response", entry: [] }, location: null, etag: null };
     },
   };
-  await recordStage(api, stageObservation({ kind: "stage", stage: "contemplation" }, { patient: "Patient/p", author: "Practitioner/d", now: "2026-01-05T10:00:00Z", identifier: "i1" }));
+  await recordStage(api, stageBundle({ kind: "stage", stage: "contemplation" }, { patient: "Patient/p", author: "Practitioner/d", now: "2026-01-05T10:00:00Z", identifier: "i1" }));
   if (!stage) throw new Error("recordStage made no request");
   const reward = writeRewardObservation({ kind: "voucher", amount: 10 }, { patient: "Patient/p", carePlan: "CarePlan/cp", author: "Practitioner/d", date: "2026-01-12", now: "2026-01-12T10:00:00Z", identifier: "r1" });
   const saveCtx = { author: "Practitioner/d", now: "2026-01-12T10:00:00Z", app: { name: "Stagewise", version: VERSION } };
@@ -56,8 +56,8 @@ export async function sampleWrites(): Promise<{
   };
 }
 
-type Writes = Awaited<ReturnType<typeof sampleWrites>>;
-const bundlesOf = (w: Writes): Bundle[] => [w.planNew, w.planUpdate, w.rewardNew, w.rewardCorrection];
+/** Every transaction the app sends (the plan saves, the stage recording, a reward recorded and corrected). */
+const transactions = (w: Awaited<ReturnType<typeof sampleWrites>>): Bundle[] => [w.planNew, w.planUpdate, w.stage.body, w.rewardNew, w.rewardCorrection];
 
 /** Every search the app makes (src/fhir/patient-queries.ts), for a patient id: list each query builder it uses here. */
 export function appSearches(patient: string): PatientQuery[] {
@@ -90,14 +90,16 @@ const WHY: Record<string, string> = {
   CareTeam: "The caseload: the active CareTeams the signed-in user takes part in (participant), with their patients (_include). Search only.",
   PractitionerRole: "The signed-in user's role (care coordinator or clinician), which decides whether a launch opens on the caseload or the patient. Search only.",
   Observation:
-    "Reads urine drug screens (category laboratory), stage-of-change assessments (category survey) and the contingency-management reward log (category therapy). Writes a stage of change or readiness-ruler score the clinician records, and each reward handed out (conditional creates on their identifier, so a retry does not duplicate); marks a mistaken reward entered-in-error with If-Match on the version read (never deleted).",
+    "Reads urine drug screens (category laboratory), stage-of-change assessments (category survey) and the contingency-management reward log (category therapy). Writes a stage of change or readiness-ruler score the clinician records, derivedFrom the QuestionnaireResponse written with it, and each reward handed out (conditional creates on their identifier, so a retry does not duplicate); marks a mistaken reward entered-in-error with If-Match on the version read (never deleted).",
+  QuestionnaireResponse:
+    "Writes the clinician's answers to the stage-of-change Questionnaire (stage picker or readiness ruler), in one transaction with the stage Observation derived from it (conditional create on its identifier; s because that is a search). Never read: the engine reads the Observation.",
   MedicationRequest: "Medications for OUD, naloxone rescue kits, and prescriptions that explain a positive urine test (classified by RxNorm code).",
   Medication: "The Medications referenced by MedicationRequests, returned with them by _include.",
   Condition: "The OUD diagnosis (CarePlan.addresses) and opioid overdoses (a recent one raises naloxone and safety rules).",
   CarePlan:
     "Reads existing plans (contingency-management enrolment written by this app). Writes the plan: conditional create on its business identifier in a transaction; later saves update it with If-Match on the version read (a 412 shows the stored version).",
   Goal: "Reads existing goals; writes the plan's new goals (conditional create on their identifier; stored goals are never changed).",
-  Provenance: "Writes one Provenance per save (the signed-in user and the app); s because its conditional create (If-None-Exist on the save tag) is a search.",
+  Provenance: "Writes one Provenance per plan save and per recorded stage (the signed-in user and the app); s because its conditional create (If-None-Exist on the save tag) is a search.",
 };
 
 /** The search parameters each type is searched or conditionally created with, from the code's own queries. */
@@ -115,10 +117,9 @@ function searchParams(type: string, writes: Awaited<ReturnType<typeof sampleWrit
       if (!out.has(name)) out.set(name, { name, type: TYPES[name] ?? "token", documentation: `Read: ${type}?${query}` });
     }
   }
-  const conditional = [
-    ...bundlesOf(writes).flatMap((b) => (b.entry ?? []).filter((e) => e.resource?.resourceType === type).map((e) => e.request?.ifNoneExist)),
-    ...(type === "Observation" ? [writes.stage.headers["if-none-exist"]] : []),
-  ].filter((x): x is string => typeof x === "string");
+  const conditional = transactions(writes)
+    .flatMap((b) => (b.entry ?? []).filter((e) => e.resource?.resourceType === type).map((e) => e.request?.ifNoneExist))
+    .filter((x): x is string => typeof x === "string");
   for (const q of conditional) {
     const name = q.split("=")[0]!;
     if (!out.has(name)) out.set(name, { name, type: "token", documentation: "If-None-Exist of the conditional create (a retried save finds what the first attempt wrote)." });
@@ -134,8 +135,8 @@ function restResource(type: string, letters: string, writes: Awaited<ReturnType<
     if (!code) throw new Error(`Unknown scope letter ${l} on ${type}`);
     return { code };
   });
-  const entries = bundlesOf(writes).flatMap((b) => b.entry ?? []).filter((e) => e.resource?.resourceType === type);
-  const conditionalCreate = entries.some((e) => e.request?.ifNoneExist) || (type === "Observation" && "if-none-exist" in writes.stage.headers);
+  const entries = transactions(writes).flatMap((b) => b.entry ?? []).filter((e) => e.resource?.resourceType === type);
+  const conditionalCreate = entries.some((e) => e.request?.ifNoneExist);
   const versionedUpdate = entries.some((e) => e.request?.method === "PUT" && e.request.ifMatch);
   const includes = [...new Set(appSearches("ID").filter((q) => q.resourceType === type).flatMap((q) => valuesOf(q.params._include)))];
   const params = searchParams(type, writes);
@@ -181,7 +182,7 @@ export async function capabilityStatement(): Promise<CapabilityStatement> {
     date: CONTENT_DATE,
     publisher: PUBLISHER,
     description:
-      "The reads, searches and writes of the Stagewise SMART-on-FHIR app (stage-matched psychosocial care for opioid use disorder). One wave of reads after launch: the Patient, then every page of each search. One transaction per plan save (CarePlan, Goals, Provenance); a recorded stage of change is one Observation; a reward handed out is one Observation with its Provenance in a transaction. No delete.",
+      "The reads, searches and writes of the Stagewise SMART-on-FHIR app (stage-matched psychosocial care for opioid use disorder). One wave of reads after launch: the Patient, then every page of each search. One transaction per plan save (CarePlan, Goals, Provenance), one per recorded stage of change (QuestionnaireResponse, the Observation derived from it, Provenance) and one per reward handed out or marked entered-in-error (Observation, Provenance). No delete.",
     kind: "requirements",
     fhirVersion: "4.0.1",
     format: ["json"],
@@ -196,12 +197,12 @@ export async function capabilityStatement(): Promise<CapabilityStatement> {
         },
         resource: resources,
         interaction: [
-          ...(writes.planNew.type === "transaction"
+          ...(transactions(writes).every((b) => b.type === "transaction")
             ? [
                 {
                   code: "transaction" as const,
                   documentation:
-                    "A plan save: CarePlan, its Goals and a Provenance in one transaction, linked by urn:uuid. A reward recorded (or marked entered-in-error): the Observation and its Provenance in one transaction.",
+                    "A plan save: CarePlan, its Goals and a Provenance in one transaction, linked by urn:uuid. A recorded stage of change: the QuestionnaireResponse (Questionnaire stage-of-change), the stage Observation derivedFrom it and a Provenance in one transaction. A reward recorded (or marked entered-in-error): the Observation and its Provenance in one transaction.",
                 },
               ]
             : []),

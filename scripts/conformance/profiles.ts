@@ -171,6 +171,7 @@ export function stageObservationProfile(): StructureDefinition {
       }),
       el("Observation.effective[x]", { min: 1, type: [{ code: "dateTime" }] }),
       el("Observation.performer", { mustSupport: true }),
+      el("Observation.derivedFrom", { mustSupport: true, short: "The QuestionnaireResponse (Questionnaire stage-of-change) the stage was recorded with" }),
       el("Observation.value[x]", {
         min: 1,
         type: [{ code: "CodeableConcept" }, { code: "integer" }],

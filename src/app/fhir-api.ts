@@ -4,6 +4,7 @@
 import { otherPatientReferences } from "../clinical/patient-refs.ts";
 import { fhirclientTransport, type FhirClientLike } from "../fhir/fhirclient-transport.ts";
 import { bearerTransport, type FhirRequestOptions, type FhirTransport } from "../fhir/transport.ts";
+import { inspectorFetch } from "./inspector/hook.ts";
 
 export type { FhirRequestOptions, FhirResponse } from "../fhir/transport.ts";
 export { requestLabel, resolveOnServer, trimBase } from "../fhir/transport.ts";
@@ -51,7 +52,10 @@ export function fetchApi(serverUrl: string, token?: string, launchPatient?: stri
   return forPatient(bearerTransport(serverUrl, token), launchPatient);
 }
 
-/** The FhirApi over an authorized fhirclient Client (bearer token, refresh), for the launch patient ("Patient/ID"). */
+/**
+ * The FhirApi over an authorized fhirclient Client (bearer token, refresh), for the launch patient ("Patient/ID").
+ * Its requests go out through the request inspector's fetch (inspector/hook.ts: plain fetch unless it is open).
+ */
 export function fhirclientApi(client: FhirClientLike, launchPatient?: string): FhirApi {
-  return forPatient(fhirclientTransport(client), launchPatient);
+  return forPatient(fhirclientTransport(client, { fetch: inspectorFetch }), launchPatient);
 }

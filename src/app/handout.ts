@@ -60,9 +60,7 @@ function targetWords(cm: CmStatus): string {
   return cm.target.analytes.includes("stimulants") ? "no opioids and no stimulants (such as cocaine or meth)" : "no opioids";
 }
 
-function rewardWords(cm: CmStatus, amount: number): string {
-  return cm.schedule === "prize" ? `${amount} draw${amount === 1 ? "" : "s"} from the prize bowl` : `a gift card worth ${money(amount)}`;
-}
+const draws = (n: number) => `${n} draw${n === 1 ? "" : "s"} from the prize bowl`;
 
 /** The reward section, or null when the patient is not in a reward program (or it is over). */
 function rewardSection(cm: CmStatus): HandoutSection | null {
@@ -72,9 +70,12 @@ function rewardSection(cm: CmStatus): HandoutSection | null {
   if (cm.currentWeek >= 1) paragraphs.push(`This is week ${cm.currentWeek} of ${cm.programWeeks}.`);
   if (cm.capReached || cm.nextIfNegative === null || cm.nextIfNegative === 0)
     paragraphs.push("You have reached the limit for rewards this year. Please keep coming: your visits still matter.");
-  else paragraphs.push(`Your next reward: ${rewardWords(cm, cm.nextIfNegative)}, if all your urine tests ${when} show ${targetWords(cm)}.`);
+  else {
+    const next = cm.schedule === "prize" ? `is ${draws(cm.nextIfNegative)}` : `is worth ${money(cm.nextIfNegative)}`;
+    paragraphs.push(`Your next reward ${next} if all your urine tests ${when} show ${targetWords(cm)}.`);
+  }
   paragraphs.push("A missed test counts as a week without a reward. Come to every visit.");
-  if (cm.owed > 0) paragraphs.push(`We owe you ${rewardWords(cm, cm.owed)} from past weeks. Ask for it at your next visit.`);
+  if (cm.owed > 0) paragraphs.push(`We owe you ${cm.schedule === "prize" ? draws(cm.owed) : `${money(cm.owed)} in rewards`} from past weeks. Ask for it at your next visit.`);
   return { heading: "Your next reward", paragraphs };
 }
 

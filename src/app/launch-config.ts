@@ -61,15 +61,18 @@ export type LaunchKind = "ehr" | "standalone" | "standalone-caseload";
  *                                    and saving changes to the plan just saved (PUT with If-Match).
  * - patient/Goal.rs + .cu            existing goals, the plan's new goals (conditional create), and continuing a
  *                                    plan: changed and retired goals are PUT with If-Match (never deleted).
- * - patient/Provenance.cs            the Provenance written with each save; s because its write is a conditional
+ * - patient/QuestionnaireResponse.cs the answers to the stage-of-change Questionnaire, written with the stage
+ *                                    Observation in one transaction (conditional create, hence s). Never read.
+ * - patient/Provenance.cs            the Provenance written with each save and each recorded stage; s because its write is a conditional
  *                                    create (If-None-Exist on the save tag), which is a search, and servers
  *                                    (our sandbox included) check search permission for it. The same holds for
- *                                    the other conditional creates (Observation, CarePlan, Goal: all have s).
+ *                                    the other conditional creates (Observation, CarePlan, Goal,
+ *                                    QuestionnaireResponse: all have s).
  * No delete scope anywhere; no system/ scopes. The user/ scopes are CASELOAD_SCOPES_V2 below.
  *
  * v1 fallback (servers whose smart-configuration does not list "permission-v2"): the same resources with
  * .read / .write (v1 has no finer split: .read = r+s, .write = c+u+d, so the written types Observation, CarePlan,
- * Goal and Provenance need both, delete comes with .write whether wanted or not, and read-only types get .read).
+ * Goal, QuestionnaireResponse and Provenance need both, delete comes with .write whether wanted or not, and read-only types get .read).
  */
 export const DATA_SCOPES_V2 = [
   "patient/Patient.r",
@@ -80,6 +83,7 @@ export const DATA_SCOPES_V2 = [
   "patient/Condition.rs",
   "patient/CarePlan.crus",
   "patient/Goal.crus",
+  "patient/QuestionnaireResponse.cs",
   "patient/Provenance.cs",
 ];
 const DATA_SCOPES_V1 = [
@@ -93,6 +97,8 @@ const DATA_SCOPES_V1 = [
   "patient/CarePlan.write",
   "patient/Goal.read",
   "patient/Goal.write",
+  "patient/QuestionnaireResponse.read",
+  "patient/QuestionnaireResponse.write",
   "patient/Provenance.read",
   "patient/Provenance.write",
 ];
@@ -108,7 +114,7 @@ const DATA_SCOPES_V1 = [
  *                                the banner of a patient opened from the list.
  * - user/Observation.rs, user/MedicationRequest.rs, user/Medication.r, user/Condition.rs
  *                                the caseload rows (stage, urine tests, MOUD, naloxone, overdose) and the workspace.
- * - user/CarePlan.crus, user/Goal.crus, user/Observation.cu, user/Provenance.cs
+ * - user/CarePlan.crus, user/Goal.crus, user/Observation.cu, user/QuestionnaireResponse.cs, user/Provenance.cs
  *                                the workspace of a patient opened from the list writes as a patient launch does:
  *                                plans, stages, rewards handed out and rewards marked entered-in-error (the app
  *                                still refuses any write about another patient than the one open).
@@ -125,6 +131,7 @@ export const CASELOAD_SCOPES_V2 = [
   "user/Condition.rs",
   "user/CarePlan.crus",
   "user/Goal.crus",
+  "user/QuestionnaireResponse.cs",
   "user/Provenance.cs",
 ];
 /** v1: .read = r+s, .write = c+u+d (delete comes with .write in v1, as for the patient scopes). */
@@ -141,6 +148,8 @@ export const CASELOAD_SCOPES_V1 = [
   "user/CarePlan.write",
   "user/Goal.read",
   "user/Goal.write",
+  "user/QuestionnaireResponse.read",
+  "user/QuestionnaireResponse.write",
   "user/Provenance.read",
   "user/Provenance.write",
 ];

@@ -2,6 +2,7 @@
 // launch.html?iss=… (or the form below asks for the server). Either way fhirclient sends the browser to the
 // authorization server with PKCE and comes back to the app page (index.html), where smart.ts finishes.
 import FHIR from "fhirclient";
+import { noteInspectRequest } from "./inspector/flag.ts";
 import { issuerConfig, REDIRECT_PATH, scopesFor, scopeStyleFrom, type ScopeStyle } from "./launch-config.ts";
 
 const status = document.getElementById("launch-status");
@@ -38,6 +39,8 @@ let issuer: string | null = null;
 
 async function launch(): Promise<void> {
   const params = new URLSearchParams(window.location.search);
+  // `inspect` in the launch URL: the app page opens the request inspector (a flag in this tab's sessionStorage).
+  noteInspectRequest(window.location.search);
   const iss = params.get("iss");
   const launchToken = params.get("launch");
   // Standalone: view=caseload opens the user's caseload (no patient), otherwise the server asks for a patient.

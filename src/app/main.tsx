@@ -2,10 +2,13 @@ import { StrictMode, useEffect, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { LaunchedApp, loadCaseload, loadWorkspace } from "./App.tsx";
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
+import { installInspector } from "./inspector/toggle.ts";
 import { localToday, type Launch } from "./session.ts";
 import { startSession } from "./smart.ts";
 import "./app.css";
 
+// The request inspector (?inspect, or Alt+Shift+R): on before the first FHIR request when asked for at launch.
+installInspector();
 // Once per page load, at module scope: a StrictMode double effect must not run the code exchange twice.
 const sessionPromise = startSession();
 // Root shows a failed start; marked as handled here, or the browser reports it as an uncaught error (with its text)

@@ -6,7 +6,8 @@
 //   ruler  — a readiness ruler score 0–10 (our "readiness-ruler" code, or code.text "Readiness ruler").
 // Written form (NORMATIVE): identifier {OBSERVATION_ID_SYSTEM, once per entry}, meta.security = the 42 CFR Part 2
 // labels, status final, category survey, code = stageCode(kind), subject, effectiveDateTime, issued, performer,
-// valueCodeableConcept = stageValue(stage) or valueInteger = the ruler score. Pure; never throws.
+// valueCodeableConcept = stageValue(stage) or valueInteger = the ruler score; derivedFrom = the QuestionnaireResponse
+// the app writes with it (stage-questionnaire.ts), in the same transaction. Pure; never throws.
 import type { CodeableConcept, Observation } from "fhir/r4.js";
 import { appObservation } from "./app-observation.ts";
 import { READINESS_RULER_CODE, STAGE_OF_CHANGE_CODE, STAGE_SYSTEM } from "./codes.ts";
@@ -33,6 +34,8 @@ export interface StageWriteContext {
   now: string;
   /** Unique per entry, kept across retries. */
   identifier: string;
+  /** What the assessment was made from: the QuestionnaireResponse written with it (a reference or urn:uuid). */
+  derivedFrom?: string;
 }
 
 /** Observation.code for a stage of change or a readiness ruler. */
@@ -51,6 +54,7 @@ export function writeStageObservation(input: StageInput, ctx: StageWriteContext)
   const obs = appObservation({
     identifier: ctx.identifier, category: ["survey", "Survey"], code: stageCode(input.kind), patient: ctx.patient, effective: ctx.now, issued: ctx.now, author: ctx.author,
   });
+  if (ctx.derivedFrom) obs.derivedFrom = [{ reference: ctx.derivedFrom }];
   if (input.kind === "stage") obs.valueCodeableConcept = stageValue(input.stage);
   else obs.valueInteger = input.score;
   return obs;

@@ -271,6 +271,8 @@ export interface CmWeek {
   fentanylNotTested: boolean;
   /** Earnings were cut by the yearly cap this week. */
   capped?: boolean;
+  /** What of this week's earnings the reward log has not paid (money or draws; weeks that earned something only). */
+  owed?: number;
 }
 
 export interface CmStatus {

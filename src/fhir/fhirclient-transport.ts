@@ -4,11 +4,12 @@
 // into the text of its HttpError message, from which the OperationOutcome could only be parsed back out.)
 // A 401 (an expired or revoked token) forces fhirclient's refresh, then the request is sent once more; when there
 // is no refresh token, the refresh fails (invalid_grant…) or the server refuses again, it is SessionEnded, whose
-// message tells the user in plain words to launch again. Requests refused together share one refresh. The retry
+// message tells the user in plain words to launch again. So is a failed refresh of a token about to expire (before
+// the request is sent). Requests refused together share one refresh. The retry
 // policy (retry.ts) is on top.
 import { FhirError, SessionEnded } from "./errors.ts";
 import { withRetry, type RetryPolicy } from "./retry.ts";
-import { fetchTransport, trimBase, type FhirTransport, type Timeouts } from "./transport.ts";
+import { fetchTransport, requestLabel, trimBase, type FhirTransport, type Timeouts } from "./transport.ts";
 
 /** The part of fhirclient's Client the adapter uses (so this file does not import fhirclient). */
 export interface FhirClientLike {
@@ -23,15 +24,16 @@ export interface FhirClientLike {
 export interface FhirclientTransportOptions {
   timeouts?: Partial<Timeouts>;
   retry?: RetryPolicy;
+  /** The fetch the requests go out with (the app's request inspector records through it); default the global one. */
+  fetch?: typeof fetch;
 }
 
 export function fhirclientTransport(client: FhirClientLike, options: FhirclientTransportOptions = {}): FhirTransport {
-  const inner = fetchTransport(trimBase(client.state.serverUrl), {
-    async authorization() {
-      await client.refreshIfNeeded();
-      return client.getAuthorizationHeader();
-    },
+  const base = trimBase(client.state.serverUrl);
+  const inner = fetchTransport(base, {
+    authorization: () => client.getAuthorizationHeader(),
     ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   let generation = 0;
   let refreshing: Promise<void> | null = null;
@@ -55,6 +57,14 @@ export function fhirclientTransport(client: FhirClientLike, options: FhirclientT
     serverUrl: inner.serverUrl,
     async request(url, req = {}) {
       const started = generation;
+      // A token about to expire is refreshed before the request goes out; when that refresh is refused
+      // (invalid_grant: the refresh token expired or was revoked) the session is over. Not a network error, and not
+      // the server refusing this request (the SMART App Launcher answers an expired refresh token with 403).
+      try {
+        await client.refreshIfNeeded();
+      } catch {
+        throw new SessionEnded(requestLabel(base, url), "refresh-failed");
+      }
       try {
         return await inner.request(url, req);
       } catch (e) {

@@ -14,7 +14,7 @@ export interface FhirRequestOptions {
   headers?: Record<string, string>;
   /**
    * Safe to send again when the answer is lost: every entry is a conditional create or an If-Match update with
-   * ids fixed by the caller (the plan transaction, the stage Observation). Only such writes are retried (retry.ts).
+   * ids fixed by the caller (the plan transaction, the stage transaction). Only such writes are retried (retry.ts).
    */
   idempotent?: boolean;
   /** Overrides the adapter's timeout for this request, in ms. */
@@ -83,6 +83,8 @@ export interface FetchTransportOptions {
   authorization?: () => string | null | Promise<string | null>;
   /** Timeouts in ms (default 20 s for reads, 30 s for writes). */
   timeouts?: Partial<Timeouts>;
+  /** The fetch to send with (default the global one): the app's request inspector records through it. */
+  fetch?: typeof fetch;
 }
 
 export interface Timeouts {
@@ -110,6 +112,7 @@ export function checkFhirBody(status: number, label: string, body: unknown): voi
 /** A FhirTransport over `fetch`: tests, servers without SMART, and the browser adapter underneath. */
 export function fetchTransport(serverUrl: string, options: FetchTransportOptions = {}): FhirTransport {
   const base = trimBase(serverUrl);
+  const send = options.fetch ?? fetch;
   return {
     serverUrl: base,
     async request(url, req = {}) {
@@ -126,7 +129,7 @@ export function fetchTransport(serverUrl: string, options: FetchTransportOptions
         try {
           const auth = options.authorization ? await options.authorization() : null;
           if (auth) headers.authorization = auth;
-          res = await fetch(target, {
+          res = await send(target, {
             method: req.method ?? "GET",
             headers,
             signal: abort.signal,

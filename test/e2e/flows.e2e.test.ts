@@ -112,7 +112,7 @@ const CASES: Case[] = [
       expect(stats["Earned in total"]).toBe("$59.00");
       expect(stats["If the next test is negative"]).toBe("$16.00");
       expect(stats["Cap remaining"]).toBe("$691.00 of $750.00 this program year");
-      expect(await page.locator("#panel-cm table").innerText()).toMatch(/4\s+\d+ \w{3} \d{4} to \d+ \w{3} \d{4}\s+Positive/);
+      expect(await page.locator("#panel-cm table.cm-weeks").innerText()).toMatch(/4\s+\d+ \w{3} \d{4} to \d+ \w{3} \d{4}\s+Positive/);
     },
     record: { kind: "stage", option: "Action", stage: "Action" },
     planSchedule: "prize",
@@ -155,7 +155,7 @@ const CASES: Case[] = [
       const stats = await facts(page, "dl.cm-stats");
       expect(stats["Earned in total"]).toBe("$30.00");
       expect(stats["If the next test is negative"]).toBe("$10.00");
-      expect(await page.locator("#panel-cm table caption").innerText()).toContain("3 negative, 1 positive, 1 missed");
+      expect(await page.locator("#panel-cm table.cm-weeks caption").innerText()).toContain("3 negative, 1 positive, 1 missed");
       await openTab(page, "Overview");
       expect(await page.locator(".moud-status .big-value").innerText()).toBe("Buprenorphine");
       // Stimulant use: cocaine positive 14 days ago, in the facts behind the recommendations.

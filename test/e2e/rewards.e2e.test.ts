@@ -58,6 +58,9 @@ describe("the reward log (Marcus, fixed 10.00)", () => {
     expect(rows).toHaveLength(3);
     expect(rows.filter((r) => r.struck).map((r) => r.text)).toEqual([expect.stringContaining("Entered in error: Duplicate of the week 2 voucher")]);
     expect(rows.filter((r) => !r.struck).every((r) => /\$10\.00 Luis Herrera Grocery store gift card/.test(r.text))).toBe(true);
+    // The weeks grid's notes: weeks 1 and 2 handed out, week 5 owed.
+    const notes = await page.locator("table.cm-weeks tbody tr").evaluateAll((rows) => rows.map((r) => (r.lastElementChild as HTMLElement).innerText.trim()));
+    expect(notes.slice(0, 5)).toEqual(["handed out", "handed out", "", "", "owed: $10.00"]);
     expect(await axe(page)).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/rewards-cm-tab-1280.png`, fullPage: true });
   });
@@ -145,8 +148,8 @@ describe("the handout", () => {
     expect(totalPages).toBeLessThanOrEqual(2);
     expect(flat).toContain("Your care plan");
     expect(flat).toContain(`For Marcus Bell, ${formatDate(today())}`);
-    expect(flat).toContain("Your next reward: a gift card worth $10.00, if all your urine tests this week show no opioids and no stimulants");
-    expect(flat).toContain("We owe you a gift card worth $10.00 from past weeks.");
+    expect(flat).toContain("Your next reward is worth $10.00 if all your urine tests this week show no opioids and no stimulants");
+    expect(flat).toContain("We owe you $10.00 in rewards from past weeks.");
     expect(flat).toContain("Naloxone can stop an opioid overdose.");
     expect(flat).toMatch(/call 911/i);
     expect(flat).toContain("call or text 988");
@@ -188,6 +191,9 @@ describe("at 768 px", () => {
     await page.getByRole("dialog", { name: "Your care plan" }).waitFor();
     expect(await axe(page)).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/rewards-handout-dialog-768.png` });
+    await page.emulateMedia({ media: "print" });
+    await page.screenshot({ path: `${SHOTS}/rewards-handout-print-768.png`, fullPage: true });
+    await page.emulateMedia({ media: null });
     await page.getByRole("button", { name: "Close" }).click();
   });
 });

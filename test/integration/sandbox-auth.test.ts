@@ -306,6 +306,17 @@ describe("expiry and refresh", () => {
     expect((await fhir(s, again.access_token, `Patient/${ALEX}`)).status).toBe(200);
   });
 
+  it("'End session' (expire with refresh: true): 401 on FHIR, and the refresh answers invalid_grant with 403 (as the SMART App Launcher)", async () => {
+    const { launch } = await createLaunch(s.origin, ALEX);
+    const t = await getToken({ fhirBase: s.fhirBase, scope: "launch patient/*.rs online_access", launch });
+    const end = await fetch(`${s.origin}/ehr/api/expire`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ launch, refresh: true }) });
+    expect(await end.json()).toEqual({ expired: 1, ended: 1 });
+    expect((await fhir(s, t.access_token, `Patient/${ALEX}`)).status).toBe(401);
+    const res = await refresh(s.fhirBase, t.refresh_token as string);
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: string }).error).toBe("invalid_grant");
+  });
+
   it("a token whose time is up is refused even without the expire control", async () => {
     // JWT times are whole seconds: a 1-second token issued late in a second can be expired at once on a busy
     // machine, so give it 3 seconds and wait past them.

@@ -31,7 +31,7 @@ describe("simulator page", () => {
     expect(controls).toEqual(expect.arrayContaining(["patient", "user", "launch-url", "mode-iframe", "mode-window"]));
     for (const id of controls) expect(html, `label for #${id}`).toContain(`<label for="${id}">`);
     const buttons = [...html.matchAll(/<button\b[^>]*>([^<]*)<\/button>/g)].map((m) => m[1]?.trim());
-    expect(buttons).toEqual(["Launch app", "Refresh context", "Expire access token", "Reset data", "Apply faults"]);
+    expect(buttons).toEqual(["Launch app", "Refresh context", "Expire access token", "End session (refresh fails: invalid_grant)", "Reset data", "Apply faults"]);
     expect(html).toMatch(/<iframe[^>]*title="[^"]+"/);
   });
 

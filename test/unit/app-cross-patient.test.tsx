@@ -3,12 +3,12 @@
 // that mixes tenants) does not put them into this patient's record: they are ignored and named in a warning.
 // Writing: every write the app sends (a recorded stage, a plan transaction) is checked against the patient the app
 // was launched for, and one that refers to any other patient is refused before anything reaches the server.
-import type { CarePlan, Observation } from "fhir/r4.js";
+import type { Bundle, CarePlan, Observation } from "fhir/r4.js";
 import FHIR from "fhirclient/lib/entry/browser.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { App } from "../../src/app/App.tsx";
 import { fetchApi, WriteRefused } from "../../src/app/fhir-api.ts";
-import { recordStage, stageObservation } from "../../src/app/record-stage.ts";
+import { recordStage, stageBundle } from "../../src/app/record-stage.ts";
 import { savePlan } from "../../src/app/save-plan.ts";
 import type { SmartSession } from "../../src/app/session.ts";
 import { sessionFrom } from "../../src/app/smart.ts";
@@ -57,24 +57,34 @@ describe("otherPatientReferences", () => {
 });
 
 describe("a stage is never recorded for another patient", () => {
-  const obs = (patientRef: string, author: string | null = "Practitioner/dr-1") =>
-    stageObservation({ kind: "stage", stage: "action" }, { patient: patientRef, author, now: "2026-11-23T10:00:00Z", identifier: "id-1" });
+  const bundle = (patientRef: string, author: string | null = "Practitioner/dr-1") =>
+    stageBundle({ kind: "stage", stage: "action" }, { patient: patientRef, author, now: "2026-11-23T10:00:00Z", identifier: "id-1" });
+  const answer = {
+    resourceType: "Bundle",
+    type: "transaction-response",
+    entry: [
+      { response: { status: "201 Created", location: "QuestionnaireResponse/qr-1/_history/1" } },
+      { response: { status: "201 Created", location: "Observation/obs-1/_history/1" } },
+      { response: { status: "201 Created", location: "Provenance/prov-1/_history/1" } },
+    ],
+  };
 
-  it("the launch patient: written", async () => {
-    const stored = await recordStage(api(), obs("Patient/p1"));
-    expect(stored.subject?.reference).toBe("Patient/p1");
+  it("the launch patient: written, one transaction; the Observation is derived from the QuestionnaireResponse", async () => {
+    fake.transactionAnswers = [{ status: 200, body: answer }];
+    const stored = await recordStage(api(), bundle("Patient/p1"));
+    expect(stored.observation).toMatchObject({ id: "obs-1", subject: { reference: "Patient/p1" }, derivedFrom: [{ reference: "QuestionnaireResponse/qr-1" }] });
+    expect(stored.response).toBe("QuestionnaireResponse/qr-1");
     expect(fake.written).toHaveLength(1);
   });
 
   it.each([
-    ["another subject", obs("Patient/p2"), "Observation.subject → Patient/p2"],
-    ["another patient as the performer", obs("Patient/p1", "Patient/p2"), "Observation.performer[0] → Patient/p2"],
-  ])("%s: refused, nothing sent", async (_label, observation, where) => {
-    const err = await recordStage(api(), observation as Observation).catch((e: unknown) => e);
+    ["another subject", bundle("Patient/p2"), /QuestionnaireResponse\.subject → Patient\/p2, Observation\.subject → Patient\/p2/],
+    ["another patient as the performer", bundle("Patient/p1", "Patient/p2"), /Observation\.performer\[0\] → Patient\/p2/],
+  ])("%s: refused, nothing sent", async (_label, b, where) => {
+    const err = await recordStage(api(), b as Bundle).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WriteRefused);
-    expect((err as Error).message).toBe(
-      `Nothing was saved: Stagewise was launched for Patient/p1, but this would be written about another patient (${where}). Reload the app from the patient's chart.`,
-    );
+    expect((err as Error).message).toMatch(/^Nothing was saved: Stagewise was launched for Patient\/p1, but this would be written about another patient \(/);
+    expect((err as Error).message).toMatch(where);
     expect(fake.written).toEqual([]);
   });
 });

@@ -47,7 +47,7 @@ describe("scopes", () => {
   it("the caseload's user/ scopes: reads for the rows, writes only what the workspace writes, CareTeam and PractitionerRole search only", () => {
     const permission = (s: string) => s.split(".")[1]!;
     const writes = CASELOAD_SCOPES_V2.filter((s) => /[cu]/.test(permission(s))).map((s) => s.split(".")[0]!.slice("user/".length));
-    expect(writes.sort()).toEqual(["CarePlan", "Goal", "Observation", "Provenance"]);
+    expect(writes.sort()).toEqual(["CarePlan", "Goal", "Observation", "Provenance", "QuestionnaireResponse"]);
     expect(CASELOAD_SCOPES_V2.filter((s) => permission(s).includes("d"))).toEqual([]);
     expect(CASELOAD_SCOPES_V2).toEqual(expect.arrayContaining(["user/CareTeam.s", "user/PractitionerRole.s"]));
   });
@@ -70,7 +70,7 @@ describe("scopes", () => {
       .filter((s) => /^(patient|user)\/\w+\.[a-z]*[cu]/.test(s))
       .map((s) => s.split(".")[0]!.replace(/^\w+\//, ""))
       .filter((t, i, all) => all.indexOf(t) === i);
-    expect(writes.sort()).toEqual(["CarePlan", "Goal", "Observation", "Provenance"]);
+    expect(writes.sort()).toEqual(["CarePlan", "Goal", "Observation", "Provenance", "QuestionnaireResponse"]);
   });
 
   it.each([

@@ -200,23 +200,35 @@ describe("plan editor", () => {
   });
 });
 
+/** The server's answer to a stage transaction: the QuestionnaireResponse, the Observation and the Provenance created. */
+const stageAnswer = (): Bundle => ({
+  resourceType: "Bundle",
+  type: "transaction-response",
+  entry: ["QuestionnaireResponse/qr-new", "Observation/obs-new", "Provenance/prov-new"].map((location) => ({ response: { status: "201 Created", location: `${location}/_history/1` } })),
+});
+
 describe("recording a stage", () => {
   it("writes a coded survey Observation with the security labels and re-evaluates at once", async () => {
     await openApp();
     await click(byRole("button", "Record stage"));
     expect(document.querySelector('[data-testid="stage-value"]')?.textContent).toMatch(/^Contemplation/);
     await type(byLabel<HTMLSelectElement>(/^Stage$/, document.querySelector(".record-stage")!), "preparation");
+    fake.transactionAnswers = [{ status: 200, body: stageAnswer() }];
     await click(byRole("button", /^Record$/));
     await waitFor(() => expectText("Recorded: Preparation."));
-    const write = fake.written.find((w) => w.url === `${BASE}/Observation`)!;
-    const obs = write.body as Observation;
+    // One transaction: the QuestionnaireResponse, the Observation derived from it, a Provenance.
+    const write = fake.written.find((w) => w.url === BASE)!;
+    const sent = write.body as Bundle;
+    expect(sent.entry?.map((e) => `${e.request?.method} ${e.request?.url}`)).toEqual(["POST QuestionnaireResponse", "POST Observation", "POST Provenance"]);
+    const obs = sent.entry![1]!.resource as Observation;
+    expect(obs.derivedFrom).toEqual([{ reference: sent.entry![0]!.fullUrl }]);
     expect(obs.code.coding?.[0]).toMatchObject({ system: STAGE_SYSTEM, code: "stage-of-change" });
     expect(obs.valueCodeableConcept?.coding?.[0]).toMatchObject({ system: STAGE_SYSTEM, code: "preparation" });
     expect(obs.category?.[0]?.coding?.[0]?.code).toBe("survey");
     expect(obs.subject?.reference).toBe("Patient/p1");
     expect(obs.performer?.[0]?.reference).toBe("Practitioner/dr-1");
     expect(obs.meta?.security?.map((s) => s.code)).toEqual(["R", "42CFRPart2", "SUD", "OPIOIDUD"]);
-    expect(write.headers["if-none-exist"]).toMatch(/^identifier=.+\|[0-9a-f-]{36}$/);
+    expect(sent.entry![1]!.request?.ifNoneExist).toMatch(/^identifier=.+\|[0-9a-f-]{36}$/);
     await waitFor(() => expect(document.querySelector('[data-testid="stage-value"]')?.textContent).toMatch(/^Preparation/));
     // Preparation: CBT becomes a "do now" recommendation.
     await openTab(/^Recommendations/);
@@ -230,9 +242,10 @@ describe("recording a stage", () => {
     await click(byLabel("Readiness ruler (0–10)"));
     await type(byLabel("Readiness score (0–10)"), "2");
     expectText("This score reads as precontemplation.");
+    fake.transactionAnswers = [{ status: 200, body: stageAnswer() }];
     await click(byRole("button", /^Record$/));
     await waitFor(() => expectText("Recorded: readiness 2 of 10 (read as precontemplation)."));
-    const obs = fake.written.find((w) => w.url === `${BASE}/Observation`)!.body as Observation;
+    const obs = (fake.written.find((w) => w.url === BASE)!.body as Bundle).entry![1]!.resource as Observation;
     expect(obs.code.coding?.[0]?.code).toBe("readiness-ruler");
     expect(obs.valueInteger).toBe(2);
     await waitFor(() => expect(document.querySelector('[data-testid="stage-value"]')?.textContent).toMatch(/^Precontemplation/));

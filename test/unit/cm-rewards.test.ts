@@ -52,6 +52,12 @@ describe("cmStatus: given, owed and the cap with the reward log", () => {
     expect({ given: s.givenTotal, value: s.givenValue, owed: s.owed, beyond: s.givenBeyondEarned, capRemaining: s.capRemaining }).toEqual({ given, value, owed, beyond, capRemaining });
   });
 
+  it("each week that earned says what is still owed of it, first in first out", () => {
+    const s = cmStatus({ tests: fromPattern("NNNPNNN"), now: day(49), enrolment: { startDate: START, source: "input:cm-start" }, params: params("escalating"), rewards: [v(2, 10), v(9, 15)] });
+    // 25.00 handed out pays week 1 (10.00), week 2 (11.50) and 3.50 of week 3 (13.00).
+    expect(s.weeks.map((w) => w.owed)).toEqual([0, 0, 9.5, undefined, 10, 14.5, 16, undefined]);
+  });
+
   it("not enrolled: nothing given or owed", () => {
     const s = cmStatus({ tests: [], now: day(10), enrolment: null, params: params("fixed"), rewards: [v(2, 10)] });
     expect([s.givenTotal, s.owed, s.givenBeyondEarned]).toEqual([0, 0, 0]);

@@ -9,7 +9,7 @@ import type { Bundle, CapabilityStatement, CarePlan, CodeSystem, Goal, Observati
 import { beforeAll, describe, expect, it } from "vitest";
 import { appSearches, generateConformanceResources, MORE_PROFILE_IDS, OUT_DIR, PROFILE_IDS, sampleWrites, scopeTable, sdUrl } from "../../scripts/generate-conformance.ts";
 import { DATA_SCOPES_V2 } from "../../src/app/launch-config.ts";
-import { stageObservation } from "../../src/app/record-stage.ts";
+import { stageBundle, stageObservation } from "../../src/app/record-stage.ts";
 import { CM_SCHEDULE_KINDS } from "../../src/clinical/cm-schedules.ts";
 import { CM_SCHEDULE_EXTENSION } from "../../src/clinical/codes.ts";
 import { buildPlanBundle } from "../../src/clinical/plan.ts";
@@ -52,6 +52,7 @@ describe("published files", () => {
       `${OUT_DIR}/CodeSystem-cm-reward.json`,
       `${OUT_DIR}/CodeSystem-cm-schedule.json`,
       `${OUT_DIR}/CodeSystem-cm-target.json`,
+      `${OUT_DIR}/Questionnaire-stage-of-change.json`,
       `${OUT_DIR}/StructureDefinition-careplan-status-reason.json`,
       `${OUT_DIR}/StructureDefinition-clinician-context.json`,
       `${OUT_DIR}/StructureDefinition-cm-schedule.json`,
@@ -131,8 +132,11 @@ describe("CapabilityStatement (kind requirements)", () => {
       expect(r.interaction!.map((i) => i.code), `${e.request!.method} ${e.request!.url}`).toContain(e.request!.method === "PUT" ? "update" : "create");
       if (e.request!.ifMatch) expect(r.versioning).toBe("versioned-update");
     }
-    expect(w.stage.method).toBe("POST");
-    expect(resource("Observation")!.conditionalCreate).toBe(true);
+    expect([w.stage.method, w.stage.url, w.stage.body.type]).toEqual(["POST", "", "transaction"]);
+    for (const e of w.stage.body.entry!) {
+      expect(resource(e.resource!.resourceType)!.interaction!.map((i) => i.code), e.request!.url).toContain("create");
+      expect(resource(e.resource!.resourceType)!.conditionalCreate, e.request!.url).toBe(true);
+    }
     expect(statement.rest![0]!.interaction!.map((i) => i.code)).toEqual(["transaction", "batch"]);
   });
 
@@ -151,7 +155,7 @@ describe("extensions and profiles", () => {
       for (const f of readdirSync(dir, { withFileTypes: true })) {
         const p = path.join(dir, f.name);
         if (f.isDirectory()) walk(p);
-        else if (/\.tsx?$/.test(f.name)) for (const m of readFileSync(p, "utf8").matchAll(/\/StructureDefinition\/([a-z0-9-]+)/g)) inCode.add(m[1]!);
+        else if (/\.tsx?$/.test(f.name)) for (const m of readFileSync(p, "utf8").matchAll(/(?<!hl7\.org\/fhir(?:\/uv\/sdc)?)\/StructureDefinition\/([a-z0-9-]+)/g)) inCode.add(m[1]!); // ours, not HL7's
       }
     };
     walk(path.join(ROOT, "src/clinical"));
@@ -265,9 +269,14 @@ describe("what the app writes meets the profiles", () => {
     ["a readiness ruler of 0", { kind: "ruler", score: 0 }],
     ["a readiness ruler of 10", { kind: "ruler", score: 10 }],
   ] as const)("%s meets stagewise-stage-observation and US Core Observation Screening Assessment", (_what, input) => {
-    const obs = stageObservation(input, { patient: "Patient/p1", author: "Practitioner/dr-1", now: "2026-11-23T10:00:00Z", identifier: "e1" });
-    expect(checkProfile(obs as unknown as Record<string, unknown>, sd("stagewise-stage-observation"), ctx)).toEqual([]);
-    expect(checkProfile(obs as unknown as Record<string, unknown>, US_CORE_SCREENING_ASSESSMENT, ctx)).toEqual([]);
+    const writeCtx = { patient: "Patient/p1", author: "Practitioner/dr-1", now: "2026-11-23T10:00:00Z", identifier: "e1" };
+    // Alone, and as the app sends it: in the stage transaction, derivedFrom the QuestionnaireResponse.
+    const sent = stageBundle(input, writeCtx).entry!.find((e) => e.resource?.resourceType === "Observation")!.resource as Observation;
+    expect(sent.derivedFrom).toHaveLength(1);
+    for (const obs of [stageObservation(input, writeCtx), sent]) {
+      expect(checkProfile(obs as unknown as Record<string, unknown>, sd("stagewise-stage-observation"), ctx)).toEqual([]);
+      expect(checkProfile(obs as unknown as Record<string, unknown>, US_CORE_SCREENING_ASSESSMENT, ctx)).toEqual([]);
+    }
   });
 });
 

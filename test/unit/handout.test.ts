@@ -66,9 +66,9 @@ describe("each synthetic patient's handout", () => {
     const reward = h.sections.find((s) => s.heading === "Your next reward")!;
     expect(reward.paragraphs).toEqual([
       "This is week 6 of 12.",
-      "Your next reward: a gift card worth $10.00, if all your urine tests this week show no opioids and no stimulants (such as cocaine or meth).",
+      "Your next reward is worth $10.00 if all your urine tests this week show no opioids and no stimulants (such as cocaine or meth).",
       "A missed test counts as a week without a reward. Come to every visit.",
-      "We owe you a gift card worth $10.00 from past weeks. Ask for it at your next visit.",
+      "We owe you $10.00 in rewards from past weeks. Ask for it at your next visit.",
     ]);
     expect(h.sections.find((s) => s.heading === "Your plan this week")!.items).toContain(PLAN_STEPS["contingency-management"]);
     expect(h.sections.find((s) => s.heading === "Your goals")!.items).toEqual(["Cocaine-free and opioid-free weeks, confirmed by urine tests"]);
@@ -77,7 +77,7 @@ describe("each synthetic patient's handout", () => {
 
   it("Sofia (prize): draws from the prize bowl", () => {
     const reward = handoutOf("pw-sofia-readiness-ruler-cm-prize").sections.find((s) => s.heading === "Your next reward")!;
-    expect(reward.paragraphs[1]).toMatch(/^Your next reward: \d+ draws? from the prize bowl, if all your urine tests (this|next) week show no opioids\.$/);
+    expect(reward.paragraphs[1]).toMatch(/^Your next reward is \d+ draws? from the prize bowl if all your urine tests (this|next) week show no opioids\.$/);
   });
 
   it("a patient not in a reward program has no reward section", () => {

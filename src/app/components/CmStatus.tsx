@@ -146,7 +146,11 @@ function Weeks({ cm }: { cm: CmStatus }) {
               <td>{w.tests.length ? w.tests.map((d) => formatDate(d)).join(", ") : "none"}</td>
               <td>{reward(cm, w.earned)}</td>
               <td>
-                {[w.fentanylNotTested && w.tests.length ? "no fentanyl test: fentanyl use not ruled out" : "", w.capped ? "cut by the yearly cap" : ""]
+                {[
+                  w.owed === undefined ? "" : w.owed === 0 ? "handed out" : w.owed < w.earned ? `partly handed out: ${reward(cm, w.owed)} owed` : `owed: ${reward(cm, w.owed)}`,
+                  w.fentanylNotTested && w.tests.length ? "no fentanyl test: fentanyl use not ruled out" : "",
+                  w.capped ? "cut by the yearly cap" : "",
+                ]
                   .filter(Boolean)
                   .join("; ")}
               </td>

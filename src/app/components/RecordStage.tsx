@@ -1,15 +1,19 @@
-// Record a new stage of change: a stage picker or a readiness ruler (0–10). Writes an Observation and hands the
-// stored resource to the workspace, so everything re-evaluates at once. A failed write keeps the choice and can be
+// Record a new stage of change: a stage picker or a readiness ruler (0–10). Writes a QuestionnaireResponse and the
+// stage Observation derived from it in one transaction (record-stage.ts) and hands the stored Observation to the
+// workspace, so everything re-evaluates at once. A failed write keeps the choice and can be
 // retried (the same identifier is sent again: no duplicate).
 import { useState, type FormEvent } from "react";
+import { rulerReadingText } from "../../clinical/stage-questionnaire.ts";
 import { stageForRulerScore } from "../../clinical/stage.ts";
 import type { Stage } from "../../clinical/types.ts";
 import { useEvaluationContext } from "../EvaluationContext.tsx";
-import { recordStage, STAGE_DISPLAY, stageObservation } from "../record-stage.ts";
+import { recordStage, STAGE_DISPLAY, stageBundle } from "../record-stage.ts";
 import { localInstant } from "../session.ts";
 import { ErrorMessage } from "./ErrorMessage.tsx";
 
 const STAGES = Object.keys(STAGE_DISPLAY) as Stage[];
+/** The ruler's bands in words, as the published Questionnaire states them (from READINESS_RULER_STAGES). */
+const RULER_READING = rulerReadingText();
 
 export function RecordStage({ id }: { id: string }) {
   const { session, record, onWritten } = useEvaluationContext();
@@ -35,8 +39,8 @@ export function RecordStage({ id }: { id: string }) {
     setDone(null);
     try {
       const input = method === "stage" ? { kind: "stage" as const, stage: stage as Stage } : { kind: "ruler" as const, score: scoreNumber };
-      const stored = await recordStage(api, stageObservation(input, { patient, author, now: localInstant(), identifier }));
-      onWritten(stored);
+      const { observation } = await recordStage(api, stageBundle(input, { patient, author, now: localInstant(), identifier }));
+      onWritten(observation);
       setDone(
         method === "stage"
           ? `Recorded: ${STAGE_DISPLAY[stage as Stage]}.`
@@ -91,8 +95,7 @@ export function RecordStage({ id }: { id: string }) {
             aria-describedby="ruler-help"
           />
           <p id="ruler-help" className="help">
-            0–3 is read as precontemplation, 4–6 as contemplation, 7–10 as preparation. A ruler measures readiness,
-            not change already made, so it never gives action or maintenance.
+            {RULER_READING}
             {scoreOk && ` This score reads as ${stageForRulerScore(scoreNumber)}.`}
           </p>
         </div>
