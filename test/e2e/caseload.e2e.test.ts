@@ -121,6 +121,26 @@ describe("a care coordinator's launch without a patient", () => {
   });
 });
 
+describe("a stage recorded for a patient opened from the caseload", () => {
+  it("writes with the caseload's user/ scopes (QuestionnaireResponse, Observation, Provenance); back on the list the stage is no longer stale", async () => {
+    const page = await launch("", "care-coordinator");
+    await waitForCaseload(page);
+    await worklistButton(page, "Stage stale").click();
+    expect(await names(page)).toContain("Moore, Liam");
+    await page.getByRole("button", { name: "Moore, Liam" }).click();
+    await waitForWorkspace(page);
+    await page.getByRole("button", { name: "Record stage" }).click();
+    await page.locator("#new-stage").selectOption({ label: "Contemplation" });
+    await page.getByRole("button", { name: "Record", exact: true }).click();
+    await page.locator(".record-stage .ok").waitFor({ timeout: 15_000 });
+    await page.getByRole("button", { name: "← Caseload" }).click();
+    await expect.poll(() => names(page), { timeout: 15_000 }).not.toContain("Moore, Liam");
+    await worklistButton(page, "All patients").click();
+    expect(await page.locator('tr[data-patient="Patient/cl-012"] td').first().innerText()).toBe("Contemplation, today");
+    await page.close();
+  });
+});
+
 describe("role-aware landing with a patient in context", () => {
   it("a care coordinator lands on the caseload, the patient in context one click away", async () => {
     const page = await launch("cl-007", "care-coordinator");

@@ -17,7 +17,8 @@ const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export function stageText(r: CaseloadRow): string {
   if (r.stage.value === "unknown") return "Not assessed";
-  const age = r.stage.ageDays === null ? "" : `, ${r.stage.ageDays} days ago`;
+  const d = r.stage.ageDays;
+  const age = d === null ? "" : d === 0 ? ", today" : d === 1 ? ", yesterday" : `, ${d} days ago`;
   return `${cap(r.stage.value)}${age}`;
 }
 
