@@ -1,6 +1,7 @@
 // `npm run bench`: the speed figures the issues ask for. The machine is shared and noisy (2 cores): each figure
 // comes with its goal, and ratios to baselines measured in the same run.
 import { benchAppLaunch, launchReport } from "./app-launch.ts";
+import { benchCaseload, caseloadReport } from "./caseload.ts";
 import { benchEngine } from "./engine.ts";
 import { benchPopulation, populationReport } from "./population.ts";
 import { benchSandbox } from "./sandbox.ts";
@@ -30,3 +31,4 @@ console.log(
 
 for (const line of launchReport(await benchAppLaunch())) console.log(line);
 for (const line of populationReport(await benchPopulation())) console.log(line);
+for (const line of caseloadReport(await benchCaseload())) console.log(line);

@@ -30,6 +30,8 @@ export interface SandboxUser {
   role: string;
   /** "Practitioner/…" */
   fhirUser: string;
+  /** "care-team": user/ scopes reach only the patients on the user's active CareTeams; default all patients. */
+  access?: "all" | "care-team";
 }
 
 export interface LaunchContext {
@@ -95,6 +97,8 @@ export interface AuthOptions {
   patientExists: (id: string) => boolean;
   tokenTtlSeconds: number;
   smartStyleUrl?: string;
+  /** The patients on the active CareTeams a user ("Practitioner/…") takes part in (users with care-team access). */
+  careTeamPatients?: (fhirUser: string) => ReadonlySet<string>;
 }
 
 const CODE_TTL_MS = 60_000;
@@ -426,8 +430,14 @@ export class SmartAuth {
     if (session.revoked) throw fhirError(401, "The access token was revoked");
     if (record.expiresAt <= Date.now()) throw fhirError(401, "The access token expired");
     const scopes = parseScopes(typeof payload.scope === "string" ? payload.scope : "").resources;
+    const user = this.opts.users.find((u) => u.id === session.user);
+    let userPatients: ((id: string) => boolean) | undefined;
+    if (user?.access === "care-team") {
+      const onTeams = this.opts.careTeamPatients?.(user.fhirUser) ?? new Set<string>();
+      userPatients = (id) => onTeams.has(id);
+    }
     return {
-      access: { scopes, ...(session.patient ? { patient: session.patient } : {}) },
+      access: { scopes, ...(session.patient ? { patient: session.patient } : {}), ...(userPatients ? { userPatients } : {}) },
       clientId: session.clientId,
       fhirUser: this.fhirUserOf(session.user),
     };

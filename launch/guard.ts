@@ -63,7 +63,11 @@ export class GuardedRepository extends FhirRepository {
   }
 
   private refuse(interaction: Interaction, resource: Resource): never {
-    const where = this.ctx.patient ? `the patient in context (Patient/${this.ctx.patient})` : "the launch context (no patient selected)";
+    const where = this.ctx.patient
+      ? `the patient in context (Patient/${this.ctx.patient})`
+      : this.ctx.userPatients
+        ? "the patients on the user's care teams"
+        : "the launch context (no patient selected)";
     throw fhirError(403, `${VERB[interaction]} ${resource.resourceType}/${resource.id ?? "(new)"} is outside what the token's scopes allow for ${where}`);
   }
 

@@ -5,7 +5,9 @@
 //
 // Rules (guard.ts applies them to every FHIR request, transaction entries and _include/_revinclude included):
 // 1. The interaction (c r u d s) must be granted for the resource type by some scope, else 403.
-// 2. user/ and system/ scopes reach every resource of the type.
+// 2. user/ and system/ scopes reach every resource of the type, except for a user whose access is limited to their
+//    care teams (users.json "access": "care-team", e.g. the care coordinator): their user/ scopes reach only the
+//    compartments of the patients on an active CareTeam they take part in (AccessContext.userPatients).
 // 3. patient/ scopes reach only the launch patient's compartment. Resource types outside the Patient compartment
 //    (Medication, Practitioner, Organization, Location, …) can be read and searched but not written. Without a
 //    patient in the launch context, patient/ scopes reach nothing.
@@ -121,6 +123,11 @@ export interface AccessContext {
   scopes: readonly ResourceScope[];
   /** The launch patient's id, when there is one. */
   patient?: string;
+  /**
+   * For a user whose access is limited to their care teams: whether a patient is on one of them. user/ scopes then
+   * reach only those patients' compartments (resources outside the Patient compartment stay readable).
+   */
+  userPatients?: (patientId: string) => boolean;
 }
 
 /** Scopes granting this interaction on this type. */
@@ -134,6 +141,10 @@ export function scopesFor(ctx: AccessContext, interaction: Interaction, resource
  */
 export function scopeCovers(scope: ResourceScope, ctx: AccessContext, resource: Resource, patients: readonly string[], write: boolean): boolean {
   if (scope.query && !matchesSearchRequest(resource, scope.query)) return false;
+  if (scope.context === "user" && ctx.userPatients && isCompartmentType(resource.resourceType)) {
+    const allowed = ctx.userPatients;
+    return write ? patients.length > 0 && patients.every(allowed) : patients.some(allowed);
+  }
   if (scope.context !== "patient") return true;
   if (!isCompartmentType(resource.resourceType)) return !write;
   if (ctx.patient === undefined) return false;

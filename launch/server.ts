@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { HumanName, Patient, Resource } from "@medplum/fhirtypes";
+import type { CareTeam, HumanName, Patient, Resource } from "@medplum/fhirtypes";
 import { ehrJwtVerifier, parseEhrClients } from "../src/cds/ehr-auth.ts";
 import ehrClientsJson from "../src/cds/ehr-clients.json" with { type: "json" };
 import { createCdsHandler } from "../src/cds/http.ts";
@@ -42,13 +42,15 @@ export const DEFAULT_PORT = 8090;
 export const HOST = "127.0.0.1";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const PATIENTS_DIR = resolve(ROOT, "fhir-resources/patients");
+/** The care coordinator's caseload (npm run caseload), loaded with the patients by default. */
+export const CASELOAD_DIR = resolve(ROOT, "fhir-resources/caseload");
 /** Used when fhir-resources/patients/ holds no bundles yet. */
 export const FALLBACK_DIR = resolve(ROOT, "test/integration/fixtures/sandbox");
 
 export interface SandboxOptions {
   /** 0 picks a free port. Default 8090. */
   port?: number;
-  /** Folders of Bundle JSON files to load. Default: fhir-resources/patients/ (or the test fixtures if empty). */
+  /** Folders of Bundle JSON files to load. Default: fhir-resources/patients/ and caseload/ (or the test fixtures if empty). */
   dataDirs?: string[];
   /** Move seed dates so the data stays current (scripts/patient-dates.ts). Default true. */
   shiftDates?: boolean;
@@ -97,6 +99,7 @@ export interface Sandbox {
 interface UserEntry {
   id: string;
   role: string;
+  access?: "all" | "care-team";
   /** "Practitioner/dr-1": the seed data's practitioner, or `fallback` when the seed has none. */
   fhirUser: string;
   fallback: Resource;
@@ -117,6 +120,17 @@ function patientLabel(p: Patient): string {
 }
 
 /** Runs async work one at a time (writes, resets). */
+/** Patient ids of the active CareTeams whose participants include `fhirUser` ("Practitioner/cc-1"). */
+export function careTeamPatients(teams: Iterable<CareTeam>, fhirUser: string): Set<string> {
+  const out = new Set<string>();
+  for (const t of teams) {
+    if (t.status !== "active" || !(t.participant ?? []).some((p) => p.member?.reference === fhirUser)) continue;
+    const m = /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(t.subject?.reference ?? "");
+    if (m) out.add(m[1]!);
+  }
+  return out;
+}
+
 function serializer(): <T>(fn: () => Promise<T>) => Promise<T> {
   let tail: Promise<unknown> = Promise.resolve();
   return <T>(fn: () => Promise<T>): Promise<T> => {
@@ -130,7 +144,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const t0 = performance.now();
   ensureDefinitions();
   const warnings: string[] = [];
-  let dirs = options.dataDirs ?? [PATIENTS_DIR];
+  let dirs = options.dataDirs ?? [PATIENTS_DIR, CASELOAD_DIR];
   if (!options.dataDirs && jsonFilesIn(PATIENTS_DIR).length === 0) {
     warnings.push(`No patient bundles in ${PATIENTS_DIR} yet: loading the small test fixtures instead`);
     dirs = [FALLBACK_DIR];
@@ -144,6 +158,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     label: `${personName(seeded.get(u.fhirUser) ?? u.fallback) ?? u.fhirUser} (${u.role})`,
     role: u.role,
     fhirUser: u.fhirUser,
+    ...(u.access ? { access: u.access } : {}),
   }));
   const fallbacks = userEntries.filter((u) => !seeded.has(u.fhirUser)).map((u) => u.fallback);
   const seedResources = [...fallbacks, ...seed.resources];
@@ -177,6 +192,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     patientExists,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
     smartStyleUrl: `${origin}/ehr/smart-style.json`,
+    careTeamPatients: (fhirUser) => careTeamPatients(store.all("CareTeam") as Iterable<CareTeam>, fhirUser),
   });
   await auth.init();
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };

@@ -127,7 +127,8 @@ export function createEhrRoutes(deps: EhrDeps): (req: IncomingMessage, res: Serv
         const user = typeof b.user === "string" ? b.user : "";
         const mode = b.mode === "window" ? "window" : "iframe";
         const launchUrl = typeof b.launchUrl === "string" && b.launchUrl ? b.launchUrl : deps.defaultLaunchUrl;
-        if (!deps.patientExists(patient)) return sendJson(res, 400, { error: `Unknown patient "${patient}"` }), true;
+        // No patient: a user-level launch (the app opens the user's caseload).
+        if (patient !== "" && !deps.patientExists(patient)) return sendJson(res, 400, { error: `Unknown patient "${patient}"` }), true;
         if (!deps.auth.opts.users.some((u) => u.id === user)) return sendJson(res, 400, { error: `Unknown user "${user}"` }), true;
         let target: URL;
         try {
@@ -137,7 +138,7 @@ export function createEhrRoutes(deps: EhrDeps): (req: IncomingMessage, res: Serv
           return sendJson(res, 400, { error: `The app launch URL "${launchUrl}" is not an http(s) URL` }), true;
         }
         // Embedded in the EHR's own page the EHR shows the banner; in a window of its own the app must.
-        const launch = deps.auth.createLaunch({ patient, user, needPatientBanner: mode === "window" });
+        const launch = deps.auth.createLaunch({ ...(patient ? { patient } : {}), user, needPatientBanner: mode === "window" });
         target.searchParams.set("iss", deps.fhirBase);
         target.searchParams.set("launch", launch.id);
         launches.set(launch.id, { url: target.toString(), mode });

@@ -68,6 +68,7 @@ const patientEl = el<HTMLSelectElement>("patient");
 const userEl = el<HTMLSelectElement>("user");
 const launchUrlEl = el<HTMLInputElement>("launch-url");
 const standaloneEl = el<HTMLAnchorElement>("standalone-link");
+const standaloneCaseloadEl = el<HTMLAnchorElement>("standalone-caseload-link");
 const frameEl = el<HTMLIFrameElement>("app-frame");
 const appSection = el<HTMLElement>("app-section");
 const cdsStatusEl = el<HTMLParagraphElement>("cds-status");
@@ -114,16 +115,25 @@ function updateStandaloneLink(): void {
     const url = new URL(launchUrlEl.value);
     url.searchParams.set("iss", ctx.fhirBase);
     standaloneEl.href = url.toString();
+    url.searchParams.set("view", "caseload");
+    standaloneCaseloadEl.href = url.toString();
   } catch {
     standaloneEl.removeAttribute("href");
+    standaloneCaseloadEl.removeAttribute("href");
   }
 }
 
 async function loadContext(): Promise<void> {
   ctx = await api<SimulatorContext>("/ehr/api/context");
   const previousPatient = patientEl.value;
+  const hadOptions = patientEl.options.length > 0;
   fillSelect(patientEl, ctx.patients);
-  if (ctx.patients.some((p) => p.id === previousPatient)) patientEl.value = previousPatient;
+  // A user-level launch: no patient in context (the care coordinator's caseload).
+  const none = document.createElement("option");
+  none.value = "";
+  none.textContent = "No patient (user-level launch: the caseload)";
+  patientEl.append(none);
+  if ((hadOptions && previousPatient === "") || ctx.patients.some((p) => p.id === previousPatient)) patientEl.value = previousPatient;
   fillSelect(userEl, ctx.users);
   if (!launchUrlEl.value) launchUrlEl.value = ctx.defaultLaunchUrl;
   updateStandaloneLink();
@@ -184,7 +194,7 @@ async function launchApp(launchUrl: string): Promise<void> {
       // Bring the embedded app into view: the frame's top at the top of the window, the app's first screen in it.
       frameEl.scrollIntoView({ block: "start" });
     }
-    say(`Launched for ${patientEl.selectedOptions[0]?.textContent ?? "the patient"} as ${userEl.selectedOptions[0]?.textContent ?? "the user"}.`);
+    say(`Launched for ${patientEl.value ? (patientEl.selectedOptions[0]?.textContent ?? "the patient") : "no patient"} as ${userEl.selectedOptions[0]?.textContent ?? "the user"}.`);
     await showLaunch();
   } catch (err) {
     win?.close();

@@ -2,7 +2,7 @@
 // src/fhir/patient-queries.ts, the scope table of src/app/launch-config.ts, and the requests buildPlanBundle and
 // recordStage make (run here on a sample plan and stage), each type with why the app touches it.
 import type { Bundle, CapabilityStatement, CapabilityStatementRestResource } from "fhir/r4.js";
-import { DATA_SCOPES_V2 } from "../../src/app/launch-config.ts";
+import { CASELOAD_SCOPES_V2, DATA_SCOPES_V2 } from "../../src/app/launch-config.ts";
 import { recordStage, stageBundle } from "../../src/app/record-stage.ts";
 import { STAGEWISE_BASE } from "../../src/clinical/codes.ts";
 import { buildPlanBundle } from "../../src/clinical/plan.ts";
@@ -10,6 +10,8 @@ import { markRewardEnteredInError, rewardCorrectionBundle, rewardCreateBundle, w
 import type { PlanContext, PlanDraft } from "../../src/clinical/plan.ts";
 import { firstScreenQueries, labHistoryQuery, labRangeQuery, observationsByIdQuery, recordQueries } from "../../src/fhir/patient-queries.ts";
 import type { PatientQuery } from "../../src/fhir/patient-queries.ts";
+import { caseloadLabQuery, caseloadQueries, careTeamQuery } from "../../src/fhir/caseload-queries.ts";
+import { practitionerRoleQuery } from "../../src/fhir/user-role.ts";
 import { MORE_PROFILE_IDS, narrative, PROFILE_IDS, PUBLISHER, sdUrl, VERSION } from "./common.ts";
 
 /** CapabilityStatement.date is required: the day this content last changed (change it with the content). */
@@ -66,6 +68,11 @@ export function appSearches(patient: string): PatientQuery[] {
     labHistoryQuery(patient),
     observationsByIdQuery(patient, ["o1"]),
     ...recordQueries(patient),
+    // the caseload (src/fhir/caseload-queries.ts, user-role.ts): patient= takes a list of ids there
+    careTeamQuery(`Practitioner/${patient}`),
+    practitionerRoleQuery(`Practitioner/${patient}`),
+    ...caseloadQueries([patient], true),
+    caseloadLabQuery([patient], day),
   ];
 }
 
@@ -79,7 +86,9 @@ const LETTER: Record<string, Code> = { c: "create", r: "read", u: "update", d: "
 
 /** Why the app touches each type (the README's scope table, in the app's words). */
 const WHY: Record<string, string> = {
-  Patient: "The patient in context: banner and the subject of everything read and written.",
+  Patient: "The patient in context: banner and the subject of everything read and written. For the caseload: the patients of the user's care teams (_include of CareTeam:patient, or by _id).",
+  CareTeam: "The caseload: the active CareTeams the signed-in user takes part in (participant), with their patients (_include). Search only.",
+  PractitionerRole: "The signed-in user's role (care coordinator or clinician), which decides whether a launch opens on the caseload or the patient. Search only.",
   Observation:
     "Reads urine drug screens (category laboratory), stage-of-change assessments (category survey) and the contingency-management reward log (category therapy). Writes a stage of change or readiness-ruler score the clinician records, derivedFrom the QuestionnaireResponse written with it, and each reward handed out (conditional creates on their identifier, so a retry does not duplicate); marks a mistaken reward entered-in-error with If-Match on the version read (never deleted).",
   QuestionnaireResponse:
@@ -98,9 +107,11 @@ type SearchParam = { name: string; type: "reference" | "token" | "date"; documen
 
 function searchParams(type: string, writes: Awaited<ReturnType<typeof sampleWrites>>): SearchParam[] {
   const out = new Map<string, SearchParam>();
-  const TYPES: Record<string, "reference" | "token" | "date"> = { patient: "reference", date: "date" };
+  const TYPES: Record<string, "reference" | "token" | "date"> = { patient: "reference", date: "date", participant: "reference", practitioner: "reference" };
   for (const q of appSearches("ID").filter((x) => x.resourceType === type)) {
-    const query = Object.entries(q.params).flatMap(([n, v]) => valuesOf(v).map((x) => `${n}=${x === "ID" ? "{id}" : x}`)).join("&");
+    const query = Object.entries(q.params)
+      .flatMap(([n, v]) => valuesOf(v).map((x) => `${n}=${x.replace(/\bID\b/g, "{id}")}`))
+      .join("&");
     for (const name of Object.keys(q.params)) {
       if (name.startsWith("_") && name !== "_id") continue; // _count, _include: result parameters
       if (!out.has(name)) out.set(name, { name, type: TYPES[name] ?? "token", documentation: `Read: ${type}?${query}` });
@@ -144,8 +155,8 @@ function restResource(type: string, letters: string, writes: Awaited<ReturnType<
 }
 
 export function scopeTable(): [type: string, letters: string][] {
-  return DATA_SCOPES_V2.map((s) => {
-    const m = /^patient\/([A-Za-z]+)\.([cruds]+)$/.exec(s);
+  return [...DATA_SCOPES_V2, ...CASELOAD_SCOPES_V2].map((s) => {
+    const m = /^(?:patient|user)\/([A-Za-z]+)\.([cruds]+)$/.exec(s);
     if (!m) throw new Error(`Unexpected scope ${s}`);
     return [m[1]!, m[2]!] as [string, string];
   });
@@ -182,18 +193,24 @@ export async function capabilityStatement(): Promise<CapabilityStatement> {
           "Searches ask for pages of 1,000 (_count) and follow every next link on the same server. Writes are conditional creates (If-None-Exist) so a retried save never duplicates; updates send If-Match.",
         security: {
           service: [{ coding: [{ system: "http://terminology.hl7.org/CodeSystem/restful-security-service", code: "SMART-on-FHIR" }] }],
-          description: `SMART App Launch 2 (EHR or standalone launch, public client, PKCE S256). Scopes (v2): launch or launch/patient, openid fhirUser, online_access, ${DATA_SCOPES_V2.join(", ")}; v1 equivalents (.read/.write) when the server does not list permission-v2.`,
+          description: `SMART App Launch 2 (EHR or standalone launch, public client, PKCE S256). Scopes (v2): launch or launch/patient, openid fhirUser, online_access, ${DATA_SCOPES_V2.join(", ")}; for the caseload (an EHR launch, or a standalone launch without launch/patient): ${CASELOAD_SCOPES_V2.join(", ")}; v1 equivalents (.read/.write) when the server does not list permission-v2.`,
         },
         resource: resources,
-        interaction: transactions(writes).every((b) => b.type === "transaction")
-          ? [
-              {
-                code: "transaction",
-                documentation:
-                  "A plan save: CarePlan, its Goals and a Provenance in one transaction, linked by urn:uuid. A recorded stage of change: the QuestionnaireResponse (Questionnaire stage-of-change), the stage Observation derivedFrom it and a Provenance in one transaction. A reward recorded (or marked entered-in-error): the Observation and its Provenance in one transaction.",
-              },
-            ]
-          : [],
+        interaction: [
+          ...(transactions(writes).every((b) => b.type === "transaction")
+            ? [
+                {
+                  code: "transaction" as const,
+                  documentation:
+                    "A plan save: CarePlan, its Goals and a Provenance in one transaction, linked by urn:uuid. A recorded stage of change: the QuestionnaireResponse (Questionnaire stage-of-change), the stage Observation derivedFrom it and a Provenance in one transaction. A reward recorded (or marked entered-in-error): the Observation and its Provenance in one transaction.",
+                },
+              ]
+            : []),
+          {
+            code: "batch" as const,
+            documentation: "The caseload's reads: one batch Bundle of searches (patient= with up to 50 ids each) per round, instead of one request per patient and type.",
+          },
+        ],
       },
     ],
   };

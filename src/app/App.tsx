@@ -1,10 +1,12 @@
 // The app page once launched: read the record (progress, errors, partial failures), then the workspace
 // (lazy-loaded: the engine and the screens are not needed for the first, loading screen).
-import { lazy, Suspense, useEffect, useState, type ComponentProps } from "react";
+import { lazy, Suspense, useEffect, useMemo, useState, type ComponentProps } from "react";
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
 import { PatientBanner } from "./components/PatientBanner.tsx";
 import type { ReadProgress, SearchFailure } from "./read-record.ts";
-import type { SmartSession } from "./session.ts";
+import type { Launch, SmartSession } from "./session.ts";
+import type { Landing } from "./caseload/landing.ts";
+import { useLanding } from "./caseload/useLanding.ts";
 import { useRecord } from "./useRecord.ts";
 
 type WorkspaceModule = typeof import("./Workspace.tsx");
@@ -30,6 +32,10 @@ export interface AppProps {
   session: SmartSession;
   /** Today, YYYY-MM-DD. */
   now: string;
+  /** Shown as "Caseload" in the header when the launch has a caseload: back to the list, no new launch. */
+  onBack?: () => void;
+  /** Kept (reading, with its state) but not shown: the caseload is on screen. */
+  hidden?: boolean;
 }
 
 function Loading({ progress }: { progress: ReadProgress | null }) {
@@ -70,19 +76,24 @@ function Incomplete({ failures }: { failures: SearchFailure[] }) {
   );
 }
 
-export function App({ session, now }: AppProps) {
+export function App({ session, now, onBack, hidden = false }: AppProps) {
   const { state, addResource, reload, startHistory } = useRecord(session.api, session.patientId, now);
   return (
-    <div className="app">
+    <div className="app" hidden={hidden}>
       <header className="app-header">
         <h1>Stagewise</h1>
+        {onBack && (
+          <button type="button" className="back-button" onClick={onBack}>
+            ← Caseload
+          </button>
+        )}
         {state.phase === "ready" ? (
           <PatientBanner patient={state.record.patient} now={now} full={session.needPatientBanner} />
         ) : (
           <p className="tagline">Stage-matched psychosocial care for opioid use disorder</p>
         )}
       </header>
-      <main id="main">
+      <main id={hidden ? undefined : "main"}>
         {state.phase === "loading" && <Loading progress={state.progress} />}
         {state.phase === "failed" && (
           <section aria-labelledby="failed-title">
@@ -107,5 +118,64 @@ export function App({ session, now }: AppProps) {
         )}
       </main>
     </div>
+  );
+}
+
+type CaseloadModule = typeof import("./caseload/CaseloadScreen.tsx");
+let caseloadModule: CaseloadModule | null = null;
+/** Fetches the caseload chunk (main.tsx starts this while the token is exchanged; it shares the engine with the workspace). */
+export const loadCaseload = (): Promise<CaseloadModule> => import("./caseload/CaseloadScreen.tsx").then((m) => (caseloadModule = m));
+const LazyCaseload = lazy(loadCaseload);
+
+/** The caseload screen, rendered directly once its chunk is there (no Suspense hold-back; see WorkspaceSlot). */
+function CaseloadSlot(props: ComponentProps<CaseloadModule["default"]>) {
+  const [Screen] = useState(() => caseloadModule?.default ?? LazyCaseload);
+  return <Screen {...props} />;
+}
+
+/**
+ * The launched app: the caseload or a patient, as the launch and the user's role decide (caseload/landing.ts). The
+ * patient in context is read at once (while the user's role is read), and stays mounted when the caseload is shown,
+ * so opening it from the list is instant. A patient opened from the caseload gets the same App as a patient launch;
+ * "Caseload" goes back to the list, which stays as it was (kept, hidden, while a patient is open), and the row of
+ * the patient just closed is read again. The caseload is read only once it is first shown.
+ */
+export function LaunchedApp({ launch, now }: { launch: Launch; now: string }) {
+  const landing = useLanding(launch);
+  const [chosen, setChosen] = useState<Landing | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const [returnedFrom, setReturnedFrom] = useState<{ patientId: string; n: number } | null>(null);
+  const { caseload, fhirUser, patient } = launch;
+  // While the role is read, the patient in context (whose reads start at once); without one, the caseload.
+  const view: Landing = chosen ?? landing ?? (patient ? "patient" : "caseload");
+  // One session per patient opened (its api's identity keys the record's reads).
+  const opened = useMemo(() => (open !== null && open !== patient?.patientId && caseload ? caseload.open(open) : null), [open, patient, caseload]);
+  if (!caseload || !fhirUser) return patient ? <App session={patient} now={now} /> : null;
+  const contextShown = patient !== null && (open === null ? view === "patient" : open === patient.patientId);
+  const listShown = view === "caseload" && open === null;
+  const back = () => {
+    const closed = open ?? patient?.patientId;
+    if (closed) setReturnedFrom((r) => ({ patientId: closed, n: (r?.n ?? 0) + 1 }));
+    setOpen(null);
+    setChosen("caseload");
+  };
+  return (
+    <>
+      {patient && <App key="in-context" session={patient} now={now} onBack={back} hidden={!contextShown} />}
+      {opened && <App key={open} session={opened} now={now} onBack={back} />}
+      {view === "caseload" && (
+        <div className="app" hidden={!listShown}>
+          <header className="app-header">
+            <h1>Stagewise</h1>
+            <p className="tagline">Stage-matched psychosocial care for opioid use disorder</p>
+          </header>
+          <main id={listShown ? "main" : undefined}>
+            <Suspense fallback={<p role="status">Preparing the caseload…</p>}>
+              <CaseloadSlot api={caseload.api} fhirUser={fhirUser} now={now} patientInContext={patient?.patientId ?? null} onOpen={setOpen} returnedFrom={returnedFrom} />
+            </Suspense>
+          </main>
+        </div>
+      )}
+    </>
   );
 }

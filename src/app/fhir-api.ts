@@ -34,8 +34,8 @@ function refuseOtherPatients(launchPatient: string | undefined, options: FhirReq
   );
 }
 
-/** The transport with the launch-patient write rule on top. */
-function forPatient(transport: FhirTransport, launchPatient: string | undefined): FhirApi {
+/** The transport with the launch-patient write rule on top (a patient opened from the caseload gets the same). */
+export function forPatient(transport: FhirTransport, launchPatient: string | undefined): FhirApi {
   if (!launchPatient) return transport;
   return {
     serverUrl: transport.serverUrl,

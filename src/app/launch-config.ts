@@ -32,7 +32,11 @@ export function issuerConfig(iss: string): IssuerConfig {
 }
 
 export type ScopeStyle = "v1" | "v2";
-export type LaunchKind = "ehr" | "standalone";
+/**
+ * ehr: an EHR launch (a patient in context or not: the EHR decides); standalone: the user picks a patient at the
+ * server (launch/patient); standalone-caseload: the user opens their caseload, no patient (user-level launch).
+ */
+export type LaunchKind = "ehr" | "standalone" | "standalone-caseload";
 
 /**
  * The least scopes the features need. SMART v2 syntax (c = create, r = read, u = update, s = search):
@@ -64,7 +68,7 @@ export type LaunchKind = "ehr" | "standalone";
  *                                    (our sandbox included) check search permission for it. The same holds for
  *                                    the other conditional creates (Observation, CarePlan, Goal,
  *                                    QuestionnaireResponse: all have s).
- * No delete scope anywhere; no user/ or system/ scopes.
+ * No delete scope anywhere; no system/ scopes. The user/ scopes are CASELOAD_SCOPES_V2 below.
  *
  * v1 fallback (servers whose smart-configuration does not list "permission-v2"): the same resources with
  * .read / .write (v1 has no finer split: .read = r+s, .write = c+u+d, so the written types Observation, CarePlan,
@@ -99,10 +103,75 @@ const DATA_SCOPES_V1 = [
   "patient/Provenance.write",
 ];
 
-/** The scope string for one launch. */
+/**
+ * The caseload (a user-level launch: no patient, or a coordinator who lands on the caseload): user/ scopes, the
+ * least the caseload and the patients opened from it need. The server decides which patients a user reaches (an EHR
+ * confines a care coordinator to their care teams; the sandbox does, launch/scopes.ts).
+ *
+ * - user/CareTeam.s              who is on the caseload: CareTeams the user takes part in (search only).
+ * - user/PractitionerRole.s      the signed-in user's role (care coordinator or clinician): where the app opens.
+ * - user/Patient.rs              the caseload's patients (_include of CareTeam:patient, or by _id from a Group) and
+ *                                the banner of a patient opened from the list.
+ * - user/Observation.rs, user/MedicationRequest.rs, user/Medication.r, user/Condition.rs
+ *                                the caseload rows (stage, urine tests, MOUD, naloxone, overdose) and the workspace.
+ * - user/CarePlan.crus, user/Goal.crus, user/Observation.cu, user/QuestionnaireResponse.cs, user/Provenance.cs
+ *                                the workspace of a patient opened from the list writes as a patient launch does:
+ *                                plans, stages, rewards handed out and rewards marked entered-in-error (the app
+ *                                still refuses any write about another patient than the one open).
+ * A Group (user/Group.r) is not asked for: the app reads CareTeams (caseload-queries.ts says how a Group is read).
+ */
+export const CASELOAD_SCOPES_V2 = [
+  "user/CareTeam.s",
+  "user/PractitionerRole.s",
+  "user/Patient.rs",
+  "user/Observation.rs",
+  "user/Observation.cu",
+  "user/MedicationRequest.rs",
+  "user/Medication.r",
+  "user/Condition.rs",
+  "user/CarePlan.crus",
+  "user/Goal.crus",
+  "user/QuestionnaireResponse.cs",
+  "user/Provenance.cs",
+];
+/** v1: .read = r+s, .write = c+u+d (delete comes with .write in v1, as for the patient scopes). */
+export const CASELOAD_SCOPES_V1 = [
+  "user/CareTeam.read",
+  "user/PractitionerRole.read",
+  "user/Patient.read",
+  "user/Observation.read",
+  "user/Observation.write",
+  "user/MedicationRequest.read",
+  "user/Medication.read",
+  "user/Condition.read",
+  "user/CarePlan.read",
+  "user/CarePlan.write",
+  "user/Goal.read",
+  "user/Goal.write",
+  "user/QuestionnaireResponse.read",
+  "user/QuestionnaireResponse.write",
+  "user/Provenance.read",
+  "user/Provenance.write",
+];
+
+/**
+ * The scope string for one launch. An EHR launch asks for the patient scopes (a patient in context) and the
+ * caseload's user/ scopes (the caseload is one click away, and the landing screen when no patient is in context or
+ * the user is a care coordinator); a server that grants only the patient scopes still gets the patient view
+ * (the caseload is then not offered). A standalone launch asks for one or the other.
+ */
 export function scopesFor(kind: LaunchKind, style: ScopeStyle): string {
-  const context = kind === "ehr" ? "launch" : "launch/patient";
-  return [context, "openid", "fhirUser", "online_access", ...(style === "v2" ? DATA_SCOPES_V2 : DATA_SCOPES_V1)].join(" ");
+  const patient = style === "v2" ? DATA_SCOPES_V2 : DATA_SCOPES_V1;
+  const caseload = style === "v2" ? CASELOAD_SCOPES_V2 : CASELOAD_SCOPES_V1;
+  const base = ["openid", "fhirUser", "online_access"];
+  if (kind === "ehr") return ["launch", ...base, ...patient, ...caseload].join(" ");
+  if (kind === "standalone") return ["launch/patient", ...base, ...patient].join(" ");
+  return [...base, ...caseload].join(" ");
+}
+
+/** Whether granted scopes (the token response's `scope`) let the app read a caseload: CareTeam search at user level. */
+export function grantsCaseload(granted: string | undefined): boolean {
+  return (granted ?? "").split(/\s+/).some((s) => /^user\/(CareTeam|\*)\.(c?r?u?d?s|read|\*)$/.test(s));
 }
 
 /**

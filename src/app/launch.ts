@@ -43,6 +43,8 @@ async function launch(): Promise<void> {
   noteInspectRequest(window.location.search);
   const iss = params.get("iss");
   const launchToken = params.get("launch");
+  // Standalone: view=caseload opens the user's caseload (no patient), otherwise the server asks for a patient.
+  const caseload = params.get("view") === "caseload";
   if (!iss) {
     show("No EHR sent a launch request. To open Stagewise on its own, give the FHIR server's address.");
     if (form) form.hidden = false;
@@ -60,7 +62,7 @@ async function launch(): Promise<void> {
     iss,
     ...(launchToken ? { launch: launchToken } : {}),
     clientId: issuerConfig(iss).clientId,
-    scope: scopesFor(launchToken ? "ehr" : "standalone", style),
+    scope: scopesFor(launchToken ? "ehr" : caseload ? "standalone-caseload" : "standalone", style),
     redirectUri: REDIRECT_PATH,
     // Finish the login in this window even inside an EHR iframe (no popup, no third-party cookies).
     completeInTarget: true,
@@ -71,7 +73,8 @@ async function launch(): Promise<void> {
 form?.addEventListener("submit", (event) => {
   event.preventDefault();
   const iss = (form.elements.namedItem("iss") as HTMLInputElement).value.trim();
-  if (iss) window.location.assign(`${window.location.pathname}?iss=${encodeURIComponent(iss)}`);
+  const caseload = (form.elements.namedItem("view") as RadioNodeList | null)?.value === "caseload";
+  if (iss) window.location.assign(`${window.location.pathname}?iss=${encodeURIComponent(iss)}${caseload ? "&view=caseload" : ""}`);
 });
 
 // A FHIR server missing from this installation's Content-Security-Policy (connect-src, see csp.ts) fails as a bare

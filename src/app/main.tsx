@@ -1,9 +1,9 @@
 import { StrictMode, useEffect, useState } from "react";
 import { createRoot } from "react-dom/client";
-import { App, loadWorkspace } from "./App.tsx";
+import { LaunchedApp, loadCaseload, loadWorkspace } from "./App.tsx";
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
 import { installInspector } from "./inspector/toggle.ts";
-import { localToday, type SmartSession } from "./session.ts";
+import { localToday, type Launch } from "./session.ts";
 import { startSession } from "./smart.ts";
 import "./app.css";
 
@@ -16,9 +16,11 @@ const sessionPromise = startSession();
 sessionPromise.catch(() => undefined);
 // Fetch the workspace (engine + screens) while the record is being read.
 void loadWorkspace().catch(() => undefined);
+// The caseload's screen too (small: the engine is shared with the workspace), so a caseload launch does not wait for it.
+void loadCaseload().catch(() => undefined);
 
 function Root() {
-  const [session, setSession] = useState<SmartSession | null>(null);
+  const [session, setSession] = useState<Launch | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     let current = true;
@@ -30,7 +32,7 @@ function Root() {
       current = false;
     };
   }, []);
-  if (session) return <App session={session} now={localToday()} />;
+  if (session) return <LaunchedApp launch={session} now={localToday()} />;
   return (
     <main id="main" className="app">
       <h1>Stagewise</h1>

@@ -12,6 +12,24 @@ export interface SmartSession {
   fhirUser: string | null;
 }
 
+/**
+ * What a launch gave: the patient in context (if any) and, when the token grants user-level reads of a caseload,
+ * the caseload. At least one of the two is there (smart.ts refuses a launch with neither).
+ */
+export interface Launch {
+  patient: SmartSession | null;
+  caseload: CaseloadAccess | null;
+  fhirUser: string | null;
+  needPatientBanner: boolean;
+}
+
+export interface CaseloadAccess {
+  /** The FHIR server without a launch patient: the caseload's reads (batched; no writes are made with it). */
+  api: FhirApi;
+  /** The session of a patient opened from the caseload: the same reads and workspace, writes confined to it. */
+  open(patientId: string): SmartSession;
+}
+
 /** "https://x/fhir/Practitioner/dr-1" or "Practitioner/dr-1" → "Practitioner/dr-1"; null when not a reference. */
 export function relativeUserRef(fhirUser: string | null | undefined): string | null {
   if (!fhirUser || fhirUser.length > 2048) return null; // a URL, not a document (and no regex over megabytes)

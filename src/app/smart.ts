@@ -3,9 +3,10 @@
 // then describe the session. fhirclient removes `code` and `state` from the address bar (replaceBrowserHistory)
 // and keeps its state in sessionStorage, which is per tab: two tabs hold two independent launches.
 import FHIR from "fhirclient";
-import { fhirclientApi, type FhirClientLike } from "./fhir-api.ts";
+import { fhirclientApi, forPatient, type FhirClientLike } from "./fhir-api.ts";
 import { fhirUserFromIdToken } from "./id-token.ts";
-import { relativeUserRef, type SmartSession } from "./session.ts";
+import { grantsCaseload } from "./launch-config.ts";
+import { relativeUserRef, type Launch, type SmartSession } from "./session.ts";
 
 type Client = Awaited<ReturnType<typeof FHIR.oauth2.ready>>;
 
@@ -27,10 +28,34 @@ export function sessionFrom(client: Client): SmartSession {
   };
 }
 
-let started: Promise<SmartSession> | undefined;
+/**
+ * The launch: the patient session when a patient is in context, and the caseload when the granted scopes allow
+ * user-level reads of CareTeams and the user is known (fhirUser). Neither: LaunchError, as sessionFrom says.
+ */
+export function launchFrom(client: Client): Launch {
+  const fhirUser = relativeUserRef(fhirUserFromIdToken(client.getState("tokenResponse.id_token")));
+  const needPatientBanner = client.getState("tokenResponse.need_patient_banner") !== false;
+  const caseloadGranted = grantsCaseload(client.getState("tokenResponse.scope")) && fhirUser !== null;
+  if (!client.getPatientId() && !caseloadGranted) sessionFrom(client); // throws the LaunchError
+  const patient = client.getPatientId() ? sessionFrom(client) : null;
+  const shared = fhirclientApi(client as unknown as FhirClientLike);
+  return {
+    patient,
+    caseload: caseloadGranted
+      ? {
+          api: shared,
+          open: (patientId) => ({ api: forPatient(shared, `Patient/${patientId}`), patientId, needPatientBanner, fhirUser }),
+        }
+      : null,
+    fhirUser,
+    needPatientBanner,
+  };
+}
 
-/** The session of this page; ready() runs on the first call only (call it at module scope). */
-export function startSession(): Promise<SmartSession> {
-  started ??= FHIR.oauth2.ready().then(sessionFrom);
+let started: Promise<Launch> | undefined;
+
+/** The launch of this page; ready() runs on the first call only (call it at module scope). */
+export function startSession(): Promise<Launch> {
+  started ??= FHIR.oauth2.ready().then(launchFrom);
   return started;
 }

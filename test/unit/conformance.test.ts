@@ -137,7 +137,7 @@ describe("CapabilityStatement (kind requirements)", () => {
       expect(resource(e.resource!.resourceType)!.interaction!.map((i) => i.code), e.request!.url).toContain("create");
       expect(resource(e.resource!.resourceType)!.conditionalCreate, e.request!.url).toBe(true);
     }
-    expect(statement.rest![0]!.interaction!.map((i) => i.code)).toEqual(["transaction"]);
+    expect(statement.rest![0]!.interaction!.map((i) => i.code)).toEqual(["transaction", "batch"]);
   });
 
   it("names the profile of each type it writes where one is published, and no profile for the rest", () => {
