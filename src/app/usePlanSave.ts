@@ -6,6 +6,7 @@
 //   merged draft is saved on the new version. Nothing typed is lost meanwhile;
 // - anything else: the error is shown, every edit is kept, and Save again is the same save (same saveId, same
 //   created time): it never duplicates.
+import type { ClinicianContext } from "../clinical/types.ts";
 import { useRef, useState, type Dispatch } from "react";
 import type { Bundle, CarePlan, Goal } from "fhir/r4.js";
 import { applyChoices, mergeDrafts, type MergeResult, type Side } from "../clinical/plan-merge.ts";
@@ -26,7 +27,10 @@ export interface PlanSaveDeps {
   oudCondition?: string;
   dispatch: Dispatch<DraftAction>;
   /** The draft state as a plan draft (plan-draft.ts toPlanDraft with today's inputs). */
-  toDraft(state: DraftState): PlanDraft;
+  /** The plan to save; `context` replaces the current toggles (a merge that took the stored plan's context). */
+  toDraft(state: DraftState, context?: ClinicianContext): PlanDraft;
+  /** The toggles follow a merged context, so the next save keeps it too. */
+  setContext?(context: ClinicianContext): void;
   /** After a successful save (the kept draft is cleared, the plan list read again). */
   onSaved?(state: DraftState, previousPlanId: string): void;
 }
@@ -73,13 +77,13 @@ export function usePlanSave(deps: PlanSaveDeps): PlanSave {
   const memory = useRef<SaveMemory>({}); // the last plan sent: a lost answer is recognised as our own write
   const busyRef = useRef(false);
 
-  async function save(state: DraftState): Promise<void> {
+  async function save(state: DraftState, context?: ClinicianContext): Promise<void> {
     if (busyRef.current) return;
     const { api, patient, dispatch } = deps;
     const at = state.firstSaveAt ?? localInstant();
     const saveId = state.saveId ?? crypto.randomUUID();
     const existing = state.existing;
-    const plan = deps.toDraft(state);
+    const plan = deps.toDraft(state, context);
     const ctx: PlanContext = {
       patient,
       author: deps.author,
@@ -137,7 +141,10 @@ export function usePlanSave(deps: PlanSaveDeps): PlanSave {
     // The merged draft holds every note already (dated when they were typed): nothing is left to add.
     const next: DraftState = { ...continuedDraft(merged, merge.theirs.existing, merge.theirs.draft), cmWeeks: state.cmWeeks, edited: true, saveId: null };
     deps.dispatch({ type: "load", state: next });
-    await save(next);
+    // The merged context is saved as merged (the toggles would otherwise put the user's own back), and the toggles
+    // show it from now on.
+    if (merged.context) deps.setContext?.(merged.context);
+    await save(next, merged.context);
   }
 
   return {

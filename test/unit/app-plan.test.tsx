@@ -8,8 +8,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { App } from "../../src/app/App.tsx";
 import { fetchApi } from "../../src/app/fhir-api.ts";
 import type { SmartSession } from "../../src/app/session.ts";
-import { readCarePlan, writeCarePlan } from "../../src/clinical/careplan-resource.ts";
-import { CAREPLAN_ID_SYSTEM, CM_TARGET_EXTENSION, STAGE_SYSTEM } from "../../src/clinical/codes.ts";
+import { readCarePlan, readClinicianContext, writeCarePlan, writeClinicianContext } from "../../src/clinical/careplan-resource.ts";
+import { CAREPLAN_ID_SYSTEM, CLINICIAN_CONTEXT_EXTENSION, CM_TARGET_EXTENSION, STAGE_SYSTEM } from "../../src/clinical/codes.ts";
 import type { PlanDraft } from "../../src/clinical/plan-types.ts";
 import { medRequest, oudCondition, patient, stage, udsDay } from "../helpers/resources.ts";
 import { byLabel, byRole, click, expectText, openTab, render, text, type, waitFor, type Rendered } from "./helpers/app-dom.tsx";
@@ -139,6 +139,12 @@ describe("plan editor", () => {
     theirs.title = "Plan agreed at the team meeting";
     const mi = theirs.activity!.find((a) => a.detail?.code?.text === "Motivational interviewing")!;
     mi.detail!.description = "MI fortnightly (colleague)";
+    // …and records that the family is involved (the clinician context stored with the plan).
+    const context = readClinicianContext(sent.extension)!;
+    theirs.extension = [
+      ...(theirs.extension ?? []).filter((e) => e.url !== CLINICIAN_CONTEXT_EXTENSION),
+      writeClinicianContext({ ...context, familyInvolved: true }),
+    ];
     fake.resources.push(theirs);
 
     await type(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing"), "MI weekly");
@@ -153,7 +159,7 @@ describe("plan editor", () => {
     expect(text(section)).toContain("Keep mine: MI weekly");
     expect(text(section)).toContain("Take theirs: MI fortnightly (colleague)");
     expect(byLabel<HTMLTextAreaElement>("Activity text: Motivational interviewing").value).toBe("MI weekly");
-    expect(text(section)).toContain("Taken from the stored version (only it changed them): Plan title.");
+    expect(text(section)).toContain("Taken from the stored version (only it changed them): Plan title; Plan clinician context.");
 
     await click(byRole("button", "Save the merged plan on version 2"));
     await waitFor(() => byRole("status", "The plan was updated."));
@@ -161,6 +167,8 @@ describe("plan editor", () => {
     expect(merged.entry?.[0]?.request).toMatchObject({ method: "PUT", url: "CarePlan/cp-1", ifMatch: 'W/"2"' });
     expect(carePlanOf(merged).title).toBe("Plan agreed at the team meeting");
     expect(carePlanOf(merged).activity?.find((a) => a.detail?.code?.text === "Motivational interviewing")?.detail?.description).toBe("MI weekly");
+    // Only they changed the context: the merge takes theirs, and the toggles do not put the old one back.
+    expect(readClinicianContext(carePlanOf(merged).extension)).toEqual({ ...context, familyInvolved: true });
     const ids = transactions().map((b) => carePlanOf(b).identifier?.[0]?.value);
     expect(new Set(ids).size).toBe(1);
     // Each save has its own Provenance key.

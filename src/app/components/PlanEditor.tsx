@@ -67,7 +67,8 @@ export default function PlanEditor({ draft, dispatch, context, setContext, initi
   const schedule = cm.schedule;
   const cmStart = settings.cmStart || cm.startDate || now;
   const cmDescription = describeSchedule({ ...cm.params, programWeeks: draft.cmWeeks }).map((l) => l.text);
-  const toDraft = (s: DraftState) => toPlanDraft(s, { evaluation, schedule, cmStart, cmDescription, today: now, context, author: session.fhirUser });
+  const toDraft = (s: DraftState, merged?: ClinicianContext) =>
+    toPlanDraft(s, { evaluation, schedule, cmStart, cmDescription, today: now, context: merged ?? context, author: session.fhirUser });
   const planDraft = toDraft(draft);
   const saving = usePlanSave({
     api: session.api,
@@ -76,6 +77,7 @@ export default function PlanEditor({ draft, dispatch, context, setContext, initi
     ...(evaluation.conditions.oud[0] ? { oudCondition: evaluation.conditions.oud[0] } : {}),
     dispatch,
     toDraft,
+    setContext,
     onSaved(_state, planId) {
       onSaved(planId);
       void stored.reload();
