@@ -81,7 +81,7 @@ describe("a care coordinator's launch without a patient", () => {
     await page.keyboard.press("Enter");
     expect(await header.getAttribute("aria-sort")).toBe("ascending");
     expect((await names(page))[0]).toBe("Vega, Umar"); // $219.00, the most owed
-    expect(await page.locator(".caseload-table tbody tr").first().locator("td").nth(4).innerText()).toBe("$219.00");
+    expect(await page.locator(".caseload-table tbody tr").first().locator('td[data-column="owed"]').innerText()).toBe("$219.00");
     await page.keyboard.press("Enter");
     expect(await header.getAttribute("aria-sort")).toBe("descending");
     expect((await names(page))[0]).toBe("Diaz, Chloe"); // 1 draw, the least owed
@@ -104,7 +104,7 @@ describe("a care coordinator's launch without a patient", () => {
 
   it("records a reward for a patient opened from the list (user/ scopes); back on the list, the reward owed is updated", async () => {
     const row = page.locator('tr[data-patient="Patient/cl-024"]');
-    expect(await row.locator("td").nth(4).innerText()).toBe("$10.00");
+    expect(await row.locator('td[data-column="owed"]').innerText()).toBe("$10.00");
     await page.getByRole("button", { name: "Young, Yara" }).click();
     await waitForWorkspace(page);
     await openTab(page, "Contingency management");
@@ -116,7 +116,7 @@ describe("a care coordinator's launch without a patient", () => {
     await expect.poll(() => worklistButton(page, "Reward owed").innerText(), { timeout: 15_000 }).toBe("Reward owed (7)");
     expect(await names(page)).not.toContain("Young, Yara");
     await worklistButton(page, "All patients").click();
-    expect(await row.locator("td").nth(4).innerText()).toBe("None");
+    expect(await row.locator('td[data-column="owed"]').innerText()).toBe("None");
     expect(errors).toEqual([]);
   });
 });
@@ -136,7 +136,7 @@ describe("a stage recorded for a patient opened from the caseload", () => {
     await page.getByRole("button", { name: "← Caseload" }).click();
     await expect.poll(() => names(page), { timeout: 15_000 }).not.toContain("Moore, Liam");
     await worklistButton(page, "All patients").click();
-    expect(await page.locator('tr[data-patient="Patient/cl-012"] td').first().innerText()).toBe("Contemplation, today");
+    expect(await page.locator('tr[data-patient="Patient/cl-012"] td[data-column="stage"]').innerText()).toBe("Contemplation, today");
     await page.close();
   });
 });

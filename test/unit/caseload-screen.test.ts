@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { Bundle, FhirResource } from "fhir/r4.js";
 import { landingFor, roleFrom, type Role } from "../../src/app/caseload/landing.ts";
-import { COLUMNS, cmText, owedText, planText, sortRows, stageText, testText, type ColumnId } from "../../src/app/caseload/cells.ts";
+import { COLUMNS, cmText, owedText, planText, planTitle, sortRows, stageText, testText, type ColumnId } from "../../src/app/caseload/cells.ts";
 import { caseloadRow, type CaseloadRow } from "../../src/clinical/caseload-row.ts";
 import { recordFromBundle } from "../../src/clinical/record.ts";
 import { generateCaseload } from "../../scripts/generate-caseload.ts";
@@ -70,13 +70,13 @@ describe("sorting the table", () => {
 describe("what the cells say", () => {
   const row = (id: string) => rows.find((r) => r.patient === `Patient/${id}`)!;
   it.each([
-    ["cl-001", "Action, 30 days ago", "19 Nov 2026: negative", "Week 5 of 12: pending", "$39.00", "Contingency management, review 17 Jan 2027"],
-    ["cl-003", "Preparation, 20 days ago", "19 Nov 2026: negative", "Week 3 of 12: pending", "1 draw", "Contingency management, review 31 Jan 2027"],
-    ["cl-012", "Not assessed", "20 Nov 2026: positive", "Not enrolled", "None", "Psychosocial care, review 7 Dec 2026"],
-    ["cl-021", "Maintenance, 84 days ago", "19 Nov 2026: negative", "Program finished", "$219.00", "Contingency management, review 22 Nov 2026"],
-    ["cl-022", "Precontemplation, 5 days ago", "18 Nov 2026: positive", "Not enrolled", "None", "No active plan"],
-  ])("%s: %s | %s | %s | %s | %s", (id, stage, test, cm, owed, plan) => {
+    ["cl-001", "Action, 30 days ago", "19 Nov 2026: negative", "Week 5 of 12: pending", "$39.00", "Review 17 Jan 2027", "Contingency management"],
+    ["cl-003", "Preparation, 20 days ago", "19 Nov 2026: negative", "Week 3 of 12: pending", "1 draw", "Review 31 Jan 2027", "Contingency management"],
+    ["cl-012", "Not assessed", "20 Nov 2026: positive", "Not enrolled", "None", "Review 7 Dec 2026", "Psychosocial care"],
+    ["cl-021", "Maintenance, 84 days ago", "19 Nov 2026: negative", "Program finished", "$219.00", "Review 22 Nov 2026", "Contingency management"],
+    ["cl-022", "Precontemplation, 5 days ago", "18 Nov 2026: positive", "Not enrolled", "None", "No active plan", null],
+  ])("%s: %s | %s | %s | %s | %s (%s)", (id, stage, test, cm, owed, plan, title) => {
     const r = row(id);
-    expect([stageText(r), testText(r), cmText(r), owedText(r), planText(r)]).toEqual([stage, test, cm, owed, plan]);
+    expect([stageText(r), testText(r), cmText(r), owedText(r), planText(r), planTitle(r)]).toEqual([stage, test, cm, owed, plan, title]);
   });
 });

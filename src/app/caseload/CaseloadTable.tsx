@@ -2,7 +2,8 @@
 // order), the patient's name a button that opens the patient in the app.
 import type { CaseloadRow } from "../../clinical/caseload-row.ts";
 import { safetyFlags } from "../../clinical/worklists.ts";
-import { cmText, COLUMNS, moudText, owedText, planText, stageText, testText, type ColumnId, type SortDirection } from "./cells.ts";
+import type { ReactNode } from "react";
+import { cmText, COLUMNS, moudText, owedText, planText, planTitle, stageText, testText, type ColumnId, type SortDirection } from "./cells.ts";
 
 export interface TableProps {
   rows: CaseloadRow[];
@@ -10,6 +11,60 @@ export interface TableProps {
   sort: { column: ColumnId; direction: SortDirection };
   onSort(column: ColumnId): void;
   onOpen(patient: string): void;
+}
+
+/** What a cell shows (text from cells.ts, with its badges). */
+function cell(column: ColumnId, r: CaseloadRow): ReactNode {
+  switch (column) {
+    case "safety": {
+      const flags = safetyFlags(r);
+      return flags.length === 0 ? (
+        "None"
+      ) : (
+        <ul className="flags">
+          {flags.map((f) => (
+            <li key={f}>{f}</li>
+          ))}
+        </ul>
+      );
+    }
+    case "stage":
+      return (
+        <>
+          {stageText(r)}
+          {r.stage.stale && <span className="badge badge-warn">stale</span>}
+        </>
+      );
+    case "test":
+      return (
+        <>
+          {testText(r)}
+          {r.urineTest.due && (
+            <span className="cell-note">
+              <span className="badge badge-warn">due</span> {r.urineTest.reason}
+            </span>
+          )}
+        </>
+      );
+    case "cm":
+      return cmText(r);
+    case "owed":
+      return owedText(r);
+    case "plan": {
+      const title = planTitle(r);
+      return (
+        <>
+          {planText(r)}
+          {r.plan.reviewDue && <span className="badge badge-warn">review due</span>}
+          {title && <span className="cell-note">{title}</span>}
+        </>
+      );
+    }
+    case "moud":
+      return moudText(r);
+    default:
+      return r.name;
+  }
 }
 
 export function CaseloadTable({ rows, caption, sort, onSort, onOpen }: TableProps) {
@@ -34,41 +89,16 @@ export function CaseloadTable({ rows, caption, sort, onSort, onOpen }: TableProp
         <tbody>
           {rows.map((r) => (
             <tr key={r.patient} data-patient={r.patient}>
-              <th scope="row">
+              <th scope="row" data-column="name">
                 <button type="button" className="link-button" onClick={() => onOpen(r.patient)}>
                   {r.name}
                 </button>
               </th>
-              <td>
-                {stageText(r)}
-                {r.stage.stale && <span className="badge badge-warn">stale</span>}
-              </td>
-              <td>{moudText(r)}</td>
-              <td>
-                {testText(r)}
-                {r.urineTest.due && (
-                  <span className="cell-note">
-                    <span className="badge badge-warn">due</span> {r.urineTest.reason}
-                  </span>
-                )}
-              </td>
-              <td>{cmText(r)}</td>
-              <td>{owedText(r)}</td>
-              <td>
-                {planText(r)}
-                {r.plan.reviewDue && <span className="badge badge-warn">review due</span>}
-              </td>
-              <td>
-                {safetyFlags(r).length === 0 ? (
-                  "None"
-                ) : (
-                  <ul className="flags">
-                    {safetyFlags(r).map((f) => (
-                      <li key={f}>{f}</li>
-                    ))}
-                  </ul>
-                )}
-              </td>
+              {COLUMNS.slice(1).map((c) => (
+                <td key={c.id} data-column={c.id}>
+                  {cell(c.id, r)}
+                </td>
+              ))}
             </tr>
           ))}
         </tbody>

@@ -54,24 +54,29 @@ export function owedText(r: CaseloadRow): string {
 
 export function planText(r: CaseloadRow): string {
   if (r.plan.status === "none") return "No active plan";
-  const title = r.plan.title ?? "Active plan";
-  return r.plan.reviewDate ? `${title}, review ${formatDate(r.plan.reviewDate)}` : `${title}, no review date`;
+  return r.plan.reviewDate ? `Review ${formatDate(r.plan.reviewDate)}` : "No review date";
 }
 
+/** The active plan's title, shown under its review date. */
+export function planTitle(r: CaseloadRow): string | null {
+  return r.plan.status === "none" ? null : (r.plan.title ?? "Active plan");
+}
+
+// In the order a coordinator reads a row: who, what is unsafe, then what is due.
 export const COLUMNS: readonly Column[] = [
   { id: "name", label: "Patient", key: (r) => r.name.toLowerCase() },
+  // most flags first
+  { id: "safety", label: "Safety", key: (r) => -safetyFlags(r).length },
   // stale first, then by stage
   { id: "stage", label: "Stage of change", key: (r) => `${r.stage.stale ? 0 : 1}-${STAGES.indexOf(r.stage.value)}-${String(99999 - (r.stage.ageDays ?? 99999)).padStart(5, "0")}` },
-  { id: "moud", label: "Medication for OUD", key: (r) => moudText(r) },
   // due first, then the oldest test first
-  { id: "test", label: "Last urine test (illicit opioids)", key: (r) => `${r.urineTest.due ? 0 : 1}-${r.lastTest?.date ?? "0000"}` },
-  { id: "cm", label: "Contingency management", key: (r) => (r.cm.week ?? (r.cm.enrolled ? 90 : 99)) },
+  { id: "test", label: "Last urine test", key: (r) => `${r.urineTest.due ? 0 : 1}-${r.lastTest?.date ?? "0000"}` },
+  { id: "cm", label: "CM week", key: (r) => (r.cm.week ?? (r.cm.enrolled ? 90 : 99)) },
   // most owed first
   { id: "owed", label: "Reward owed", key: (r) => -r.cm.owed },
   // review due first, by date (no plan first)
-  { id: "plan", label: "Plan", key: (r) => `${r.plan.reviewDue ? 0 : 1}-${r.plan.reviewDate ?? "0000"}` },
-  // most flags first
-  { id: "safety", label: "Safety flags", key: (r) => -safetyFlags(r).length },
+  { id: "plan", label: "Plan review", key: (r) => `${r.plan.reviewDue ? 0 : 1}-${r.plan.reviewDate ?? "0000"}` },
+  { id: "moud", label: "OUD medication", key: (r) => moudText(r) },
 ];
 
 export type SortDirection = "ascending" | "descending";
