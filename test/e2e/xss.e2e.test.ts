@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_REDIRECT_URI, getToken } from "../../launch/dev-client.ts";
 import { startSandbox, type Sandbox } from "../../launch/server.ts";
 import { escapeXhtml } from "../../src/clinical/plan-narrative.ts";
+import { writeRewardObservation } from "../../src/clinical/reward-log.ts";
 import { cmCarePlan, medRequest, oudCondition, overdose, patient, stage, uds } from "../helpers/resources.ts";
 import { fhir } from "../integration/helpers/sandbox.ts";
 import { appClient, buildAndPreview, chromiumPath, ehrLaunchUrl, openTab, waitForWorkspace, type BuiltApp, startNewPlan } from "./helpers/browser.ts";
@@ -37,6 +38,7 @@ function daysAgo(n: number): string {
 function hostileRecord(): Bundle {
   const p = "urn:uuid:6d2b1c1e-0000-4000-8000-000000000001";
   const subject = { reference: p };
+  const CM_PLAN = "urn:uuid:6d2b1c1e-0000-4000-8000-000000000009"; // the reward's basedOn points at it
   const resources: [string, FhirResource][] = [
     [
       p,
@@ -61,17 +63,26 @@ function hostileRecord(): Bundle {
     ["urn:uuid:7", { ...oudCondition("x"), id: undefined, subject, code: { coding: [{ system: "http://hl7.org/fhir/sid/icd-10-cm", code: "F11.20", display: HOSTILE.details }], text: HOSTILE.details } } as FhirResource],
     ["urn:uuid:8", { ...overdose(daysAgo(20), "x"), id: undefined, subject, code: { coding: [{ system: "http://hl7.org/fhir/sid/icd-10-cm", code: "T40.411A", display: HOSTILE.entities }], text: HOSTILE.entities } } as FhirResource],
     [
-      "urn:uuid:9",
+      CM_PLAN,
       (() => {
         const plan = { ...cmCarePlan(daysAgo(21), "escalating", "x"), id: undefined, subject } as CarePlan;
         plan.title = HOSTILE.cdata;
         plan.note = [{ text: HOSTILE.jsUrl }];
         plan.activity![0]!.detail!.description = HOSTILE.singleQuote;
+        plan.activity![0]!.progress = [{ time: `${daysAgo(2)}T10:00:00Z`, text: `progress note ${HOSTILE.img}` }]; // a dated progress note
         plan.text = { status: "generated", div: `<div xmlns="http://www.w3.org/1999/xhtml"><p>${escapeXhtml(HOSTILE.script)}</p></div>` };
         return plan as FhirResource;
       })(),
     ],
     ["urn:uuid:10", { resourceType: "Goal", lifecycleStatus: "active", subject, description: { text: HOSTILE.svg } } as FhirResource],
+    // A reward handed out on the CM plan, its note hostile (the reward log on the Contingency management tab).
+    [
+      "urn:uuid:11",
+      writeRewardObservation(
+        { kind: "voucher", amount: 10 },
+        { patient: p, carePlan: CM_PLAN, author: null, date: daysAgo(14), now: `${daysAgo(14)}T10:00:00Z`, identifier: "xss-reward-1", note: `reward note ${HOSTILE.breakout}` },
+      ) as FhirResource,
+    ],
   ];
   const entry: BundleEntry[] = resources.map(([fullUrl, resource]) => ({ fullUrl, resource, request: { method: "POST", url: resource.resourceType } }));
   return { resourceType: "Bundle", type: "transaction", entry };
@@ -143,6 +154,8 @@ describe("a patient whose record is full of hostile strings", () => {
     ["an uncoded medication (quoted in a warning)", HOSTILE.iframe],
     ["the care plan's title", HOSTILE.cdata],
     ["an overdose Condition's text (a safety item)", HOSTILE.entities],
+    ["a reward's note in the reward log", `reward note ${HOSTILE.breakout}`],
+    ["a stored plan's activity progress note", `progress note ${HOSTILE.img}`],
   ])("shows %s as text", async (_where, payload) => {
     expect(await shown(page)).toContain(payload.replace(/\s+/g, " "));
   });
