@@ -4,6 +4,7 @@
 //        src/app/launch-config.ts, the requests buildPlanBundle and recordStage make), each with why;
 //   fhir-resources/StructureDefinition-stagewise-careplan.json / -goal.json / -stage-observation.json: profiles of
 //        what it writes, on US Core where US Core has one (see profiles below);
+//   fhir-resources/StructureDefinition-stagewise-cm-reward.json + CodeSystem-cm-reward.json: the CM reward log;
 //   fhir-resources/StructureDefinition-cm-schedule.json and -cm-target.json (+ their CodeSystem and ValueSet): every
 //        extension the app writes;
 //   fhir-resources/Questionnaire-stage-of-change.json: the stage picker and readiness ruler as a Questionnaire
@@ -16,11 +17,12 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { capabilityStatement } from "./conformance/capability.ts";
 import { CODED_EXTENSIONS, extensionCodeSystem, extensionDefinition, extensionValueSet, PLAIN_EXTENSIONS, plainExtensionDefinition } from "./conformance/extensions.ts";
-import { carePlanProfile, goalProfile, stageObservationProfile } from "./conformance/profiles.ts";
+import { carePlanProfile, goalProfile, rewardObservationProfile, stageObservationProfile } from "./conformance/profiles.ts";
 import { questionnaire } from "./conformance/questionnaire.ts";
+import { rewardCodeSystem } from "./conformance/reward.ts";
 
 export { appSearches, sampleWrites, scopeTable } from "./conformance/capability.ts";
-export { PROFILE_IDS, sdUrl } from "./conformance/common.ts";
+export { MORE_PROFILE_IDS, PROFILE_IDS, sdUrl } from "./conformance/common.ts";
 export { CODED_EXTENSIONS } from "./conformance/extensions.ts";
 
 export const OUT_DIR = "fhir-resources";
@@ -31,12 +33,13 @@ const json = (r: object): string => `${JSON.stringify(r, null, 2)}\n`;
 export async function generateConformanceResources(): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   files.set(`${OUT_DIR}/CapabilityStatement-stagewise-app.json`, json(await capabilityStatement()));
-  for (const sd of [carePlanProfile(), goalProfile(), stageObservationProfile()]) files.set(`${OUT_DIR}/StructureDefinition-${sd.id}.json`, json(sd));
+  for (const sd of [carePlanProfile(), goalProfile(), stageObservationProfile(), rewardObservationProfile()]) files.set(`${OUT_DIR}/StructureDefinition-${sd.id}.json`, json(sd));
   for (const x of CODED_EXTENSIONS) {
     files.set(`${OUT_DIR}/StructureDefinition-${x.id}.json`, json(extensionDefinition(x)));
     files.set(`${OUT_DIR}/CodeSystem-${x.id}.json`, json(extensionCodeSystem(x)));
     files.set(`${OUT_DIR}/ValueSet-${x.id}.json`, json(extensionValueSet(x)));
   }
+  files.set(`${OUT_DIR}/CodeSystem-cm-reward.json`, json(rewardCodeSystem()));
   files.set(`${OUT_DIR}/Questionnaire-stage-of-change.json`, json(questionnaire()));
   for (const x of PLAIN_EXTENSIONS) files.set(`${OUT_DIR}/StructureDefinition-${x.id}.json`, json(plainExtensionDefinition(x)));
   return files;

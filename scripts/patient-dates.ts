@@ -26,6 +26,7 @@ const DATE_KEYS = new Set([
   "lastUpdated",
   "occurred",
   "recorded", // Provenance.recorded
+  "time", // Annotation.time (notes: reward log, activity progress)
   "statusDate",
   "whenHandedOver",
   "whenPrepared",

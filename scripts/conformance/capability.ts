@@ -6,16 +6,23 @@ import { DATA_SCOPES_V2 } from "../../src/app/launch-config.ts";
 import { recordStage, stageBundle } from "../../src/app/record-stage.ts";
 import { STAGEWISE_BASE } from "../../src/clinical/codes.ts";
 import { buildPlanBundle } from "../../src/clinical/plan.ts";
+import { markRewardEnteredInError, rewardCorrectionBundle, rewardCreateBundle, writeRewardObservation } from "../../src/clinical/reward-log.ts";
 import type { PlanContext, PlanDraft } from "../../src/clinical/plan.ts";
 import { firstScreenQueries, labHistoryQuery, labRangeQuery, observationsByIdQuery, recordQueries } from "../../src/fhir/patient-queries.ts";
 import type { PatientQuery } from "../../src/fhir/patient-queries.ts";
-import { narrative, PROFILE_IDS, PUBLISHER, sdUrl, VERSION } from "./common.ts";
+import { MORE_PROFILE_IDS, narrative, PROFILE_IDS, PUBLISHER, sdUrl, VERSION } from "./common.ts";
 
 /** CapabilityStatement.date is required: the day this content last changed (change it with the content). */
 const CONTENT_DATE = "2026-11-30";
 
-/** A sample plan save, as new and as an update, and a stage recording: the requests the app makes. */
-export async function sampleWrites(): Promise<{ planNew: Bundle; planUpdate: Bundle; stage: { url: string; method: string; body: Bundle } }> {
+/** A sample plan save, as new and as an update, a stage recording, and a reward recorded and marked entered-in-error. */
+export async function sampleWrites(): Promise<{
+  planNew: Bundle;
+  planUpdate: Bundle;
+  stage: { url: string; method: string; body: Bundle };
+  rewardNew: Bundle;
+  rewardCorrection: Bundle;
+}> {
   const draft: PlanDraft = {
     planId: "sample",
     status: "active",
@@ -36,15 +43,19 @@ export async function sampleWrites(): Promise<{ planNew: Bundle; planUpdate: Bun
   };
   await recordStage(api, stageBundle({ kind: "stage", stage: "contemplation" }, { patient: "Patient/p", author: "Practitioner/d", now: "2026-01-05T10:00:00Z", identifier: "i1" }));
   if (!stage) throw new Error("recordStage made no request");
+  const reward = writeRewardObservation({ kind: "voucher", amount: 10 }, { patient: "Patient/p", carePlan: "CarePlan/cp", author: "Practitioner/d", date: "2026-01-12", now: "2026-01-12T10:00:00Z", identifier: "r1" });
+  const saveCtx = { author: "Practitioner/d", now: "2026-01-12T10:00:00Z", app: { name: "Stagewise", version: VERSION } };
   return {
     planNew: buildPlanBundle(draft, ctx),
     planUpdate: buildPlanBundle(draft, { ...ctx, existing: { id: "cp", versionId: "2" } }),
     stage,
+    rewardNew: rewardCreateBundle(reward, saveCtx),
+    rewardCorrection: rewardCorrectionBundle(markRewardEnteredInError({ ...reward, id: "o1", meta: { ...reward.meta, versionId: "1" } }, { reason: "duplicate", author: "Practitioner/d", now: "2026-01-13T10:00:00Z" }), saveCtx),
   };
 }
 
-/** Every transaction the app sends (the plan saves and the stage recording). */
-const transactions = (w: Awaited<ReturnType<typeof sampleWrites>>): Bundle[] => [w.planNew, w.planUpdate, w.stage.body];
+/** Every transaction the app sends (the plan saves, the stage recording, a reward recorded and corrected). */
+const transactions = (w: Awaited<ReturnType<typeof sampleWrites>>): Bundle[] => [w.planNew, w.planUpdate, w.stage.body, w.rewardNew, w.rewardCorrection];
 
 /** Every search the app makes (src/fhir/patient-queries.ts), for a patient id: list each query builder it uses here. */
 export function appSearches(patient: string): PatientQuery[] {
@@ -70,7 +81,7 @@ const LETTER: Record<string, Code> = { c: "create", r: "read", u: "update", d: "
 const WHY: Record<string, string> = {
   Patient: "The patient in context: banner and the subject of everything read and written.",
   Observation:
-    "Reads urine drug screens (category laboratory) and stage-of-change assessments (category survey). Writes a stage of change or readiness-ruler score the clinician records, derivedFrom the QuestionnaireResponse written with it (conditional create on its identifier, so a retry does not duplicate).",
+    "Reads urine drug screens (category laboratory), stage-of-change assessments (category survey) and the contingency-management reward log (category therapy). Writes a stage of change or readiness-ruler score the clinician records, derivedFrom the QuestionnaireResponse written with it, and each reward handed out (conditional creates on their identifier, so a retry does not duplicate); marks a mistaken reward entered-in-error with If-Match on the version read (never deleted).",
   QuestionnaireResponse:
     "Writes the clinician's answers to the stage-of-change Questionnaire (stage picker or readiness ruler), in one transaction with the stage Observation derived from it (conditional create on its identifier; s because that is a search). Never read: the engine reads the Observation.",
   MedicationRequest: "Medications for OUD, naloxone rescue kits, and prescriptions that explain a positive urine test (classified by RxNorm code).",
@@ -119,9 +130,10 @@ function restResource(type: string, letters: string, writes: Awaited<ReturnType<
   const includes = [...new Set(appSearches("ID").filter((q) => q.resourceType === type).flatMap((q) => valuesOf(q.params._include)))];
   const params = searchParams(type, writes);
   const profile = (PROFILE_IDS as Record<string, string>)[type];
+  const profiles = profile ? [profile, ...(MORE_PROFILE_IDS[type] ?? [])] : [];
   return {
     type: type as CapabilityStatementRestResource["type"],
-    ...(profile ? { supportedProfile: [sdUrl(profile)] } : {}),
+    ...(profiles.length ? { supportedProfile: profiles.map(sdUrl) } : {}),
     documentation: why,
     interaction,
     ...(versionedUpdate ? { versioning: "versioned-update" as const } : {}),
@@ -159,7 +171,7 @@ export async function capabilityStatement(): Promise<CapabilityStatement> {
     date: CONTENT_DATE,
     publisher: PUBLISHER,
     description:
-      "The reads, searches and writes of the Stagewise SMART-on-FHIR app (stage-matched psychosocial care for opioid use disorder). One wave of reads after launch: the Patient, then every page of each search. One transaction per plan save (CarePlan, Goals, Provenance) and one per recorded stage of change (QuestionnaireResponse, the Observation derived from it, Provenance). No delete.",
+      "The reads, searches and writes of the Stagewise SMART-on-FHIR app (stage-matched psychosocial care for opioid use disorder). One wave of reads after launch: the Patient, then every page of each search. One transaction per plan save (CarePlan, Goals, Provenance), one per recorded stage of change (QuestionnaireResponse, the Observation derived from it, Provenance) and one per reward handed out or marked entered-in-error (Observation, Provenance). No delete.",
     kind: "requirements",
     fhirVersion: "4.0.1",
     format: ["json"],
@@ -178,7 +190,7 @@ export async function capabilityStatement(): Promise<CapabilityStatement> {
               {
                 code: "transaction",
                 documentation:
-                  "A plan save: CarePlan, its Goals and a Provenance in one transaction, linked by urn:uuid. A recorded stage of change: the QuestionnaireResponse (Questionnaire stage-of-change), the stage Observation derivedFrom it and a Provenance in one transaction.",
+                  "A plan save: CarePlan, its Goals and a Provenance in one transaction, linked by urn:uuid. A recorded stage of change: the QuestionnaireResponse (Questionnaire stage-of-change), the stage Observation derivedFrom it and a Provenance in one transaction. A reward recorded (or marked entered-in-error): the Observation and its Provenance in one transaction.",
               },
             ]
           : [],

@@ -9,6 +9,8 @@ export const US_CORE = "http://hl7.org/fhir/us/core/StructureDefinition";
 
 export const sdUrl = (id: string): string => `${STAGEWISE_BASE}/StructureDefinition/${id}`;
 export const PROFILE_IDS = { CarePlan: "stagewise-careplan", Goal: "stagewise-goal", Observation: "stagewise-stage-observation" } as const;
+/** Further profiles of a type the app writes in more than one form (the reward log is an Observation too). */
+export const MORE_PROFILE_IDS: Readonly<Record<string, readonly string[]>> = { Observation: ["stagewise-cm-reward"] };
 
 export function narrative(...paragraphs: string[]): { status: "generated"; div: string } {
   const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");

@@ -3,8 +3,8 @@
 // 42 CFR Part 2 labels, the app's business identifier and what the app always writes.
 import type { ElementDefinition, StructureDefinition } from "fhir/r4.js";
 import { OBSERVATION_ID_SYSTEM } from "../../src/app/record-stage.ts";
-import { CAREPLAN_ID_SYSTEM, CM_SCHEDULE_EXTENSION, GOAL_ID_SYSTEM, RECOMMENDATION_SYSTEM, SECURITY_LABELS, STAGE_SYSTEM, STAGEWISE_BASE } from "../../src/clinical/codes.ts";
-import { el, narrative, PROFILE_IDS, PUBLISHER, sdUrl, US_CORE, VERSION } from "./common.ts";
+import { CAREPLAN_ID_SYSTEM, CM_REWARD_SYSTEM, CM_SCHEDULE_EXTENSION, GOAL_ID_SYSTEM, RECOMMENDATION_SYSTEM, SECURITY_LABELS, STAGE_SYSTEM, STAGEWISE_BASE } from "../../src/clinical/codes.ts";
+import { el, MORE_PROFILE_IDS, narrative, PROFILE_IDS, PUBLISHER, sdUrl, US_CORE, VERSION } from "./common.ts";
 import { CM_TARGET_EXTENSION } from "./extensions.ts";
 
 
@@ -177,6 +177,50 @@ export function stageObservationProfile(): StructureDefinition {
         type: [{ code: "CodeableConcept" }, { code: "integer" }],
         binding: { strength: "required", valueSet: `${STAGEWISE_BASE}/ValueSet/stage-of-change`, description: "The five stages (for a coded stage)" },
       }),
+    ],
+  });
+}
+
+export function rewardObservationProfile(): StructureDefinition {
+  const id = MORE_PROFILE_IDS.Observation![0]!;
+  const drawsComponent = `component.where(code.coding.where(system = '${CM_REWARD_SYSTEM}' and code = 'draws').exists())`;
+  return profile({
+    id,
+    type: "Observation",
+    base: "http://hl7.org/fhir/StructureDefinition/Observation",
+    title: "Stagewise contingency-management reward given",
+    description:
+      "One contingency-management reward handed out, as the Stagewise reward log writes it: on the program's CarePlan (basedOn), category therapy, code reward-given, the day it was handed out, who handed it out, and either the voucher's amount in US dollars or the prize draws (draws, prizes won, their value in US dollars). A mistaken entry is marked entered-in-error (with the reason in a note), never deleted. Based on the base Observation: no US Core Observation profile is for a record of a treatment incentive (US Core's are clinical results and assessments).",
+    constraint: [
+      {
+        key: "stagewise-reward-1",
+        severity: "error",
+        human: "A voucher has an amount in US dollars; prize draws have a draws component; not both",
+        expression: `value.exists() xor ${drawsComponent}.exists()`,
+        source: sdUrl(id),
+      },
+      {
+        key: "stagewise-reward-2",
+        severity: "error",
+        human: "A reward is final (handed out) or entered-in-error (struck out)",
+        expression: "status = 'final' or status = 'entered-in-error'",
+        source: sdUrl(id),
+      },
+    ],
+    elements: [
+      ...securityLabels("Observation"),
+      ...businessIdentifier("Observation", OBSERVATION_ID_SYSTEM),
+      el("Observation.basedOn", { min: 1, max: "1", type: [{ code: "Reference", targetProfile: ["http://hl7.org/fhir/StructureDefinition/CarePlan"] }], mustSupport: true, short: "The contingency-management CarePlan" }),
+      el("Observation.status", { mustSupport: true, short: "final, or entered-in-error for a mistaken entry" }),
+      el("Observation.category", { min: 1, patternCodeableConcept: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/observation-category", code: "therapy" }] } }),
+      el("Observation.code", { patternCodeableConcept: { coding: [{ system: CM_REWARD_SYSTEM, code: "reward-given" }] }, short: "reward-given (Stagewise cm-reward CodeSystem)" }),
+      el("Observation.subject", { min: 1 }),
+      el("Observation.effective[x]", { min: 1, type: [{ code: "dateTime" }], short: "The day the reward was handed out" }),
+      el("Observation.performer", { min: 1, mustSupport: true, short: "Who handed it out" }),
+      el("Observation.value[x]", { type: [{ code: "Quantity" }], patternQuantity: { system: "urn:iso:std:iso:4217", code: "USD" }, short: "A voucher's amount in US dollars" }),
+      el("Observation.note", { mustSupport: true, short: "The giver's note; the reason for entered-in-error" }),
+      el("Observation.component.code", { patternCodeableConcept: { coding: [{ system: CM_REWARD_SYSTEM }] }, short: "draws, prizes-won or prize-value" }),
+      el("Observation.component.value[x]", { type: [{ code: "integer" }, { code: "Quantity" }] }),
     ],
   });
 }

@@ -4,6 +4,7 @@
 import type { FhirResource, Observation } from "fhir/r4.js";
 import { ICD10CM, SNOMED } from "../../src/clinical/codes.ts";
 import type { Stage } from "../../src/clinical/types.ts";
+import { rewardLog } from "./rewards.ts";
 import {
   ago,
   appCarePlan,
@@ -682,6 +683,7 @@ function marcus(): PatientCase {
     demonstrates:
       "CM FIXED enrolled mid-program 39 days ago (week 6 of 12, pending), scored on illicit opioids AND stimulants (the default: cocaine positive 63 and 49 days ago, in the 30 days before the start): " +
       "weeks N N missed P N = 3 x 10.00 = 30.00, next 10.00, week 4 positive for the cocaine (benzoylecgonine) positive 14 days ago while opioid-negative; " +
+      "REWARD LOG: 10.00 vouchers handed out in weeks 1 and 2 by the care coordinator, a duplicate week-2 entry marked entered-in-error: given 20.00, owed 10.00 (week 5); " +
       "STIMULANT use; stage action (coded, 30 days), no opioid positive since; " +
       "buprenorphine/naloxone film active; UDS as valueString \"Positive\"/\"Negative\".",
     flags: [],
@@ -705,6 +707,11 @@ function marcus(): PatientCase {
         description: "A fixed 10.00 voucher for each week of negative urine tests; target: stimulant-free and opioid-free weeks.",
         goalText: "Cocaine-free and opioid-free weeks, confirmed by urine tests",
       }),
+      ...rewardLog(id, `${id}-plan-cm`, zone, [
+        { date: start, input: { kind: "voucher", amount: 10 }, note: "Grocery store gift card" },
+        { date: plus(start, 7), input: { kind: "voucher", amount: 10 }, note: "Grocery store gift card" },
+        { date: plus(start, 8), input: { kind: "voucher", amount: 10 }, note: "Grocery store gift card", enteredInError: "Duplicate of the week 2 voucher" },
+      ]),
       ...analyteSeries(id, [...before, ...cm], rand, {
         zone, form: "string", analytes: ["opi", "fen", "oxy", "bup", "coc", "amp", "bzo"], strings: { pos: "Positive", neg: "Negative" },
       }),

@@ -12,9 +12,11 @@ import { DEFAULT_CONTEXT, type ClinicianContext, type CmScheduleKind } from "../
 import { CmPanel } from "./components/CmStatus.tsx";
 import { CmWeekCard } from "./components/CmWeekCard.tsx";
 import { ContextToggles } from "./components/ContextToggles.tsx";
+import { CopyToNote } from "./components/CopyToNote.tsx";
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
 import { LastTestCard } from "./components/LastTestCard.tsx";
 import { MoudCard, MoudDetails } from "./components/MoudStatus.tsx";
+import { PrintHandout } from "./components/Handout.tsx";
 import { OlderResults } from "./components/OlderResults.tsx";
 import { NextSteps, Recommendations } from "./components/Recommendations.tsx";
 import { StageCard } from "./components/StageSummary.tsx";
@@ -104,7 +106,13 @@ export default function Workspace({ session, record, now, onWritten, history }: 
     <EvaluationContext.Provider value={value}>
       <div className="workspace">
         <SafetyStrip />
-        <TabList tabs={tabs} selected={tab} onSelect={(t) => show(t)} label="Patient record" />
+        <div className="workspace-bar">
+          <TabList tabs={tabs} selected={tab} onSelect={(t) => show(t)} label="Patient record" />
+          <div className="visit-actions" role="group" aria-label="For the patient and the chart">
+            <PrintHandout />
+            <CopyToNote />
+          </div>
+        </div>
 
         <TabPanel id="overview" selected={tab === "overview"}>
           <section aria-labelledby="glance-title">

@@ -44,9 +44,12 @@ export type LaunchKind = "ehr" | "standalone";
  * - online_access        a refresh token while the user is working, so a long review does not end mid-edit; no
  *                        offline_access (the app never works without the user).
  * - patient/Patient.r                the patient banner and the record's subject.
- * - patient/Observation.rs           urine drug screens (laboratory) and stage of change (survey); r for the
- *                                    read-back a server may need after a create.
- * - patient/Observation.c            recording a new stage of change / readiness ruler.
+ * - patient/Observation.rs           urine drug screens (laboratory), stage of change (survey) and the reward
+ *                                    log (therapy); r for the read-back a server may need after a create.
+ * - patient/Observation.c            recording a new stage of change / readiness ruler, and a contingency-
+ *                                    management reward handed out (the reward log, a therapy Observation).
+ *   patient/Observation.u            marking a reward entered-in-error (PUT with If-Match; never deleted);
+ *                                    asked for with .c as patient/Observation.cu.
  * - patient/MedicationRequest.rs     MOUD, naloxone kits and the prescriptions that explain a positive test.
  * - patient/Medication.r             the Medication resources the MedicationRequest search _includes.
  * - patient/Condition.rs             OUD diagnosis (CarePlan.addresses) and recent overdose.
@@ -70,7 +73,7 @@ export type LaunchKind = "ehr" | "standalone";
 export const DATA_SCOPES_V2 = [
   "patient/Patient.r",
   "patient/Observation.rs",
-  "patient/Observation.c",
+  "patient/Observation.cu",
   "patient/MedicationRequest.rs",
   "patient/Medication.r",
   "patient/Condition.rs",

@@ -106,7 +106,9 @@ export function useRecord(api: FhirApi, patientId: string, now: string): UseReco
   const built = useMemo((): { record: PatientRecord } | { error: unknown } | null => {
     if (!entries || !older || !added) return null;
     try {
-      return { record: recordFromEntries([...entries, ...older, ...added], { patientId }) };
+      // What the app wrote comes first, newest first: the record keeps the first copy of a resource, so an update
+      // the app made (a reward marked entered-in-error) replaces the version read.
+      return { record: recordFromEntries([...[...added].reverse(), ...entries, ...older], { patientId }) };
     } catch (e) {
       return { error: e };
     }

@@ -59,6 +59,11 @@ export function toCliJson(ev: Evaluation): Record<string, unknown> {
       earnedThisWeek: cm.earnedThisWeek,
       earnedTotal: cm.earnedTotal,
       earnedValue: cm.earnedValue,
+      // The reward log (clinical-spec §6 allows added fields): handed out, its money value, still owed, beyond earned.
+      givenTotal: cm.givenTotal,
+      givenValue: cm.givenValue,
+      owed: cm.owed,
+      givenBeyondEarned: cm.givenBeyondEarned,
       nextIfNegative: cm.nextIfNegative,
       capRemaining: cm.capRemaining,
       capReached: cm.capReached,

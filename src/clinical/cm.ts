@@ -14,10 +14,16 @@
 //   years)); a week counts in the program year in which it starts. capRemaining/capReached are for the program
 //   year of the current week (of the last program week once the program is over; year 1 before the start).
 // - Not enrolled: capRemaining is the full yearly cap (nothing has been spent).
+// - Rewards handed out (the reward log, reward-log.ts): entries dated from the start date to today that are not
+//   entered-in-error. They pay the weeks' earnings first in, first out within a program year (an entry pays the
+//   earliest earned week not yet paid); what no entry pays is owed. The yearly cap counts what was really given:
+//   a paid week counts at what its entries cost (prize draws: the prizes' recorded values; draws whose prizes were
+//   not recorded at the bowl's expected value), an unpaid week at what it earned, and entries beyond what the
+//   weeks earned count too (in the program year of their date). An entry of the other kind (a voucher under the
+//   prize schedule, draws under a money schedule, e.g. after the schedule changed) counts against the cap only.
 import type { CarePlan } from "fhir/r4.js";
 import { readCmActivity } from "./careplan-resource.ts";
 import {
-  bowlTotals,
   expectedValuePerDraw,
   fromCents,
   initialScheduleState,
@@ -30,6 +36,8 @@ import { targetOutcome } from "./cm-target.ts";
 import { addDays, addMonths, datePart, daysBetween } from "./dates.ts";
 import type { CmParams, CmScheduleKind, CmStatus, CmTarget, CmTargetAnalyte, CmWeek, UdsTest, WeekOutcome } from "./types.ts";
 import { refOf } from "./record.ts";
+import type { RewardEntry } from "./reward-log.ts";
+import { applyCap, capMeter, givenLots, payFromLots, programYear } from "./cm-cap.ts";
 
 export interface CmEnrolment {
   /** YYYY-MM-DD (a date-time is cut to its date part). */
@@ -46,42 +54,12 @@ export interface CmInput {
   params: CmParams;
   /** What the weeks are scored on (cm-target.ts resolveCmTarget); default: illicit opioids only. */
   target?: CmTarget;
+  /** The reward log (reward-log.ts readRewardLog): what was handed out. */
+  rewards?: RewardEntry[];
 }
 
 const emptyCounts = (): Record<WeekOutcome, number> => ({ negative: 0, positive: 0, missed: 0, pending: 0 });
 
-/** The cap, in integer units: cents for money schedules; cents × slips for prize (so a draw costs the bowl's
- * total value in cents, and the expected value stays exact). */
-interface CapMeter {
-  /** Units in the yearly cap. */
-  capUnits: number;
-  /** Units one reward unit (a cent, or a draw) costs; 0 when rewards are worthless (never capped). */
-  unitCost: number;
-  /** Units per cent of money. */
-  unitsPerCent: number;
-}
-
-function capMeter(params: CmParams): CapMeter {
-  const capCents = Math.max(0, toCents(Number.isFinite(params.yearlyCap) ? params.yearlyCap : 0));
-  if (params.schedule !== "prize") return { capUnits: capCents, unitCost: 1, unitsPerCent: 1 };
-  const { slips, valueCents } = bowlTotals(params.prize.bowl);
-  if (slips === 0 || valueCents === 0) return { capUnits: 0, unitCost: 0, unitsPerCent: 1 };
-  return { capUnits: capCents * slips, unitCost: valueCents, unitsPerCent: slips };
-}
-
-/** What is left of a reward after the cap: the largest whole number of reward units that still fits. */
-function applyCap(meter: CapMeter, reward: number, usedUnits: number): number {
-  if (meter.unitCost === 0) return reward;
-  const fits = Math.floor(Math.max(0, meter.capUnits - usedUnits) / meter.unitCost);
-  return Math.min(reward, fits);
-}
-
-/** Program year (0-based) of a date: year n = [start + n years, start + n+1 years). */
-function programYear(start: string, date: string): number {
-  let n = 0;
-  while (addMonths(start, 12 * (n + 1)) <= date) n += 1;
-  return n;
-}
 
 function notEnrolled(params: CmParams, target: CmTarget): CmStatus {
   return {
@@ -104,6 +82,10 @@ function notEnrolled(params: CmParams, target: CmTarget): CmStatus {
     counts: emptyCounts(),
     target,
     ...(params.schedule === "prize" ? { expectedValuePerDraw: expectedValuePerDraw(params.prize.bowl) } : {}),
+    givenTotal: 0,
+    givenValue: 0,
+    owed: 0,
+    givenBeyondEarned: 0,
     params,
   };
 }
@@ -140,6 +122,10 @@ export function cmStatus(input: CmInput): CmStatus {
 
   let state: ScheduleState = initialScheduleState(params);
   const usedUnits = new Map<number, number>(); // program year → units counted against the cap
+  const lots = givenLots(input.rewards ?? [], params, meter, start, now);
+  const givenUnits = [...lots.values()].flat().reduce((sum, l) => sum + l.units, 0);
+  const givenCost = [...lots.values()].flat().reduce((sum, l) => sum + l.cost, 0);
+  let owedUnits = 0;
   const weeks: CmWeek[] = [];
   for (let k = 1; k <= listed; k += 1) {
     const weekStart = addDays(start, 7 * (k - 1));
@@ -158,7 +144,9 @@ export function cmStatus(input: CmInput): CmStatus {
     const year = programYear(start, weekStart);
     const used = usedUnits.get(year) ?? 0;
     const earned = applyCap(meter, step.earned, used);
-    usedUnits.set(year, used + earned * meter.unitCost);
+    const paid = payFromLots(lots.get(year) ?? [], earned);
+    owedUnits += paid.unpaid;
+    usedUnits.set(year, used + paid.paidCost + paid.unpaid * meter.unitCost);
     const week: CmWeek = {
       week: k,
       start: weekStart,
@@ -169,6 +157,7 @@ export function cmStatus(input: CmInput): CmStatus {
       fentanylNotTested: tests.length > 0 && !tests.some((t) => t.fentanylTested),
     };
     if (earned < step.earned) week.capped = true;
+    if (earned > 0) week.owed = prize ? paid.unpaid : fromCents(paid.unpaid);
     weeks.push(week);
   }
 
@@ -187,6 +176,15 @@ export function cmStatus(input: CmInput): CmStatus {
   for (const w of weeks) counts[w.outcome] += 1;
   const earnedUnits = weeks.reduce((sum, w) => sum + (prize ? w.earned : toCents(w.earned)), 0);
   const current = currentWeek >= 1 && currentWeek <= programWeeks ? weeks[currentWeek - 1] : undefined;
+
+  // Entries beyond what the weeks earned count against the cap of their program year.
+  let beyondUnits = 0;
+  for (const [year, yearLots] of lots) {
+    for (const lot of yearLots) {
+      beyondUnits += lot.units;
+      usedUnits.set(year, (usedUnits.get(year) ?? 0) + lot.cost);
+    }
+  }
 
   // Next reward: the current week when pending, otherwise the following week, simulated on a copy of the state.
   let nextIfNegative: number | null = null;
@@ -228,6 +226,10 @@ export function cmStatus(input: CmInput): CmStatus {
     counts,
     target,
     ...(prize ? { expectedValuePerDraw: ev } : {}),
+    givenTotal: prize ? givenUnits : fromCents(givenUnits),
+    givenValue: fromCents(givenCost / meter.unitsPerCent),
+    owed: prize ? owedUnits : fromCents(owedUnits),
+    givenBeyondEarned: prize ? beyondUnits : fromCents(beyondUnits),
     params,
   };
   if (capReached) {

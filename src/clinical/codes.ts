@@ -26,6 +26,12 @@ export const CLINICIAN_CONTEXT_EXTENSION = `${STAGEWISE_BASE}/StructureDefinitio
 export const STATUS_REASON_EXTENSION = `${STAGEWISE_BASE}/StructureDefinition/careplan-status-reason`;
 /** Identifier system for the Observations the app writes (conditional create). */
 export const OBSERVATION_ID_SYSTEM = `${STAGEWISE_BASE}/identifier/observation`;
+/**
+ * Our CodeSystem for the contingency-management reward log (no standard code exists: fhir-vocabulary.md §6 finds no
+ * SUD CM code at all): "reward-given" (Observation.code of one reward handed out) and the codes of its components
+ * for prize draws ("draws", "prizes-won", "prize-value"). Written and read by reward-log.ts.
+ */
+export const CM_REWARD_SYSTEM = `${STAGEWISE_BASE}/CodeSystem/cm-reward`;
 /** Identifier system of the app as a Provenance agent (Device.identifier). */
 export const SOFTWARE_ID_SYSTEM = `${STAGEWISE_BASE}/software`;
 /** Goal.achievementStatus codes. */

@@ -10,6 +10,7 @@ import { moudFromMedications, readMedications, recentNaloxoneKit } from "./medic
 import { moudAdherenceFlags } from "./moud-adherence.ts";
 import type { PatientRecord } from "./record.ts";
 import { refLabels } from "./ref-labels.ts";
+import { readRewardLog } from "./reward-log.ts";
 import { recommend } from "./rules.ts";
 import { readStage } from "./stage.ts";
 import { DEFAULT_CONTEXT } from "./types.ts";
@@ -107,7 +108,9 @@ export function evaluate(record: PatientRecord, options: EvaluateOptions): Evalu
     start: enrolment?.startDate ?? null,
     now,
   });
-  const cm = cmStatus({ tests: uds.tests, now, enrolment, params, target });
+  const rewardLog = readRewardLog(record.observations);
+  warnings.push(...rewardLog.warnings);
+  const cm = cmStatus({ tests: uds.tests, now, enrolment, params, target, rewards: rewardLog.entries });
 
   const recs = recommend(facts, context, cm);
   warnings.push(...recs.warnings);

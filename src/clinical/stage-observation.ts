@@ -9,14 +9,8 @@
 // valueCodeableConcept = stageValue(stage) or valueInteger = the ruler score; derivedFrom = the QuestionnaireResponse
 // the app writes with it (stage-questionnaire.ts), in the same transaction. Pure; never throws.
 import type { CodeableConcept, Observation } from "fhir/r4.js";
-import {
-  OBSERVATION_CATEGORY,
-  OBSERVATION_ID_SYSTEM,
-  READINESS_RULER_CODE,
-  SECURITY_LABELS,
-  STAGE_OF_CHANGE_CODE,
-  STAGE_SYSTEM,
-} from "./codes.ts";
+import { appObservation } from "./app-observation.ts";
+import { READINESS_RULER_CODE, STAGE_OF_CHANGE_CODE, STAGE_SYSTEM } from "./codes.ts";
 import type { Stage } from "./types.ts";
 
 export { OBSERVATION_ID_SYSTEM } from "./codes.ts";
@@ -57,18 +51,9 @@ export function stageValue(stage: Stage): CodeableConcept {
 }
 
 export function writeStageObservation(input: StageInput, ctx: StageWriteContext): Observation {
-  const obs: Observation = {
-    resourceType: "Observation",
-    meta: { security: SECURITY_LABELS.map((s) => ({ ...s })) },
-    identifier: [{ system: OBSERVATION_ID_SYSTEM, value: ctx.identifier }],
-    status: "final",
-    category: [{ coding: [{ system: OBSERVATION_CATEGORY, code: "survey", display: "Survey" }] }],
-    code: stageCode(input.kind),
-    subject: { reference: ctx.patient },
-    effectiveDateTime: ctx.now,
-    issued: ctx.now,
-  };
-  if (ctx.author) obs.performer = [{ reference: ctx.author }];
+  const obs = appObservation({
+    identifier: ctx.identifier, category: ["survey", "Survey"], code: stageCode(input.kind), patient: ctx.patient, effective: ctx.now, issued: ctx.now, author: ctx.author,
+  });
   if (ctx.derivedFrom) obs.derivedFrom = [{ reference: ctx.derivedFrom }];
   if (input.kind === "stage") obs.valueCodeableConcept = stageValue(input.stage);
   else obs.valueInteger = input.score;

@@ -271,6 +271,8 @@ export interface CmWeek {
   fentanylNotTested: boolean;
   /** Earnings were cut by the yearly cap this week. */
   capped?: boolean;
+  /** What of this week's earnings the reward log has not paid (money or draws; weeks that earned something only). */
+  owed?: number;
 }
 
 export interface CmStatus {
@@ -301,6 +303,17 @@ export interface CmStatus {
   target: CmTarget;
   /** Expected value of one prize draw (prize schedule only). */
   expectedValuePerDraw?: number;
+  /**
+   * What the reward log says was handed out in this program (entries dated from the start date to today, not
+   * entered-in-error): money (escalating/fixed) or draws (prize).
+   */
+  givenTotal: number;
+  /** Money value of what was handed out (prize: the prizes' recorded values; draws without one at the expected value). */
+  givenValue: number;
+  /** Earned but not yet handed out: money or draws (never below 0). */
+  owed: number;
+  /** Handed out beyond what the weeks earned (e.g. rewards for plan aims given by hand, clinical-spec §7.6). */
+  givenBeyondEarned: number;
   params: CmParams;
 }
 

@@ -2,7 +2,8 @@
 // - recordQueries: the whole record in one wave (the CLI; the sandbox bench).
 // - firstScreenQueries: what the app's first screen needs — laboratory Observations from a day on (the engine
 //   says which: src/clinical/read-window.ts), every survey Observation (few: stage assessments; all of them, so
-//   the latest stage never depends on the server's _sort), MedicationRequests with their Medications, Conditions,
+//   the latest stage never depends on the server's _sort) and every therapy Observation (the CM reward log),
+//   MedicationRequests with their Medications, Conditions,
 //   CarePlans and Goals.
 // - labRangeQuery: laboratory Observations of an earlier stretch, when the window has to widen before the first
 //   screen; labHistoryQuery: every laboratory Observation, read after the first screen; observationsByIdQuery:
@@ -45,7 +46,8 @@ function others(patient: string): PatientQuery[] {
 export function recordQueries(patient: string): PatientQuery[] {
   return [
     // The category filter also suits EHRs that refuse an Observation search without a category or code (Epic).
-    { resourceType: "Observation", label: "Observations (laboratory and survey)", params: { patient, category: "laboratory,survey", _count: COUNT } },
+    // therapy: the contingency-management reward log (src/clinical/reward-log.ts).
+    { resourceType: "Observation", label: "Observations (laboratory, survey and therapy)", params: { patient, category: "laboratory,survey,therapy", _count: COUNT } },
     ...others(patient),
   ];
 }
@@ -58,7 +60,8 @@ export function firstScreenQueries(patient: string, from: string): PatientQuery[
       label: `Urine drug screens since ${from}`,
       params: { patient, category: "laboratory", date: `ge${addDays(from, -DATE_MARGIN_DAYS)}`, _count: COUNT },
     },
-    { resourceType: "Observation", label: "Stage-of-change assessments", params: { patient, category: "survey", _count: COUNT } },
+    // survey: stage assessments; therapy: the contingency-management reward log (src/clinical/reward-log.ts). Both few.
+    { resourceType: "Observation", label: "Stage-of-change assessments and the reward log", params: { patient, category: "survey,therapy", _count: COUNT } },
     ...others(patient),
   ];
 }

@@ -14,7 +14,7 @@ import { CAREPLAN_ID_SYSTEM, CM_SCHEDULE_EXTENSION } from "../../src/clinical/co
 import type { CmScheduleKind, CmStatus, Evaluation } from "../../src/clinical/types.ts";
 import { allPages, fhir } from "../integration/helpers/sandbox.ts";
 import { engineView as readEngineView, today } from "./helpers/engine-view.ts";
-import { axe, openTab, startE2eStack, waitForWorkspace, type BuiltApp, type E2eStack } from "./helpers/browser.ts";
+import { axe, definitionList, openTab, startE2eStack, waitForWorkspace, type BuiltApp, type E2eStack } from "./helpers/browser.ts";
 
 let stack: E2eStack;
 let sandbox: Sandbox;
@@ -46,18 +46,7 @@ async function search<T extends Resource>(query: string): Promise<T[]> {
 const labels = (r: Resource) => (r.meta?.security ?? []).map((s) => `${s.system}|${s.code}`);
 
 /** dt → dd text of a definition list. */
-function facts(page: Page, selector: string): Promise<Record<string, string>> {
-  return page.locator(selector).evaluate((dl) => {
-    const out: Record<string, string> = {};
-    let key = "";
-    for (const el of Array.from(dl.children)) {
-      const t = (el.textContent ?? "").replace(/\s+/g, " ").trim();
-      if (el.tagName === "DT") key = t;
-      else if (el.tagName === "DD" && key) out[key] = t;
-    }
-    return out;
-  });
-}
+const facts = (page: Page, selector: string) => definitionList(page, selector);
 
 async function shownRecommendations(page: Page): Promise<{ primary: string[]; consider: string[] }> {
   await openTab(page, /^Recommendations/);
@@ -123,7 +112,7 @@ const CASES: Case[] = [
       expect(stats["Earned in total"]).toBe("$59.00");
       expect(stats["If the next test is negative"]).toBe("$16.00");
       expect(stats["Cap remaining"]).toBe("$691.00 of $750.00 this program year");
-      expect(await page.locator("#panel-cm table").innerText()).toMatch(/4\s+\d+ \w{3} \d{4} to \d+ \w{3} \d{4}\s+Positive/);
+      expect(await page.locator("#panel-cm table.cm-weeks").innerText()).toMatch(/4\s+\d+ \w{3} \d{4} to \d+ \w{3} \d{4}\s+Positive/);
     },
     record: { kind: "stage", option: "Action", stage: "Action" },
     planSchedule: "prize",
@@ -166,7 +155,7 @@ const CASES: Case[] = [
       const stats = await facts(page, "dl.cm-stats");
       expect(stats["Earned in total"]).toBe("$30.00");
       expect(stats["If the next test is negative"]).toBe("$10.00");
-      expect(await page.locator("#panel-cm table caption").innerText()).toContain("3 negative, 1 positive, 1 missed");
+      expect(await page.locator("#panel-cm table.cm-weeks caption").innerText()).toContain("3 negative, 1 positive, 1 missed");
       await openTab(page, "Overview");
       expect(await page.locator(".moud-status .big-value").innerText()).toBe("Buprenorphine");
       // Stimulant use: cocaine positive 14 days ago, in the facts behind the recommendations.

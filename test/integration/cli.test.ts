@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Bundle, FhirResource } from "fhir/r4.js";
 import { describe, expect, it } from "vitest";
+import { writeRewardObservation } from "../../src/clinical/reward-log.ts";
 import {
   cmCarePlan,
   collection,
@@ -171,6 +172,26 @@ describe("clinical cases, one per CM schedule", () => {
     expect(cm).toMatchObject({ enrolled: true, schedule: "fixed", currentWeek: 4, earnedTotal: 20, nextIfNegative: 10, capRemaining: 730 });
     expect(cm.weeks.map((w: Json) => w.outcome)).toEqual(["negative", "positive", "negative", "pending"]);
     expect(cm.currentStreak).toBe(1);
+  });
+
+  it("fixed with a reward log: given and owed from the reward Observations (one entered in error); a reward in euros is a data warning", async () => {
+    const reward = (id: string, date: string, over: Partial<FhirResource> = {}) =>
+      ({ ...writeRewardObservation({ kind: "voucher", amount: 10 }, { patient: "Patient/p1", carePlan: "CarePlan/x", author: null, date, now: `${date}T10:00:00Z`, identifier: id }), id, ...over }) as FhirResource;
+    const out = await evaluateBundle(
+      collection(
+        patient(),
+        ...cmWeeks("2026-11-02", "NNN"),
+        reward("r1", "2026-11-03"),
+        reward("r2", "2026-11-10", { status: "entered-in-error" } as Partial<FhirResource>),
+        reward("r3", "2026-11-11", { valueQuantity: { value: 10, code: "EUR", system: "urn:iso:std:iso:4217" } } as Partial<FhirResource>),
+      ),
+      "--schedule",
+      "fixed",
+      "--cm-start",
+      "2026-11-02",
+    );
+    expect(out.contingencyManagement).toMatchObject({ earnedTotal: 30, givenTotal: 10, givenValue: 10, owed: 20, givenBeyondEarned: 0, capRemaining: 720 });
+    expect(warningCodes(out)).toContain("malformed-reward");
   });
 
   it("no enrolment: CM status says not enrolled", async () => {

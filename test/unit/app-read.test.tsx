@@ -93,7 +93,7 @@ describe("reading the record", () => {
     await waitFor(() => expectText("Patient: finished"));
     expectText(/Reading the patient's record/);
     expectText("Urine drug screens since 2025-11-23: reading…");
-    expectText("Stage-of-change assessments: reading…");
+    expectText("Stage-of-change assessments and the reward log: reading…");
     expect(document.querySelector("progress")?.getAttribute("max")).toBe("7");
     await waitFor(() => byRole("heading", "Next steps"));
   });
@@ -123,7 +123,7 @@ describe("reading the record", () => {
     await waitFor(() => expectText("Incomplete record"));
     const incomplete = document.querySelector(".incomplete")!;
     expect(text(incomplete)).toContain("Urine drug screens since 2025-11-23: could not be read");
-    expect(text(incomplete)).toContain("Stage-of-change assessments: could not be read");
+    expect(text(incomplete)).toContain("Stage-of-change assessments and the reward log: could not be read");
     expect(text(incomplete)).toContain("Observation index is rebuilding; retry in 5 minutes");
     expect(text(incomplete)).toContain("The server had an error (500)");
     // What did load is shown: the patient, the medication; the stage is unknown without Observations.

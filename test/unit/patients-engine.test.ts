@@ -161,7 +161,8 @@ const claims: Claim[] = [
       // week 4 holds the cocaine positive of 14 days ago: N N missed P N = 3 × 10.00.
       expect(cm.target.analytes).toEqual(["opioids", "stimulants"]);
       expect(cm.target.source).toBe("default");
-      expect(cm).toMatchObject({ enrolled: true, schedule: "fixed", currentWeek: 6, earnedTotal: 30, nextIfNegative: 10 });
+      // README: the reward log gives weeks 1 and 2 (a duplicate entry is entered-in-error): given 20.00, owed 10.00.
+      expect(cm).toMatchObject({ enrolled: true, schedule: "fixed", currentWeek: 6, earnedTotal: 30, nextIfNegative: 10, givenTotal: 20, owed: 10 });
       expect(cm.weeks.map((w) => w.outcome)).toEqual([N, N, M, P, N, "pending"]);
       expect(cm.weeks[3]!.tests).toContain(addDays(e.now, -14));
       expect(e.recommendations.find((r) => r.id === "contingency-management")?.target).toMatch(/illicit opioids and stimulants/);

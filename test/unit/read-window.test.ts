@@ -25,7 +25,7 @@ function hasCategory(o: Observation, code: string): boolean {
 /** What the app's first screen holds: the searches of src/fhir/patient-queries.ts firstScreenQueries, as a server answers them. */
 function firstScreenRecord(record: PatientRecord, from: string): PatientRecord {
   const kept = record.observations.filter((o) => {
-    if (hasCategory(o, "survey")) return true;
+    if (hasCategory(o, "survey") || hasCategory(o, "therapy")) return true; // stage assessments, the reward log
     const day = datePart(o.effectiveDateTime ?? o.effectivePeriod?.start ?? o.effectiveInstant);
     return hasCategory(o, "laboratory") && day !== null && day >= from;
   });

@@ -8,6 +8,7 @@ import { useEvaluationContext } from "../EvaluationContext.tsx";
 import { displayText, formatDate, money } from "../format.ts";
 import { DateInput } from "./DateInput.tsx";
 import { RefLink } from "./RefLink.tsx";
+import { RewardLogSection } from "./RewardLog.tsx";
 
 export const SCHEDULE_NAMES: Record<CmScheduleKind, string> = {
   escalating: "Escalating vouchers",
@@ -145,7 +146,11 @@ function Weeks({ cm }: { cm: CmStatus }) {
               <td>{w.tests.length ? w.tests.map((d) => formatDate(d)).join(", ") : "none"}</td>
               <td>{reward(cm, w.earned)}</td>
               <td>
-                {[w.fentanylNotTested && w.tests.length ? "no fentanyl test: fentanyl use not ruled out" : "", w.capped ? "cut by the yearly cap" : ""]
+                {[
+                  w.owed === undefined ? "" : w.owed === 0 ? "handed out" : w.owed < w.earned ? `partly handed out: ${reward(cm, w.owed)} owed` : `owed: ${reward(cm, w.owed)}`,
+                  w.fentanylNotTested && w.tests.length ? "no fentanyl test: fentanyl use not ruled out" : "",
+                  w.capped ? "cut by the yearly cap" : "",
+                ]
                   .filter(Boolean)
                   .join("; ")}
               </td>
@@ -186,6 +191,7 @@ export function CmPanel() {
       {cm.enrolled && (
         <>
           <Stats cm={cm} />
+          <RewardLogSection cm={cm} />
           {cm.weeks.length > 0 && <Weeks cm={cm} />}
         </>
       )}

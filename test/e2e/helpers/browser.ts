@@ -138,6 +138,20 @@ export async function launchInSimulator(page: Page, sandbox: Sandbox, patient: s
   return frame;
 }
 
+/** A definition list as shown: each dt's text → its dd's text (whitespace collapsed). */
+export function definitionList(target: Page | Frame, selector: string): Promise<Record<string, string>> {
+  return target.locator(selector).evaluate((dl) => {
+    const out: Record<string, string> = {};
+    let key = "";
+    for (const el of Array.from(dl.children)) {
+      const t = (el.textContent ?? "").replace(/\s+/g, " ").trim();
+      if (el.tagName === "DT") key = t;
+      else if (el.tagName === "DD" && key) out[key] = t;
+    }
+    return out;
+  });
+}
+
 /** axe violations as short lines (rule, count, first targets); [] when clean. */
 export async function axe(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).analyze();

@@ -117,6 +117,10 @@ export function cm(spec: { week?: number; completed?: boolean; stimulants?: bool
     completed: spec.completed ?? false,
     counts: { negative: 0, positive: 0, missed: 0, pending: 0 },
     target: { analytes: spec.stimulants ? ["opioids", "stimulants"] : ["opioids"], source: "default", refs: [] },
+    givenTotal: 0,
+    givenValue: 0,
+    owed: 0,
+    givenBeyondEarned: 0,
     params: PARAMS,
   };
 }
