@@ -3,6 +3,7 @@ import { createRoot } from "react-dom/client";
 import { App, loadWorkspace } from "./App.tsx";
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
 import { installInspector } from "./inspector/toggle.ts";
+import { loadWindowRule, startFirstScreen } from "./read-record.ts";
 import { localToday, type SmartSession } from "./session.ts";
 import { startSession } from "./smart.ts";
 import "./app.css";
@@ -14,8 +15,11 @@ const sessionPromise = startSession();
 // Root shows a failed start; marked as handled here, or the browser reports it as an uncaught error (with its text)
 // before Root's effect subscribes.
 sessionPromise.catch(() => undefined);
-// Fetch the workspace (engine + screens) while the record is being read.
+// Fetch the workspace (engine + screens) and the read-window rule during the token exchange, and start the first
+// screen's reads as soon as the session is there (useRecord picks them up).
 void loadWorkspace().catch(() => undefined);
+void loadWindowRule().catch(() => undefined);
+sessionPromise.then((s) => startFirstScreen(s.api, s.patientId, localToday())).catch(() => undefined);
 
 function Root() {
   const [session, setSession] = useState<SmartSession | null>(null);
