@@ -3,6 +3,7 @@ import { createRoot } from "react-dom/client";
 import { LaunchedApp, loadCaseload, loadWorkspace } from "./App.tsx";
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
 import { installInspector } from "./inspector/toggle.ts";
+import { loadWindowRule, startFirstScreen } from "./read-record.ts";
 import { localToday, type Launch } from "./session.ts";
 import { startSession } from "./smart.ts";
 import "./app.css";
@@ -14,10 +15,15 @@ const sessionPromise = startSession();
 // Root shows a failed start; marked as handled here, or the browser reports it as an uncaught error (with its text)
 // before Root's effect subscribes.
 sessionPromise.catch(() => undefined);
-// Fetch the workspace (engine + screens) while the record is being read.
+// Fetch the workspace (engine + screens) and the read-window rule during the token exchange, and start the first
+// screen's reads as soon as the session is there (useRecord picks them up).
 void loadWorkspace().catch(() => undefined);
+void loadWindowRule().catch(() => undefined);
 // The caseload's screen too (small: the engine is shared with the workspace), so a caseload launch does not wait for it.
 void loadCaseload().catch(() => undefined);
+sessionPromise
+  .then((launch) => launch.patient && startFirstScreen(launch.patient.api, launch.patient.patientId, localToday()))
+  .catch(() => undefined);
 
 function Root() {
   const [session, setSession] = useState<Launch | null>(null);

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { FhirResource } from "fhir/r4.js";
 import { recordFromEntries, type PatientRecord, type RecordEntry } from "../clinical/record.ts";
 import type { FhirApi } from "./fhir-api.ts";
-import { readFirstScreen, readOlderHistory, type ReadProgress, type SearchFailure } from "./read-record.ts";
+import { firstScreenRead, readOlderHistory, type ReadProgress, type SearchFailure } from "./read-record.ts";
 
 export type HistoryState =
   | { status: "loading"; /** Results from this day on are shown; older ones are on their way. */ from: string; resources: number }
@@ -56,7 +56,7 @@ export function useRecord(api: FhirApi, patientId: string, now: string): UseReco
     setProgress(null);
     setHistoryStart(null);
     setHistoryWanted(false);
-    readFirstScreen(api, patientId, now, (p) => current && setProgress(p)).then(
+    firstScreenRead(api, patientId, now, (p) => current && setProgress(p), attempt > 0).then(
       (first) => {
         if (!current) return;
         setLoaded({ entries: first.entries, failures: first.failures, older: [], added: [], history: { status: "loading", from: first.labFrom, resources: 0 } });

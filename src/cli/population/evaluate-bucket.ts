@@ -2,7 +2,7 @@
 // then the Medications its requests reference, by their place in the export) and evaluated by the same engine and
 // the same §6 output as `cli evaluate --bundle` on that patient's resources. A patient whose data cannot be
 // evaluated gets a line with the error; the others go on.
-import { appendFileSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { evaluate } from "../../clinical/evaluate.ts";
 import { recordFromEntries, type RecordEntry } from "../../clinical/record.ts";
 import { toCliJson } from "../output.ts";
@@ -93,26 +93,48 @@ export function evaluateBucket(task: BucketTask, shape: RunShape): BucketCounts 
     if (list) list.push(r);
     else patients.set(r.id, [r]);
   });
-  const out = spill.output(shape.tmp, task.bucket);
-  writeFileSync(out, "");
-  const counts: BucketCounts = { patients: 0, errors: 0, unreadable: 0 };
-  let chunk: string[] = [];
-  let size = 0;
-  for (const id of [...patients.keys()].sort()) {
-    const lines = patients.get(id)!.sort((a, b) => a.key - b.key);
-    const line = patientLine(id, lines, meds, task.now);
-    patients.delete(id);
-    counts.patients++;
-    if (line.error) counts.errors++;
-    counts.unreadable += line.unreadable;
-    chunk.push(line.text, "\n");
-    size += line.text.length;
-    if (size > 1 << 20) {
-      appendFileSync(out, chunk.join(""));
-      chunk = [];
-      size = 0;
+  const fd = openSync(spill.output(shape.tmp, task.bucket), "w");
+  try {
+    const counts: BucketCounts = { patients: 0, errors: 0, unreadable: 0 };
+    for (const id of [...patients.keys()].sort()) {
+      const lines = patients.get(id)!.sort((a, b) => a.key - b.key);
+      const line = patientLine(id, lines, meds, task.now);
+      patients.delete(id);
+      counts.patients++;
+      if (line.error) counts.errors++;
+      counts.unreadable += line.unreadable;
+      output.add(fd, line.text);
     }
+    output.flush(fd);
+    return counts;
+  } finally {
+    closeSync(fd);
   }
-  if (chunk.length) appendFileSync(out, chunk.join(""));
-  return counts;
 }
+
+/**
+ * Output lines encoded straight into one buffer that is kept for the worker's life, and written in large writes (no
+ * joined string and no new buffer per write: a bucket's output is tens of megabytes).
+ */
+class OutputBuffer {
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
+
+  add(fd: number, text: string): void {
+    const most = 3 * text.length + 1; // UTF-8 bytes of a UTF-16 string, at most, and the newline
+    if (this.used + most > this.buf.length) {
+      this.flush(fd);
+      if (most > this.buf.length) this.buf = Buffer.allocUnsafe(most);
+    }
+    this.used += this.buf.write(text, this.used, "utf8");
+    this.buf[this.used++] = 0x0a;
+  }
+
+  flush(fd: number): void {
+    let at = 0;
+    while (at < this.used) at += writeSync(fd, this.buf, at, this.used - at);
+    this.used = 0;
+  }
+}
+
+const output = new OutputBuffer();

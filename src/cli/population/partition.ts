@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { bucketOf, medPartitionOf, READ_TYPES, shardOf } from "./layout.ts";
 import { exportKey, forEachLine, SpillWriter } from "./lines.ts";
-import { topLevelFields } from "./scan.ts";
+import { topLevelSpans } from "./scan.ts";
 
 export interface PartitionTask {
   kind: "partition";
@@ -79,24 +79,53 @@ interface Routed {
 }
 
 const ROUTING_KEYS = ["resourceType", "id", "subject", "patient"] as const;
+const [TYPE, ID, SUBJECT, PATIENT] = [0, 2, 4, 6];
+const spans = new Int32Array(2 * ROUTING_KEYS.length);
 
-/** Where a line goes; null when it is not a FHIR resource in JSON. `utf8` gives the line decoded, to parse it whole. */
-export function route(line: string, utf8: () => string = () => line): Routed | null {
+/** The JSON value b[from, to): a plain ASCII string straight from its bytes, anything else through JSON.parse. */
+function valueAt(b: Buffer, from: number, to: number): unknown {
+  if (from < 0) return undefined;
+  if (b[from] === 0x22 && b[to - 1] === 0x22 && to - from >= 2) {
+    let plain = true;
+    for (let i = from + 1; i < to - 1; i++) {
+      const c = b[i]!;
+      if (c === 0x5c || c < 0x20 || c > 0x7e) {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) return b.toString("latin1", from + 1, to - 1);
+  }
+  return JSON.parse(b.toString("utf8", from, to)) as unknown;
+}
+
+const REFERENCE = ["reference"] as const;
+const referenceSpans = new Int32Array(2);
+
+/** A subject's value: an object read for its reference alone (the common case, without JSON.parse), else as valueAt. */
+function subjectAt(b: Buffer, from: number, to: number): unknown {
+  if (from >= 0 && b[from] === 0x7b && topLevelSpans(b, from, to, REFERENCE, referenceSpans))
+    return { reference: valueAt(b, referenceSpans[0]!, referenceSpans[1]!) };
+  return valueAt(b, from, to);
+}
+
+/** Where the line b[from, to) (UTF-8) goes; null when it is not a FHIR resource in JSON. */
+export function routeBytes(b: Buffer, from: number, to: number): Routed | null {
   try {
-    const f = topLevelFields(line, ROUTING_KEYS);
-    const type = f?.resourceType !== undefined ? (JSON.parse(f.resourceType) as unknown) : undefined;
-    if (f && typeof type === "string" && type !== "Medication" && type !== "MedicationRequest") {
+    const scanned = topLevelSpans(b, from, to, ROUTING_KEYS, spans);
+    const type = scanned ? valueAt(b, spans[TYPE]!, spans[TYPE + 1]!) : undefined;
+    if (typeof type === "string" && type !== "Medication" && type !== "MedicationRequest") {
       if (type === "Patient") {
-        const id = f.id !== undefined ? (JSON.parse(f.id) as unknown) : undefined;
+        const id = valueAt(b, spans[ID]!, spans[ID + 1]!);
         return { type, owner: typeof id === "string" && FHIR_ID.test(id) ? id : undefined, medId: undefined };
       }
-      let subject = f.subject !== undefined ? (JSON.parse(f.subject) as unknown) : undefined;
-      subject ??= f.patient !== undefined ? (JSON.parse(f.patient) as unknown) : undefined;
+      let subject = subjectAt(b, spans[SUBJECT]!, spans[SUBJECT + 1]!);
+      subject ??= subjectAt(b, spans[PATIENT]!, spans[PATIENT + 1]!);
       const reference = subject && typeof subject === "object" ? (subject as { reference?: unknown }).reference : undefined;
       return { type, owner: patientIdOfReference(reference), medId: undefined };
     }
     // Medications and MedicationRequests (few) and lines the scanner cannot follow: parsed whole.
-    const r = JSON.parse(utf8()) as unknown;
+    const r = JSON.parse(b.toString("utf8", from, to)) as unknown;
     if (typeof r !== "object" || r === null || Array.isArray(r)) return null;
     const res = r as Record<string, unknown>;
     if (typeof res.resourceType !== "string") return null;
@@ -112,6 +141,12 @@ export function route(line: string, utf8: () => string = () => line): Routed | n
   }
 }
 
+/** Where a line (text) goes: routeBytes on its UTF-8 bytes. */
+export function route(line: string): Routed | null {
+  const b = Buffer.from(line, "utf8");
+  return routeBytes(b, 0, b.length);
+}
+
 /** A spill file name per bucket or partition, made once (not once per line). */
 function names(count: number, name: (i: number) => string): string[] {
   return Array.from({ length: count }, (_, i) => name(i));
@@ -124,9 +159,8 @@ export function partition(task: PartitionTask, shape: RunShape, worker: number, 
   const needFiles = names(shape.medPartitions, (m) => spill.needs(shape.tmp, worker, m));
   forEachLine(task.file, task.start, task.end, (buf, from, to, offset) => {
     counts.lines++;
-    // Latin-1 keeps one character per byte: the JSON structure and the ASCII fields routing needs read the same
-    // as in UTF-8, and the line's bytes are spilled as they are (lines parsed whole are decoded as UTF-8).
-    const r = route(buf.toString("latin1", from, to), () => buf.toString("utf8", from, to));
+    // Routed from its bytes (the line becomes a string only when it is parsed whole) and spilled as it is.
+    const r = routeBytes(buf, from, to);
     if (!r) {
       counts.unreadable.push({ file: task.file, offset });
       return;

@@ -95,6 +95,9 @@ export function parsePopulationArgs(argv: string[]): PopulationArgs {
   };
 }
 
+/** Bytes per read when the buckets' outputs are copied to the output (large reads: few chunks to collect). */
+const COPY_BYTES = 1 << 20;
+
 /** Bytes per partition task: files are split so that every worker has work. */
 const RANGE_BYTES = 16 * 1024 * 1024;
 
@@ -166,7 +169,7 @@ export async function population(args: PopulationArgs, stdout: NodeJS.WritableSt
     const target = args.out ? `${args.out}.partial-${process.pid}` : null;
     const sink = target ? createWriteStream(target) : stdout;
     for (let b = 0; b < shape.buckets; b++) {
-      for await (const chunk of createReadStream(spill.output(tmp, b))) if (!sink.write(chunk as Buffer)) await once(sink, "drain");
+      for await (const chunk of createReadStream(spill.output(tmp, b), { highWaterMark: COPY_BYTES })) if (!sink.write(chunk as Buffer)) await once(sink, "drain");
     }
     if (target) {
       await new Promise<void>((ok, fail) => (sink as NodeJS.WritableStream).end((e?: Error | null) => (e ? fail(e) : ok())));

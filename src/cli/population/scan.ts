@@ -1,8 +1,9 @@
-// The top-level fields of a one-line JSON object, found without building the object: phase 1 of a population
-// run needs only a resource's type and the patient it belongs to, and parsing every line whole would cost as much
-// as the rest of the run. Strings are skipped with indexOf; a line this scanner cannot follow gives null, and the
-// caller parses it whole. Every occurrence of a key is seen, so a repeated key gives its last value, as in
-// JSON.parse. (A line that looks well formed here but is not JSON is found out when its patient is read.)
+// The top-level fields of a one-line JSON object, found in its bytes without decoding the line or building the
+// object: phase 1 of a population run needs only a resource's type and the patient it belongs to, and parsing (or
+// even decoding) every line whole would cost as much as the rest of the run. One pass over the bytes; a line this
+// scanner cannot follow gives null, and the caller parses it whole. Every occurrence of a key is seen, so a repeated
+// key gives its last value, as in JSON.parse. (A line that looks well formed here but is not JSON is found out when
+// its patient is read.) JSON's structure and the keys are ASCII, so UTF-8 text inside strings is passed over as it is.
 const QUOTE = 34;
 const BACKSLASH = 92;
 const LBRACE = 123;
@@ -16,34 +17,31 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
 }
 
-function skipSpace(s: string, i: number): number {
-  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+function skipSpace(b: Uint8Array, i: number, end: number): number {
+  while (i < end && isSpace(b[i]!)) i++;
   return i;
 }
 
-/** s[i] is a quote: the index after the closing quote, or -1. */
-function skipString(s: string, i: number): number {
-  let from = i + 1;
-  for (;;) {
-    const k = s.indexOf('"', from);
-    if (k < 0) return -1;
-    let backslashes = 0;
-    for (let m = k - 1; s.charCodeAt(m) === BACKSLASH; m--) backslashes++;
-    if (backslashes % 2 === 0) return k + 1;
-    from = k + 1;
+/** b[i] is a quote: the index after the closing quote, or -1. */
+function skipString(b: Uint8Array, i: number, end: number): number {
+  for (i++; i < end; i++) {
+    const c = b[i]!;
+    if (c === QUOTE) return i + 1;
+    if (c === BACKSLASH) i++;
   }
+  return -1;
 }
 
 /** The index after the value that starts at i, or -1. */
-function skipValue(s: string, i: number): number {
-  const c = s.charCodeAt(i);
-  if (c === QUOTE) return skipString(s, i);
+function skipValue(b: Uint8Array, i: number, end: number): number {
+  const c = b[i]!;
+  if (c === QUOTE) return skipString(b, i, end);
   if (c === LBRACE || c === LBRACK) {
     let depth = 0;
-    while (i < s.length) {
-      const d = s.charCodeAt(i);
+    while (i < end) {
+      const d = b[i]!;
       if (d === QUOTE) {
-        i = skipString(s, i);
+        i = skipString(b, i, end);
         if (i < 0) return -1;
         continue;
       }
@@ -57,37 +55,67 @@ function skipValue(s: string, i: number): number {
     return -1;
   }
   // number, true, false, null
-  while (i < s.length) {
-    const d = s.charCodeAt(i);
+  while (i < end) {
+    const d = b[i]!;
     if (d === COMMA || d === RBRACE || d === RBRACK || isSpace(d)) break;
     i++;
   }
   return i;
 }
 
+/** Whether b[from, to) holds the ASCII text `key`. */
+function sameKey(b: Uint8Array, from: number, to: number, key: string): boolean {
+  if (to - from !== key.length) return false;
+  for (let k = 0; k < key.length; k++) if (b[from + k] !== key.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
+ * Where the wanted top-level keys' values lie in b[from, to) (last occurrence): `spans[2k]`, `spans[2k + 1]` are the
+ * start and end of wanted[k]'s raw JSON value, −1 when the key is absent. False when the bytes are not an object this
+ * scanner can follow.
+ */
+export function topLevelSpans(b: Uint8Array, from: number, to: number, wanted: readonly string[], spans: Int32Array): boolean {
+  spans.fill(-1, 0, 2 * wanted.length);
+  let i = skipSpace(b, from, to);
+  if (b[i] !== LBRACE || i >= to) return false;
+  i = skipSpace(b, i + 1, to);
+  if (i < to && b[i] === RBRACE) return true;
+  for (;;) {
+    if (i >= to || b[i] !== QUOTE) return false;
+    const keyEnd = skipString(b, i, to);
+    if (keyEnd < 0) return false;
+    for (let k = i + 1; k < keyEnd - 1; k++) if (b[k] === BACKSLASH) return false; // an escaped key: leave it to JSON.parse
+    const keyStart = i + 1;
+    i = skipSpace(b, keyEnd, to);
+    if (i >= to || b[i] !== COLON) return false;
+    const valueStart = skipSpace(b, i + 1, to);
+    if (valueStart >= to) return false;
+    const valueEnd = skipValue(b, valueStart, to);
+    if (valueEnd < 0 || valueEnd === valueStart) return false;
+    for (let w = 0; w < wanted.length; w++) {
+      if (sameKey(b, keyStart, keyEnd - 1, wanted[w]!)) {
+        spans[2 * w] = valueStart;
+        spans[2 * w + 1] = valueEnd;
+      }
+    }
+    i = skipSpace(b, valueEnd, to);
+    if (i >= to) return false;
+    const c = b[i];
+    if (c === RBRACE) return true;
+    if (c !== COMMA) return false;
+    i = skipSpace(b, i + 1, to);
+  }
+}
+
 /** The raw JSON text of the wanted top-level keys' values (last occurrence), or null when the line is not an object this scanner can follow. */
 export function topLevelFields(line: string, wanted: readonly string[]): Record<string, string> | null {
+  const b = Buffer.from(line, "utf8");
+  const spans = new Int32Array(2 * wanted.length);
+  if (!topLevelSpans(b, 0, b.length, wanted, spans)) return null;
   const out: Record<string, string> = {};
-  let i = skipSpace(line, 0);
-  if (line.charCodeAt(i) !== LBRACE) return null;
-  i = skipSpace(line, i + 1);
-  if (line.charCodeAt(i) === RBRACE) return out;
-  for (;;) {
-    if (line.charCodeAt(i) !== QUOTE) return null;
-    const keyEnd = skipString(line, i);
-    if (keyEnd < 0) return null;
-    const key = line.slice(i + 1, keyEnd - 1);
-    if (key.includes("\\")) return null; // an escaped key: leave it to JSON.parse
-    i = skipSpace(line, keyEnd);
-    if (line.charCodeAt(i) !== COLON) return null;
-    const valueStart = skipSpace(line, i + 1);
-    const valueEnd = skipValue(line, valueStart);
-    if (valueEnd < 0 || valueEnd === valueStart) return null;
-    if (wanted.includes(key)) out[key] = line.slice(valueStart, valueEnd);
-    i = skipSpace(line, valueEnd);
-    const c = line.charCodeAt(i);
-    if (c === RBRACE) return out;
-    if (c !== COMMA) return null;
-    i = skipSpace(line, i + 1);
-  }
+  wanted.forEach((key, w) => {
+    if (spans[2 * w]! >= 0) out[key] = b.toString("utf8", spans[2 * w], spans[2 * w + 1]);
+  });
+  return out;
 }
