@@ -1,11 +1,12 @@
 // The baseline for the app's own launch (bench/app-launch.ts): exactly the reads Stagewise makes before its first
-// screen — the Patient and the first-screen searches of src/fhir/patient-queries.ts, each to its last page, all at
-// once — made with fhirclient alone (no React, no engine), then a count on screen (#reads-done). On the EHR's
+// screen — the Patient, the first-screen searches of src/fhir/patient-queries.ts and the user's roles, each to its
+// last page, all at once — made with fhirclient alone (no React, no engine), then a count on screen (#reads-done). On the EHR's
 // launch it authorizes with the app's scopes back to this page, as the app does.
 import FHIR from "fhirclient";
 import { addMonths } from "../../src/clinical/dates.ts";
 import { scopesFor } from "../../src/app/launch-config.ts";
 import { firstScreenQueries, queryUrl } from "../../src/fhir/patient-queries.ts";
+import { practitionerRoleQuery } from "../../src/fhir/user-role.ts";
 
 const status = document.getElementById("status") as HTMLElement;
 const done = document.getElementById("reads-done") as HTMLElement;
@@ -28,9 +29,12 @@ async function main(): Promise<void> {
   const patient = client.getPatientId()!;
   // The app's window without widening: the benchmark patients' stages and CM starts are within 12 months.
   const queries = firstScreenQueries(patient, addMonths(today(), -12));
+  // The app also reads the signed-in user's roles (where its launch lands), alongside the first screen's reads.
+  const user = client.getFhirUser();
   const results = await Promise.all([
     client.request(`Patient/${patient}`),
     ...queries.map((q) => client.request(queryUrl(q), { pageLimit: 0, flat: true }) as Promise<unknown[]>),
+    ...(user ? [client.request(queryUrl(practitionerRoleQuery(user)), { pageLimit: 0, flat: true }) as Promise<unknown[]>] : []),
   ]);
   const resources = 1 + results.slice(1).reduce((n: number, r) => n + (Array.isArray(r) ? r.length : 0), 0);
   done.textContent = `${resources} resources read`;

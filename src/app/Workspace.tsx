@@ -33,13 +33,13 @@ import type { SmartSession } from "./session.ts";
 import { useEvaluation } from "./useEvaluation.ts";
 import type { HistoryState } from "./useRecord.ts";
 
-// The plan editor is its own chunk, fetched as soon as this module runs (it is on the same page) and rendered
-// directly once it is there (see WorkspaceSlot in App.tsx: React.lazy would hold the screen back).
+// The plan editor is its own chunk, fetched once the first screen is on screen (fetched earlier, it competed with
+// the first reads: bench/app-launch.ts) and rendered directly once it is there (see WorkspaceSlot in App.tsx:
+// React.lazy would hold the screen back).
 type PlanEditorModule = typeof import("./components/PlanEditor.tsx");
 let planEditorModule: PlanEditorModule | null = null;
 const loadPlanEditor = (): Promise<PlanEditorModule> => import("./components/PlanEditor.tsx").then((m) => (planEditorModule = m));
 const LazyPlanEditor = lazy(loadPlanEditor);
-void loadPlanEditor().catch(() => undefined);
 
 function PlanEditor(props: ComponentProps<PlanEditorModule["default"]>) {
   const [Editor] = useState(() => planEditorModule?.default ?? LazyPlanEditor);
@@ -103,6 +103,9 @@ export default function Workspace({ session, record, now, onWritten, history }: 
   useEffect(() => {
     if (target) reveal(target.id);
   }, [target]);
+  useEffect(() => {
+    void loadPlanEditor().catch(() => undefined);
+  }, []);
 
   if (!result.evaluation)
     return <ErrorMessage title="The record could not be evaluated" error={result.error} hint="Check the CM start date." />;
