@@ -2,7 +2,7 @@
 // - Reads (GET) are retried: on 429 and 503 after the server's Retry-After (capped at 5 s; 1 s when absent), at
 //   most twice; on 500, 502, 504, a non-FHIR answer, a network error or a timeout once.
 // - Writes are never retried, except a request marked `idempotent` (the plan transaction: conditional creates and
-//   If-Match updates with ids fixed by the draft; the stage Observation: a conditional create): once, on a lost
+//   If-Match updates with ids fixed by the draft; the stage transaction and a reward: conditional creates): once, on a lost
 //   answer (network error, dropped connection, timeout), 429 or 503, with the same body. A duplicate cannot come
 //   of it; a lost answer to an If-Match update is resolved by the caller, which re-reads what it wrote (save-plan.ts).
 // - A 403 names the SMART scope the request needed (v2 and v1), from the resource type and the interaction.
