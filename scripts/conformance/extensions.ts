@@ -102,7 +102,12 @@ export function extensionValueSet(x: CodedExtension): ValueSet {
   };
 }
 
-export function extensionDefinition(x: CodedExtension): StructureDefinition {
+/** An extension's StructureDefinition: where it may stand, and its differential. */
+function definition(
+  x: { id: string; url: string; name: string; title: string; description: string },
+  context: string,
+  element: NonNullable<StructureDefinition["differential"]>["element"],
+): StructureDefinition {
   return {
     resourceType: "StructureDefinition",
     id: x.id,
@@ -118,19 +123,21 @@ export function extensionDefinition(x: CodedExtension): StructureDefinition {
     fhirVersion: "4.0.1",
     kind: "complex-type",
     abstract: false,
-    context: [{ type: "element", expression: "CarePlan.activity.detail" }],
+    context: [{ type: "element", expression: context }],
     type: "Extension",
     baseDefinition: "http://hl7.org/fhir/StructureDefinition/Extension",
     derivation: "constraint",
-    differential: {
-      element: [
-        el("Extension", { short: x.title, definition: x.description, min: 0, max: x.max }),
-        el("Extension.extension", { max: "0" }),
-        el("Extension.url", { fixedUri: x.url }),
-        el("Extension.value[x]", { min: 1, type: [{ code: "code" }], binding: { strength: "required", valueSet: x.valueSet, description: x.title } }),
-      ],
-    },
+    differential: { element },
   };
+}
+
+export function extensionDefinition(x: CodedExtension): StructureDefinition {
+  return definition(x, "CarePlan.activity.detail", [
+    el("Extension", { short: x.title, definition: x.description, min: 0, max: x.max }),
+    el("Extension.extension", { max: "0" }),
+    el("Extension.url", { fixedUri: x.url }),
+    el("Extension.value[x]", { min: 1, type: [{ code: "code" }], binding: { strength: "required", valueSet: x.valueSet, description: x.title } }),
+  ]);
 }
 
 /** Extensions on the CarePlan itself (not coded): the clinician context stored with the plan, the status reason. */
@@ -187,25 +194,5 @@ export const PLAIN_EXTENSIONS: PlainExtension[] = [
 ];
 
 export function plainExtensionDefinition(x: PlainExtension): StructureDefinition {
-  return {
-    resourceType: "StructureDefinition",
-    id: x.id,
-    text: narrative(x.description),
-    url: x.url,
-    version: VERSION,
-    name: x.name,
-    title: x.title,
-    status: "active",
-    experimental: false,
-    publisher: PUBLISHER,
-    description: x.description,
-    fhirVersion: "4.0.1",
-    kind: "complex-type",
-    abstract: false,
-    context: [{ type: "element", expression: "CarePlan" }],
-    type: "Extension",
-    baseDefinition: "http://hl7.org/fhir/StructureDefinition/Extension",
-    derivation: "constraint",
-    differential: { element: x.elements },
-  };
+  return definition(x, "CarePlan", x.elements);
 }
