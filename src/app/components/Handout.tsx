@@ -58,6 +58,13 @@ function HandoutDialog({ onClose }: { onClose(): void }) {
 export function PrintHandout() {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
+  // Focus goes back to the button once the dialog has left the page: an effect runs after the commit that removed
+  // it (a timer could run before that commit, and focus would fall back to the body).
+  const wasOpen = useRef(false);
+  useEffect(() => {
+    if (wasOpen.current && !open) button.current?.focus();
+    wasOpen.current = open;
+  }, [open]);
   return (
     <>
       <button type="button" ref={button} className="small-button" onClick={() => setOpen(true)} aria-haspopup="dialog">
@@ -65,11 +72,7 @@ export function PrintHandout() {
       </button>
       {open && (
         <HandoutDialog
-          onClose={() => {
-            setOpen(false);
-            // After the dialog has left the page (focus would otherwise fall back to the body).
-            setTimeout(() => button.current?.focus(), 0);
-          }}
+          onClose={() => setOpen(false)}
         />
       )}
     </>
