@@ -25,7 +25,7 @@ describe("ErrorMessage", () => {
     ["503", FhirError.fromResponse(503, "the FHIR server", oo("maintenance"), undefined, "1"), /unavailable for now \(503\) on the FHIR server\. It was tried again\. Wait a minute, then try again\./],
     ["429", FhirError.fromResponse(429, "the FHIR server", oo("slow down"), undefined, "1"), /busy \(429\) on the FHIR server\. It asked to wait and was tried again\./],
     ["timeout", new FhirError(0, "the FHIR server", undefined, "no answer within 30 s", { timedOut: true }), /did not answer in time on the FHIR server\. It was tried again where that is safe\./],
-    ["dropped connection", new FhirError(0, "the FHIR server", undefined, "Failed to fetch"), /could not be reached, or the connection was dropped on the FHIR server\. Check the network and try again\./],
+    ["dropped connection", new FhirError(0, "the FHIR server", undefined, "Failed to fetch"), /could not be reached, or the connection was dropped on the FHIR server\. Check the network and try again\. The browser reported: "?Failed to fetch/],
     ["404", new FhirError(404, "Condition/oud-1", oo("Condition/oud-1 not found")), /Not found \(404\) on Condition\/oud-1\. It may have been deleted or merged\./],
     ["412", new FhirError(412, "the FHIR server", oo("version 3 is current")), /Someone else changed the data \(412\)/],
     ["ended session", new SessionEnded("Patient/p1", "refresh-failed"), /^The plan was not saved Your session with the EHR has ended; your edits are kept in this tab\. Launch Stagewise again from the patient's chart\. Your edits are kept\.$/],
@@ -33,6 +33,8 @@ describe("ErrorMessage", () => {
     const { text } = shown(error);
     expect(text.trim()).toMatch(expected);
     expect(text).not.toMatch(/resourceType|\{"|copy what you need/);
+    // The server said something only when it answered.
+    if (error instanceof FhirError && error.status === 0) expect(text).not.toContain("The server said");
   });
 
   it("an OperationOutcome with several issues: one line each", () => {

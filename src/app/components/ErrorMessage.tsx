@@ -42,9 +42,12 @@ function fault(e: FhirError): [string, string?] {
 export function ErrorMessage({ title, error, hint, alert = true }: ErrorMessageProps) {
   let detail: string;
   let said: string[] = [];
+  // No answer (status 0): the words are the browser's ("Failed to fetch"), not the server's.
+  let browserSaid: string | undefined;
   if (error instanceof FhirError) {
     detail = faultText(error);
     if (error.outcome) said = issueTexts(error.outcome);
+    else if (error.status === 0) browserSaid = error.facts.timedOut ? undefined : error.said || undefined;
     else if (error.said && !error.facts.notFhir && !(error instanceof SessionEnded)) said = [error.said];
   } else {
     detail = error instanceof Error ? error.message : String(error);
@@ -55,6 +58,11 @@ export function ErrorMessage({ title, error, hint, alert = true }: ErrorMessageP
       <p className="error-title">{title}</p>
       <p>{detail}</p>
       {notFhir && <p className="server-text">{notFhir.replace(/^t/, "T")}</p>}
+      {browserSaid && (
+        <p>
+          The browser reported: <q className="server-text">{browserSaid}</q>
+        </p>
+      )}
       {said.length === 1 && (
         <p>
           The server said: <q className="server-text">{said[0]}</q>
