@@ -66,15 +66,15 @@ function loadedByHtml(outDir: string, page = "index.html"): string[] {
 
 const kib = (bytes: number) => bytes / 1024;
 
-/** Test-only: App.tsx imports the workspace eagerly instead of lazily (what the budget exists to catch). */
+/** Test-only: screens.ts imports the workspace eagerly instead of lazily (what the budget exists to catch). */
 const eagerWorkspace: Plugin = {
   name: "eager-workspace",
   enforce: "pre",
   transform(code, id) {
-    if (!id.replaceAll("\\", "/").endsWith("/src/app/App.tsx")) return null;
+    if (!id.replaceAll("\\", "/").endsWith("/src/app/screens.ts")) return null;
     // Dynamic imports of the workspace (not `typeof import(…)` type queries).
     const lazyImport = /(?<!typeof\s+)import\(\s*["']\.\/Workspace\.tsx["']\s*\)/g;
-    if (!lazyImport.test(code)) throw new Error('src/app/App.tsx no longer holds import("./Workspace.tsx"): update this test');
+    if (!lazyImport.test(code)) throw new Error('src/app/screens.ts no longer holds import("./Workspace.tsx"): update this test');
     return `import * as __eagerWorkspace from "./Workspace.tsx";\n${code.replace(lazyImport, "Promise.resolve(__eagerWorkspace)")}`;
   },
 };
