@@ -114,6 +114,12 @@ export interface PopulationSummary {
   seconds: number;
   /** CPU time of the whole run (every thread of this process). */
   cpuSeconds: number;
+  /**
+   * Where that CPU time went, in seconds: the worker threads' own time per kind of task (partition: phase 1, join,
+   * bucket: phase 3, flush: spill writes at the end of a phase), the main thread's, and the rest (V8's helper
+   * threads: garbage collection and compilation in the background).
+   */
+  cpuSplit: Record<string, number>;
   workers: number;
   buckets: number;
   peakRssMb: number;
@@ -162,7 +168,7 @@ export async function population(args: PopulationArgs, stdout: NodeJS.WritableSt
     const buckets = await pool.run<BucketCounts>(
       Array.from({ length: shape.buckets }, (_, bucket) => ({ kind: "bucket" as const, bucket, writers: pool.size, now: args.now })),
     );
-    const rss = await pool.each<{ maxRSS: number }>({ kind: "flush" });
+    const rss = await pool.each<{ maxRSS: number; cpu: Record<string, number> }>({ kind: "flush" });
     phase("evaluate");
 
     // The buckets' outputs, in bucket order.
@@ -176,6 +182,12 @@ export async function population(args: PopulationArgs, stdout: NodeJS.WritableSt
       renameSync(target, args.out!);
     }
     phase("write");
+    const cpuSplit: Record<string, number> = {};
+    for (const w of rss) for (const [kind, us] of Object.entries(w.cpu)) cpuSplit[kind] = (cpuSplit[kind] ?? 0) + us / 1e6;
+    const main = process.threadCpuUsage();
+    cpuSplit.main = (main.user + main.system) / 1e6;
+    const total = cpuSeconds();
+    cpuSplit.other = total - Object.values(cpuSplit).reduce((a, b) => a + b, 0);
     return {
       phases,
       patients: buckets.reduce((n, b) => n + b.patients, 0),
@@ -185,7 +197,8 @@ export async function population(args: PopulationArgs, stdout: NodeJS.WritableSt
       unreadableLater: buckets.reduce((n, b) => n + b.unreadable, 0),
       unattributed: parts.reduce((n, p) => n + p.unattributed, 0),
       seconds: (performance.now() - t0) / 1000,
-      cpuSeconds: cpuSeconds(),
+      cpuSeconds: total,
+      cpuSplit,
       workers: pool.size,
       buckets: shape.buckets,
       peakRssMb: Math.max(process.resourceUsage().maxRSS, ...rss.map((r) => r.maxRSS)) / 1024,
@@ -209,6 +222,7 @@ export function summaryLine(s: PopulationSummary): string {
     `${s.buckets} bucket${s.buckets === 1 ? "" : "s"}`,
     `peak memory ${Math.round(s.peakRssMb)} MB`,
     `phases ${Object.entries(s.phases).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ")}`,
+    `CPU ${Object.entries(s.cpuSplit).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(", ")}`,
   ];
   let line = parts.join("; ");
   if (s.unreadable.length)

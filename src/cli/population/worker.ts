@@ -11,8 +11,15 @@ export type Task = PartitionTask | JoinTask | BucketTask | { kind: "flush" };
 
 const { shape, worker } = workerData as { shape: RunShape; worker: number };
 const writer = new SpillWriter();
+/** This thread's CPU time (µs) per kind of task, for the run's summary. */
+function threadCpu(): number {
+  const u = process.threadCpuUsage();
+  return u.user + u.system;
+}
+const cpu: Record<string, number> = { start: threadCpu() };
 
 parentPort!.on("message", (task: Task) => {
+  const start = threadCpu();
   try {
     let result: unknown;
     if (task.kind === "partition") result = partition(task, shape, worker, writer);
@@ -20,8 +27,9 @@ parentPort!.on("message", (task: Task) => {
     else if (task.kind === "bucket") result = evaluateBucket(task, shape);
     else {
       writer.flush();
-      result = { maxRSS: process.resourceUsage().maxRSS };
     }
+    cpu[task.kind] = (cpu[task.kind] ?? 0) + threadCpu() - start;
+    if (task.kind === "flush") result = { maxRSS: process.resourceUsage().maxRSS, cpu: { ...cpu } };
     parentPort!.postMessage({ ok: true, result });
   } catch (e) {
     parentPort!.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) });
