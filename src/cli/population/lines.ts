@@ -99,16 +99,27 @@ function emit(buf: Buffer, from: number, to: number, offset: number, onLine: (bu
 /**
  * Buffered appends to many files with a fixed amount of memory: `limit` bytes of buffers, allocated once and
  * reused; a file gets a buffer while it is being written, and when none is free the fullest is written out and
- * handed over. Each file gets large appends, whatever the number of files.
+ * handed over. `plan(files)` sizes the buffers so that each of a phase's files has its own (a buffer handed from file
+ * to file on every line would turn each line into a small write): each file gets large appends.
  */
 export class SpillWriter {
   private readonly slots = new Map<string, { buf: Buffer; used: number }>();
   private readonly free: Buffer[] = [];
   private allocated = 0;
   private readonly limit: number;
-  private readonly size: number;
+  private size: number;
   constructor(limit = 16 * 1024 * 1024, size = 256 * 1024) {
     this.limit = limit;
+    this.size = size;
+  }
+
+  /** Buffers for `files` files at once within the limit (at most 1 MB, at least 16 KB each); call it between phases. */
+  plan(files: number): void {
+    const size = Math.max(16 * 1024, Math.min(1 << 20, Math.floor(this.limit / Math.max(1, files))));
+    if (size === this.size) return;
+    this.flush();
+    this.free.length = 0;
+    this.allocated = 0;
     this.size = size;
   }
 

@@ -157,6 +157,7 @@ export function partition(task: PartitionTask, shape: RunShape, worker: number, 
   const patientFiles = names(shape.buckets, (b) => spill.patients(shape.tmp, worker, b));
   const medFiles = names(shape.medPartitions, (m) => spill.meds(shape.tmp, worker, m));
   const needFiles = names(shape.medPartitions, (m) => spill.needs(shape.tmp, worker, m));
+  out.plan(shape.buckets + 2 * shape.medPartitions);
   forEachLine(task.file, task.start, task.end, (buf, from, to, offset) => {
     counts.lines++;
     // Routed from its bytes (the line becomes a string only when it is parsed whole) and spilled as it is.
