@@ -39,7 +39,6 @@ export const spill = {
   meds: (tmp: string, w: number, part: number) => join(tmp, `m-${w}-${part}.tsv`),
   needs: (tmp: string, w: number, part: number) => join(tmp, `n-${w}-${part}.tsv`),
   joined: (tmp: string, w: number, bucket: number) => join(tmp, `j-${w}-${bucket}.tsv`),
-  output: (tmp: string, bucket: number) => join(tmp, `out-${bucket}.ndjson`),
 };
 
 /** One spill file per phase-1 worker. */

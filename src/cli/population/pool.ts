@@ -8,7 +8,7 @@ import type { Task } from "./worker.ts";
  * patient's record (at most MAX_PATIENT_BYTES of text, evaluate-bucket.ts), small enough that memory stays flat
  * (V8 otherwise lets a busy heap grow far past what it holds).
  */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: Number(process.env.YMB ?? 16) };
 
 /** Worker threads that take tasks one at a time; any failure stops the run. */
 export class Pool {
@@ -36,6 +36,50 @@ export class Pool {
       }),
     );
     return results;
+  }
+
+  /**
+   * Runs the tasks on every worker and hands each result to `consume` in task order (one at a time, awaited); a task
+   * starts only when fewer than `ahead` results are waiting or in flight ahead of the next one to consume, so the
+   * results held at once stay few whatever the task count.
+   */
+  async runInOrder<R>(tasks: Task[], consume: (result: R, index: number) => void | Promise<void>, ahead = 2 * this.size): Promise<void> {
+    const done = new Map<number, R>();
+    let next = 0;
+    let consumed = 0;
+    let failure: { error: unknown } | null = null;
+    let waiters: (() => void)[] = [];
+    let draining = Promise.resolve();
+    const drain = async () => {
+      try {
+        while (!failure && done.has(consumed)) {
+          const r = done.get(consumed)!;
+          done.delete(consumed);
+          await consume(r, consumed);
+          consumed++;
+          for (const wake of waiters.splice(0)) wake();
+        }
+      } catch (error) {
+        failure = { error };
+        for (const wake of waiters.splice(0)) wake();
+      }
+    };
+    await Promise.all(
+      this.workers.map(async (worker) => {
+        while (next < tasks.length && !failure) {
+          if (next - consumed >= ahead) {
+            await new Promise<void>((wake) => waiters.push(wake));
+            continue;
+          }
+          const i = next++;
+          done.set(i, await this.one<R>(worker, tasks[i]!));
+          draining = draining.then(drain);
+          await draining;
+        }
+      }),
+    );
+    await draining;
+    if (failure) throw (failure as { error: unknown }).error;
   }
 
   /** The same task once on each worker (flush). */

@@ -22,15 +22,20 @@ parentPort!.on("message", (task: Task) => {
   const start = threadCpu();
   try {
     let result: unknown;
+    let transfer: ArrayBuffer[] = [];
     if (task.kind === "partition") result = partition(task, shape, worker, writer);
     else if (task.kind === "join") result = join(task, shape, worker, writer);
-    else if (task.kind === "bucket") result = evaluateBucket(task, shape);
+    else if (task.kind === "bucket") {
+      const bucket = evaluateBucket(task, shape);
+      result = bucket;
+      transfer = bucket.output.map((chunk) => chunk.buffer as ArrayBuffer);
+    }
     else {
       writer.flush();
     }
     cpu[task.kind] = (cpu[task.kind] ?? 0) + threadCpu() - start;
     if (task.kind === "flush") result = { maxRSS: process.resourceUsage().maxRSS, cpu: { ...cpu } };
-    parentPort!.postMessage({ ok: true, result });
+    parentPort!.postMessage({ ok: true, result }, transfer);
   } catch (e) {
     parentPort!.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) });
   }
