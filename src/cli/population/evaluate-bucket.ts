@@ -112,21 +112,39 @@ export function evaluateBucket(task: BucketTask, shape: RunShape): BucketResult 
   return { counts, output: output.done() };
 }
 
+/** Bytes per output chunk. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Chunks the main thread has written and handed back: a worker reuses them rather than making new ones, so the
+ * chunks in circulation stay few (a transferred chunk is freed only when the main thread's heap is next collected,
+ * and until then it counts in the process's memory).
+ */
+const spare: Buffer[] = [];
+const MAX_SPARE = 16;
+
+export function reuseChunks(chunks: ArrayBuffer[]): void {
+  for (const c of chunks) if (c.byteLength === CHUNK_BYTES && spare.length < MAX_SPARE) spare.push(Buffer.from(c));
+}
+
 /**
  * Output lines encoded straight into 1 MB chunks (no joined string, no buffer per line): a bucket's output is a few
- * megabytes, handed to the main thread as it is, which writes the buckets in order.
+ * megabytes, handed to the main thread as it is, which writes the buckets in order and hands the chunks back.
  */
 class OutputChunks {
-  private static readonly SIZE = 1 << 20;
   private readonly chunks: Uint8Array[] = [];
-  private buf = Buffer.allocUnsafeSlow(OutputChunks.SIZE);
+  private buf = OutputChunks.take(CHUNK_BYTES);
   private used = 0;
+
+  private static take(bytes: number): Buffer {
+    return bytes <= CHUNK_BYTES ? (spare.pop() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES)) : Buffer.allocUnsafeSlow(bytes);
+  }
 
   add(text: string): void {
     const most = 3 * text.length + 1; // UTF-8 bytes of a UTF-16 string, at most, and the newline
     if (this.used + most > this.buf.length) {
       this.cut();
-      this.buf = Buffer.allocUnsafeSlow(Math.max(most, OutputChunks.SIZE));
+      this.buf = OutputChunks.take(most);
     }
     this.used += this.buf.write(text, this.used, "utf8");
     this.buf[this.used++] = 0x0a;
@@ -134,6 +152,7 @@ class OutputChunks {
 
   private cut(): void {
     if (this.used > 0) this.chunks.push(this.buf.subarray(0, this.used));
+    else if (this.buf.length === CHUNK_BYTES) spare.push(this.buf);
     this.used = 0;
   }
 

@@ -1,14 +1,14 @@
 // The worker threads of a population run: each takes one task at a time (worker.ts); any failure stops the run.
 import { Worker } from "node:worker_threads";
 import type { RunShape } from "./partition.ts";
-import type { Task } from "./worker.ts";
+import type { Gift, Task } from "./worker.ts";
 
 /**
  * Each worker's heap: enough for a bucket (BUCKET_BYTES of text, outside the heap), its patients' lines and one
  * patient's record (at most MAX_PATIENT_BYTES of text, evaluate-bucket.ts), small enough that memory stays flat
  * (V8 otherwise lets a busy heap grow far past what it holds).
  */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: Number(process.env.YMB ?? 16) };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 };
 
 /** Worker threads that take tasks one at a time; any failure stops the run. */
 export class Pool {
@@ -43,8 +43,12 @@ export class Pool {
    * starts only when fewer than `ahead` results are waiting or in flight ahead of the next one to consume, so the
    * results held at once stay few whatever the task count.
    */
-  async runInOrder<R>(tasks: Task[], consume: (result: R, index: number) => void | Promise<void>, ahead = 2 * this.size): Promise<void> {
-    const done = new Map<number, R>();
+  async runInOrder<R>(
+    tasks: Task[],
+    consume: (result: R, index: number, worker: number) => void | Promise<void>,
+    ahead = 2 * this.size,
+  ): Promise<void> {
+    const done = new Map<number, { result: R; worker: number }>();
     let next = 0;
     let consumed = 0;
     let failure: { error: unknown } | null = null;
@@ -55,7 +59,7 @@ export class Pool {
         while (!failure && done.has(consumed)) {
           const r = done.get(consumed)!;
           done.delete(consumed);
-          await consume(r, consumed);
+          await consume(r.result, consumed, r.worker);
           consumed++;
           for (const wake of waiters.splice(0)) wake();
         }
@@ -65,14 +69,14 @@ export class Pool {
       }
     };
     await Promise.all(
-      this.workers.map(async (worker) => {
+      this.workers.map(async (worker, w) => {
         while (next < tasks.length && !failure) {
           if (next - consumed >= ahead) {
             await new Promise<void>((wake) => waiters.push(wake));
             continue;
           }
           const i = next++;
-          done.set(i, await this.one<R>(worker, tasks[i]!));
+          done.set(i, { result: await this.one<R>(worker, tasks[i]!), worker: w });
           draining = draining.then(drain);
           await draining;
         }
@@ -80,6 +84,11 @@ export class Pool {
     );
     await draining;
     if (failure) throw (failure as { error: unknown }).error;
+  }
+
+  /** A message that needs no answer (buffers handed back for reuse), read by the worker before its next task. */
+  give(worker: number, message: Gift, transfer: ArrayBuffer[]): void {
+    this.workers[worker]!.postMessage(message, transfer);
   }
 
   /** The same task once on each worker (flush). */

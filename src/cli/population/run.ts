@@ -172,12 +172,14 @@ export async function population(args: PopulationArgs, stdout: NodeJS.WritableSt
     try {
       await pool.runInOrder<BucketResult>(
         Array.from({ length: shape.buckets }, (_, bucket) => ({ kind: "bucket" as const, bucket, writers: pool.size, now: args.now })),
-        async (r) => {
+        async (r, _bucket, worker) => {
           buckets.push(r.counts);
           for (const chunk of r.output) {
             if (fd !== null) writeAll(fd, chunk);
             else if (!stdout.write(chunk)) await once(stdout, "drain");
           }
+          // Written (a stream has taken its own copy by now when it drained; a file write is done): back to the worker.
+          if (fd !== null) pool.give(worker, { kind: "chunks", chunks: r.output.map((c) => c.buffer as ArrayBuffer) }, r.output.map((c) => c.buffer as ArrayBuffer));
         },
       );
       rss = await pool.each<{ maxRSS: number; cpu: Record<string, number> }>({ kind: "flush" });

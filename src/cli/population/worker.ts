@@ -2,12 +2,18 @@
 // partition, evaluate a bucket) and answers with its counts. Spill writes are buffered per worker and flushed at
 // the end of each phase.
 import { parentPort, workerData } from "node:worker_threads";
-import { evaluateBucket, type BucketTask } from "./evaluate-bucket.ts";
+import { evaluateBucket, reuseChunks, type BucketTask } from "./evaluate-bucket.ts";
 import { join, type JoinTask } from "./join.ts";
 import { SpillWriter } from "./lines.ts";
 import { partition, type PartitionTask, type RunShape } from "./partition.ts";
 
 export type Task = PartitionTask | JoinTask | BucketTask | { kind: "flush" };
+
+/** Output chunks the main thread has written, handed back for the next buckets (no answer is sent). */
+export interface Gift {
+  kind: "chunks";
+  chunks: ArrayBuffer[];
+}
 
 const { shape, worker } = workerData as { shape: RunShape; worker: number };
 const writer = new SpillWriter();
@@ -18,7 +24,11 @@ function threadCpu(): number {
 }
 const cpu: Record<string, number> = { start: threadCpu() };
 
-parentPort!.on("message", (task: Task) => {
+parentPort!.on("message", (task: Task | Gift) => {
+  if (task.kind === "chunks") {
+    reuseChunks(task.chunks);
+    return;
+  }
   const start = threadCpu();
   try {
     let result: unknown;
