@@ -5,7 +5,7 @@
 //
 //   node bench/population.ts [--patients 10000] [--workers 1,2] [--keep DIR]
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +14,12 @@ import { generateBulkExport } from "../scripts/generate-bulk-export.ts";
 
 const exec = promisify(execFile);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/** The Node flags of `npm run cli` (package.json), so the bench runs the command as users run it. */
+function cliNodeFlags(): string[] {
+  const script = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.cli ?? "";
+  return script.split(/\s+/).filter((word) => word.startsWith("--"));
+}
 
 export interface PopulationRun {
   workers: number;
@@ -51,7 +57,7 @@ export async function benchPopulation(options: { patients?: number; workers?: nu
       const out = join(base, `out-${workers}.ndjson`);
       const { stderr } = await exec(
         process.execPath,
-        [join(ROOT, "src/cli/main.ts"), "population", "--bulk", exportDir, "--now", "2026-11-23", "--out", out, "--workers", String(workers)],
+        [...cliNodeFlags(), join(ROOT, "src/cli/main.ts"), "population", "--bulk", exportDir, "--now", "2026-11-23", "--out", out, "--workers", String(workers)],
         { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
       );
       runs.push(parseSummary(stderr, workers));
