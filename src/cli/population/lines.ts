@@ -138,7 +138,11 @@ export class SpillWriter {
       slot = { buf: this.take(), used: 0 };
       this.slots.set(path, slot);
     }
-    slot.used += slot.buf.write(head, slot.used, "latin1");
+    // The head is a few ASCII characters: copied here rather than through a native call.
+    const buf = slot.buf;
+    let at = slot.used;
+    for (let i = 0; i < head.length; i++) buf[at++] = head.charCodeAt(i);
+    slot.used = at;
     if (bytes) slot.used += bytes.copy(slot.buf, slot.used, from, to);
     slot.buf[slot.used++] = NEWLINE;
   }

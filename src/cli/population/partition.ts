@@ -98,6 +98,35 @@ function valueAt(b: Buffer, from: number, to: number): unknown {
   return JSON.parse(b.toString("utf8", from, to)) as unknown;
 }
 
+/** The resource types the engine reads, as bytes: a line's type is matched against them without making a string. */
+const KNOWN_TYPES = READ_TYPES.map((name) => ({ name, bytes: Buffer.from(`"${name}"`, "latin1") }));
+
+/** The type b[from, to) names (a JSON string): one of READ_TYPES as its constant, else through valueAt. */
+function typeAt(b: Buffer, from: number, to: number): unknown {
+  if (from < 0) return undefined;
+  const length = to - from;
+  for (const t of KNOWN_TYPES) if (t.bytes.length === length && b.compare(t.bytes, 0, length, from, to) === 0) return t.name;
+  return valueAt(b, from, to);
+}
+
+const PATIENT_SLASH = Buffer.from("Patient/", "latin1");
+
+/**
+ * The patient id of a reference written `"Patient/ID"` (plain ASCII, a FHIR id): read from its bytes; undefined when
+ * the reference is written any other way (the caller then reads it through patientIdOfReference).
+ */
+function plainPatientId(b: Buffer, from: number, to: number): string | undefined {
+  const start = from + 1 + PATIENT_SLASH.length;
+  if (b[from] !== 0x22 || b[to - 1] !== 0x22 || start >= to - 1 || to - 1 - start > 64) return undefined;
+  if (b.compare(PATIENT_SLASH, 0, PATIENT_SLASH.length, from + 1, start) !== 0) return undefined;
+  for (let i = start; i < to - 1; i++) {
+    const c = b[i]!;
+    // [A-Za-z0-9\-.]
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e)) return undefined;
+  }
+  return b.toString("latin1", start, to - 1);
+}
+
 const REFERENCE = ["reference"] as const;
 const referenceSpans = new Int32Array(2);
 
@@ -112,11 +141,16 @@ function subjectAt(b: Buffer, from: number, to: number): unknown {
 export function routeBytes(b: Buffer, from: number, to: number): Routed | null {
   try {
     const scanned = topLevelSpans(b, from, to, ROUTING_KEYS, spans);
-    const type = scanned ? valueAt(b, spans[TYPE]!, spans[TYPE + 1]!) : undefined;
+    const type = scanned ? typeAt(b, spans[TYPE]!, spans[TYPE + 1]!) : undefined;
     if (typeof type === "string" && type !== "Medication" && type !== "MedicationRequest") {
       if (type === "Patient") {
         const id = valueAt(b, spans[ID]!, spans[ID + 1]!);
         return { type, owner: typeof id === "string" && FHIR_ID.test(id) ? id : undefined, medId: undefined };
+      }
+      // The common case, `"subject":{"reference":"Patient/ID"}`, read from the bytes alone.
+      if (spans[SUBJECT]! >= 0 && b[spans[SUBJECT]!] === 0x7b && topLevelSpans(b, spans[SUBJECT]!, spans[SUBJECT + 1]!, REFERENCE, referenceSpans)) {
+        const owner = plainPatientId(b, referenceSpans[0]!, referenceSpans[1]!);
+        if (owner !== undefined) return { type, owner, medId: undefined };
       }
       let subject = subjectAt(b, spans[SUBJECT]!, spans[SUBJECT + 1]!);
       subject ??= subjectAt(b, spans[PATIENT]!, spans[PATIENT + 1]!);
