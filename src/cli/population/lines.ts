@@ -1,7 +1,7 @@
 // Bytes in, bytes out: reading an NDJSON file's lines in a byte range, spill files written with bounded memory,
 // and spilled records read back — without turning whole files into strings (a line becomes a string only when it
 // is routed or parsed). Synchronous I/O: each worker thread does one thing at a time, in large reads and writes.
-import { appendFileSync, closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, openSync, readSync, statSync, writeSync } from "node:fs";
 
 const CHUNK = 1 << 20;
 const NEWLINE = 0x0a;
@@ -130,7 +130,8 @@ export class SpillWriter {
     if (need > this.size) {
       // A line longer than a buffer: what is buffered for the file first, then the line itself.
       if (slot) this.writeOut(path, slot);
-      appendFileSync(path, Buffer.concat([Buffer.from(head, "latin1"), bytes ? bytes.subarray(from, to) : Buffer.alloc(0), Buffer.from("\n")]));
+      const whole = Buffer.concat([Buffer.from(head, "latin1"), bytes ? bytes.subarray(from, to) : Buffer.alloc(0), Buffer.from("\n")]);
+      this.append(path, whole, whole.length);
       return;
     }
     if (slot && slot.used + need > this.size) this.writeOut(path, slot);
@@ -163,18 +164,38 @@ export class SpillWriter {
     return slot.buf;
   }
 
+  /** Files kept open during a phase (at most MAX_OPEN; others are opened for each append). */
+  private readonly open = new Map<string, number>();
+  private static readonly MAX_OPEN = 256;
+
   private writeOut(path: string, slot: { buf: Buffer; used: number }): void {
-    if (slot.used > 0) appendFileSync(path, slot.buf.subarray(0, slot.used));
+    if (slot.used > 0) this.append(path, slot.buf, slot.used);
     slot.used = 0;
   }
 
-  /** Writes everything out; the buffers stay for the next phase. */
+  private append(path: string, buf: Buffer, length: number): void {
+    let fd = this.open.get(path);
+    if (fd === undefined) {
+      if (this.open.size >= SpillWriter.MAX_OPEN) {
+        appendFileSync(path, buf.subarray(0, length));
+        return;
+      }
+      fd = openSync(path, "a");
+      this.open.set(path, fd);
+    }
+    let at = 0;
+    while (at < length) at += writeSync(fd, buf, at, length - at);
+  }
+
+  /** Writes everything out and closes the files; the buffers stay for the next phase. */
   flush(): void {
     for (const [path, slot] of this.slots) {
       this.writeOut(path, slot);
       this.free.push(slot.buf);
     }
     this.slots.clear();
+    for (const fd of this.open.values()) closeSync(fd);
+    this.open.clear();
   }
 }
 

@@ -105,8 +105,14 @@ const KNOWN_TYPES = READ_TYPES.map((name) => ({ name, bytes: Buffer.from(`"${nam
 function typeAt(b: Buffer, from: number, to: number): unknown {
   if (from < 0) return undefined;
   const length = to - from;
-  for (const t of KNOWN_TYPES) if (t.bytes.length === length && b.compare(t.bytes, 0, length, from, to) === 0) return t.name;
+  for (const t of KNOWN_TYPES) if (t.bytes.length === length && sameBytes(b, from, t.bytes)) return t.name;
   return valueAt(b, from, to);
+}
+
+/** Whether b holds `bytes` at `at` (a few bytes: compared here rather than through a native call). */
+function sameBytes(b: Buffer, at: number, bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) if (b[at + i] !== bytes[i]) return false;
+  return true;
 }
 
 const PATIENT_SLASH = Buffer.from("Patient/", "latin1");
@@ -118,7 +124,7 @@ const PATIENT_SLASH = Buffer.from("Patient/", "latin1");
 function plainPatientId(b: Buffer, from: number, to: number): string | undefined {
   const start = from + 1 + PATIENT_SLASH.length;
   if (b[from] !== 0x22 || b[to - 1] !== 0x22 || start >= to - 1 || to - 1 - start > 64) return undefined;
-  if (b.compare(PATIENT_SLASH, 0, PATIENT_SLASH.length, from + 1, start) !== 0) return undefined;
+  if (!sameBytes(b, from + 1, PATIENT_SLASH)) return undefined;
   for (let i = start; i < to - 1; i++) {
     const c = b[i]!;
     // [A-Za-z0-9\-.]
