@@ -21,11 +21,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext } from "playwright-core";
-import { preview } from "vite";
 import { PATIENTS_DIR, startSandbox, type Sandbox } from "../launch/server.ts";
 import { appClient, chromiumPath, ehrLaunchUrl } from "../test/e2e/helpers/browser.ts";
 import { productionBuild } from "../test/e2e/helpers/build.ts";
 import { weeklyHistory } from "./history.ts";
+import { startStaticHost } from "./static-host.ts";
 
 export type Target = "app" | "reads" | "minimal";
 export const TARGETS: Target[] = ["app", "reads", "minimal"];
@@ -129,9 +129,9 @@ export async function benchAppLaunch(options: { patients?: string[]; runs?: numb
       build: { outDir: join(outDir, p.dir), emptyOutDir: true, sourcemap: false, target: "es2022" },
     });
   }
-  const server = await preview({ root: ROOT, logLevel: "silent", build: { outDir }, preview: { host: "127.0.0.1", port: 0, strictPort: false } });
+  const server = await startStaticHost(outDir);
   try {
-    const origin = (server.resolvedUrls?.local[0] ?? "").replace(/\/$/, "");
+    const origin = server.origin;
     const pageUrl = (target: Exclude<Target, "app">) => `${origin}/${PAGES[target].dir}/index.html`;
     sandbox = await startSandbox({
       port: 0,

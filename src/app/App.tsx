@@ -1,31 +1,40 @@
 // The app page once launched: read the record (progress, errors, partial failures), then the workspace
 // (lazy-loaded: the engine and the screens are not needed for the first, loading screen).
-import { lazy, Suspense, useEffect, useMemo, useState, type ComponentProps } from "react";
+import { useEffect, useMemo, useState, type ComponentProps, type ReactNode } from "react";
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
 import { PatientBanner } from "./components/PatientBanner.tsx";
 import type { ReadProgress, SearchFailure } from "./read-record.ts";
 import type { Launch, SmartSession } from "./session.ts";
 import type { Landing } from "./caseload/landing.ts";
 import { useLanding } from "./caseload/useLanding.ts";
+import { ChunkSlot } from "./components/ChunkSlot.tsx";
+import { caseloadChunk, workspaceChunk } from "./screens.ts";
 import { useRecord } from "./useRecord.ts";
 
 type WorkspaceModule = typeof import("./Workspace.tsx");
-let workspaceModule: WorkspaceModule | null = null;
-/** Fetches the workspace chunk (main.tsx starts this while the record is read) and keeps the module once loaded. */
-export const loadWorkspace = (): Promise<WorkspaceModule> => import("./Workspace.tsx").then((m) => (workspaceModule = m));
-const LazyWorkspace = lazy(loadWorkspace);
+
+/** Tells its parent once it is on screen (its effect runs after the commit that shows it). */
+function Shown({ onShown, children }: { onShown(): void; children: ReactNode }) {
+  useEffect(() => onShown(), [onShown]);
+  return children;
+}
 
 /**
- * The workspace, rendered directly when its chunk has already arrived (the usual case: it loads while the record is
- * read). React.lazy would suspend once even then, and React holds a revealed Suspense boundary back for up to
- * 300 ms after its fallback appeared — a pause the clinician would wait through for nothing. The component type is
- * chosen once per mount, so a later re-render never swaps it (which would reset the workspace's state).
+ * The workspace, rendered directly when its chunk has already arrived (the usual case: main.ts fetches it during the
+ * token exchange). Once it is on screen (not while its chunk is still loading), the older history may start.
  */
 function WorkspaceSlot({ onShown, ...props }: ComponentProps<WorkspaceModule["default"]> & { onShown(): void }) {
-  const [Workspace] = useState(() => workspaceModule?.default ?? LazyWorkspace);
-  // Runs once the workspace is on screen (not while it is still loading): the older history may start then.
-  useEffect(() => onShown(), [onShown]);
-  return <Workspace {...props} />;
+  return (
+    <ChunkSlot
+      chunk={workspaceChunk}
+      what="summary"
+      render={({ default: Workspace }) => (
+        <Shown onShown={onShown}>
+          <Workspace {...props} />
+        </Shown>
+      )}
+    />
+  );
 }
 
 export interface AppProps {
@@ -111,9 +120,7 @@ export function App({ session, now, onBack, hidden = false }: AppProps) {
         {state.phase === "ready" && (
           <>
             {state.failures.length > 0 && <Incomplete failures={state.failures} />}
-            <Suspense fallback={<p role="status">Preparing the summary…</p>}>
-              <WorkspaceSlot session={session} record={state.record} now={now} onWritten={addResource} history={state.history} onShown={startHistory} />
-            </Suspense>
+            <WorkspaceSlot session={session} record={state.record} now={now} onWritten={addResource} history={state.history} onShown={startHistory} />
           </>
         )}
       </main>
@@ -122,15 +129,10 @@ export function App({ session, now, onBack, hidden = false }: AppProps) {
 }
 
 type CaseloadModule = typeof import("./caseload/CaseloadScreen.tsx");
-let caseloadModule: CaseloadModule | null = null;
-/** Fetches the caseload chunk (main.tsx starts this while the token is exchanged; it shares the engine with the workspace). */
-export const loadCaseload = (): Promise<CaseloadModule> => import("./caseload/CaseloadScreen.tsx").then((m) => (caseloadModule = m));
-const LazyCaseload = lazy(loadCaseload);
 
-/** The caseload screen, rendered directly once its chunk is there (no Suspense hold-back; see WorkspaceSlot). */
+/** The caseload screen, rendered directly once its chunk is there (see ChunkSlot). */
 function CaseloadSlot(props: ComponentProps<CaseloadModule["default"]>) {
-  const [Screen] = useState(() => caseloadModule?.default ?? LazyCaseload);
-  return <Screen {...props} />;
+  return <ChunkSlot chunk={caseloadChunk} what="caseload" render={({ default: Screen }) => <Screen {...props} />} />;
 }
 
 /**
@@ -170,9 +172,7 @@ export function LaunchedApp({ launch, now }: { launch: Launch; now: string }) {
             <p className="tagline">Stage-matched psychosocial care for opioid use disorder</p>
           </header>
           <main id={listShown ? "main" : undefined}>
-            <Suspense fallback={<p role="status">Preparing the caseload…</p>}>
-              <CaseloadSlot api={caseload.api} fhirUser={fhirUser} now={now} patientInContext={patient?.patientId ?? null} onOpen={setOpen} returnedFrom={returnedFrom} />
-            </Suspense>
+            <CaseloadSlot api={caseload.api} fhirUser={fhirUser} now={now} patientInContext={patient?.patientId ?? null} onOpen={setOpen} returnedFrom={returnedFrom} />
           </main>
         </div>
       )}

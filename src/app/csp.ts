@@ -101,7 +101,19 @@ export function securityHeaders(options: CspOptions, dev = false): Record<string
   };
 }
 
+/**
+ * How long a browser may keep a file of the built app. Files under assets/ are named by a hash of their content (a
+ * new build gives new names), so they never change: kept for a year without asking again, and a clinician's next
+ * launch loads the app's code from the browser's cache. The pages (index.html, launch.html) name the current
+ * assets, so they are checked on every load.
+ */
+export function cacheControl(path: string): string {
+  return /\/assets\/[^/]+$/.test(path) ? "public, max-age=31536000, immutable" : "no-cache";
+}
+
 // `npm run --silent csp`: the headers to set on a web server serving the built app (from the same environment).
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const [name, value] of Object.entries(securityHeaders(cspOptionsFromEnv(process.env)))) console.log(`${name}: ${value}`);
+  console.log(`Cache-Control: ${cacheControl("/assets/app.js")}   (files under /assets/: their names change with their content)`);
+  console.log(`Cache-Control: ${cacheControl("/index.html")}   (everything else: index.html, launch.html)`);
 }

@@ -2,6 +2,7 @@
 // launch.html?iss=… (or the form below asks for the server). Either way fhirclient sends the browser to the
 // authorization server with PKCE and comes back to the app page (index.html), where smart.ts finishes.
 import FHIR from "fhirclient";
+import { fetchWellKnownJson } from "fhirclient/lib/smart.js";
 import { noteInspectRequest } from "./inspector/flag.ts";
 import { issuerConfig, REDIRECT_PATH, scopesFor, scopeStyleFrom, type ScopeStyle } from "./launch-config.ts";
 
@@ -18,8 +19,9 @@ async function scopeStyle(iss: string): Promise<ScopeStyle> {
   const configured = issuerConfig(iss).scopeStyle;
   if (configured) return configured;
   try {
-    const res = await fetch(`${iss.replace(/\/+$/, "")}/.well-known/smart-configuration`, { headers: { accept: "application/json" } });
-    return scopeStyleFrom(res.ok ? await res.json() : null);
+    // fhirclient's own read of the configuration, which it keeps for the page: authorize() below finds the server's
+    // endpoints in it instead of asking the server a second time (one request before the redirect, not two in a row).
+    return scopeStyleFrom(await fetchWellKnownJson(iss));
   } catch {
     return "v2";
   }

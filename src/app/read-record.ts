@@ -73,7 +73,7 @@ type WindowRule = typeof import("../clinical/read-window.ts");
 let windowRuleModule: Promise<WindowRule> | null = null;
 
 /**
- * The window rule is engine code (stage, CM enrolment), not part of the page's initial JavaScript. main.tsx fetches
+ * The window rule is engine code (stage, CM enrolment), not part of the page's initial JavaScript. main.ts fetches
  * it when the page loads, during the token exchange: fetched after the token, it competed with the first reads.
  */
 export function loadWindowRule(): Promise<WindowRule> {
@@ -92,7 +92,7 @@ interface StartedRead {
 let started: StartedRead | null = null;
 
 /**
- * Starts the first screen's reads as soon as the session is there (main.tsx), not once React has rendered the app
+ * Starts the first screen's reads as soon as the session is there (main.ts), not once React has rendered the app
  * and run its effects (which took up to 25 ms after the token response, measured in the launch bench).
  */
 export function startFirstScreen(api: FhirApi, patientId: string, now: string): void {

@@ -52,13 +52,24 @@ describe("EHR launch in a window", () => {
   let page: Page;
   const errors: string[] = [];
 
+  const requests: string[] = [];
+
   beforeAll(async () => {
     page = await context.newPage();
     page.on("pageerror", (e) => errors.push(e.message));
+    page.on("request", (r) => requests.push(`${r.method()} ${r.url()}`));
     await page.goto(await ehrLaunch(ANDRE, "window"));
     await waitForWorkspace(page);
   }, 60_000);
   afterAll(() => page?.close());
+
+  it("asks the server for its SMART configuration once: the launch page's read is the one fhirclient authorizes with", () => {
+    const config = requests.filter((r) => r.endsWith("/.well-known/smart-configuration"));
+    expect(config).toEqual([`GET ${sandbox.fhirBase}/.well-known/smart-configuration`]);
+    // …and the launch went on from it: the authorization request, then the token exchange.
+    expect(requests.some((r) => r.startsWith(`GET ${sandbox.origin}/auth/authorize?`))).toBe(true);
+    expect(requests.filter((r) => r.startsWith("POST") && r.endsWith("/auth/token"))).toHaveLength(1);
+  });
 
   it("shows the patient's record with a banner, and leaves no code, state or token in the address bar", async () => {
     const url = new URL(page.url());

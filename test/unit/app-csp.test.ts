@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, cspOptionsFromEnv, parseSources, securityHeaders } from "../../src/app/csp.ts";
+import { cacheControl, contentSecurityPolicy, cspOptionsFromEnv, parseSources, securityHeaders } from "../../src/app/csp.ts";
 
 const directives = (csp: string) => Object.fromEntries(csp.split("; ").map((d) => [d.split(" ")[0], d.split(" ").slice(1).join(" ")]));
 
@@ -61,6 +61,27 @@ describe("the policy", () => {
       env: { ...process.env, STAGEWISE_CSP_CONNECT_SRC: "https://fhir.example.org", STAGEWISE_CSP_FRAME_ANCESTORS: "https://ehr.example.org" },
     });
     const expected = securityHeaders({ connectSrc: ["https://fhir.example.org"], frameAncestors: ["https://ehr.example.org"] });
-    expect(stdout).toBe(`${Object.entries(expected).map(([k, v]) => `${k}: ${v}`).join("\n")}\n`);
+    const lines = stdout.trimEnd().split("\n");
+    expect(lines.slice(0, 3)).toEqual(Object.entries(expected).map(([k, v]) => `${k}: ${v}`));
+    // …and how long each file may be kept: a year for the content-hashed assets, revalidated pages.
+    expect(lines.slice(3)).toEqual([
+      "Cache-Control: public, max-age=31536000, immutable   (files under /assets/: their names change with their content)",
+      "Cache-Control: no-cache   (everything else: index.html, launch.html)",
+    ]);
+  });
+});
+
+describe("caching", () => {
+  it.each([
+    ["/assets/Workspace-CbG2JQtp.js", "public, max-age=31536000, immutable"],
+    ["/assets/app-U0WEBGT9.css", "public, max-age=31536000, immutable"],
+    ["/stagewise/assets/app-5MYg3GUh.js", "public, max-age=31536000, immutable"], // served under a base path
+    ["/", "no-cache"],
+    ["/index.html", "no-cache"],
+    ["/launch.html", "no-cache"],
+    ["/assets/", "no-cache"], // a folder, not a hashed file
+    ["/assets/nested/x.js", "no-cache"], // the build puts no folders under assets/
+  ])("%s: %s", (path, expected) => {
+    expect(cacheControl(path)).toBe(expected);
   });
 });

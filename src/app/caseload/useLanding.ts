@@ -1,26 +1,20 @@
-// Where the launch opens (landing.ts): at once when no role is needed; otherwise after one read of the user's
-// PractitionerRoles (a patient in context and a caseload: a coordinator lands on the caseload). A failed read
-// leaves the role unknown, which opens the patient.
+// Where the launch opens (landing.ts): at once when no role is needed; otherwise once the user's role is read
+// (landing-read.ts, started by main.ts with the first screen's reads).
 import { useEffect, useState } from "react";
-import { readUserRoles } from "../../fhir/user-role.ts";
 import type { Launch } from "../session.ts";
-import { landingFor, roleFrom, type Landing, type Role } from "./landing.ts";
+import { landingRead, landingWithoutRole } from "./landing-read.ts";
+import type { Landing } from "./landing.ts";
 
 export function useLanding(launch: Launch): Landing | null {
-  const needsRole = launch.patient !== null && launch.caseload !== null && launch.fhirUser !== null;
-  const [landing, setLanding] = useState<Landing | null>(() =>
-    needsRole ? null : landingFor({ patientInContext: launch.patient !== null, caseload: launch.caseload !== null && launch.fhirUser !== null, role: "unknown" }),
-  );
+  const [landing, setLanding] = useState<Landing | null>(() => landingWithoutRole(launch));
   useEffect(() => {
-    if (!needsRole || !launch.caseload || !launch.fhirUser) return;
+    const read = landingRead(launch);
+    if (!read) return;
     let current = true;
-    readUserRoles(launch.caseload.api, launch.fhirUser).then(
-      (texts) => current && setLanding(landingFor({ patientInContext: true, caseload: true, role: roleFrom(texts) })),
-      () => current && setLanding(landingFor({ patientInContext: true, caseload: true, role: "unknown" as Role })),
-    );
+    void read.then((l) => current && setLanding(l));
     return () => {
       current = false;
     };
-  }, [launch, needsRole]);
+  }, [launch]);
   return landing;
 }
