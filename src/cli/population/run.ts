@@ -11,7 +11,6 @@
 import { availableParallelism, tmpdir } from "node:os";
 import { closeSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { once } from "node:events";
 import { parseArgs } from "node:util";
 import { isValidDateOrDateTime } from "../../clinical/dates.ts";
 import { UsageError } from "../args.ts";
@@ -176,10 +175,11 @@ export async function population(args: PopulationArgs, stdout: NodeJS.WritableSt
           buckets.push(r.counts);
           for (const chunk of r.output) {
             if (fd !== null) writeAll(fd, chunk);
-            else if (!stdout.write(chunk)) await once(stdout, "drain");
+            else await new Promise<void>((ok, fail) => stdout.write(chunk, (e) => (e ? fail(e) : ok())));
           }
-          // Written (a stream has taken its own copy by now when it drained; a file write is done): back to the worker.
-          if (fd !== null) pool.give(worker, { kind: "chunks", chunks: r.output.map((c) => c.buffer as ArrayBuffer) }, r.output.map((c) => c.buffer as ArrayBuffer));
+          // Written: the chunks go back to their worker for the next buckets.
+          const chunks = r.output.map((c) => c.buffer as ArrayBuffer);
+          pool.give(worker, { kind: "chunks", chunks }, chunks);
         },
       );
       rss = await pool.each<{ maxRSS: number; cpu: Record<string, number> }>({ kind: "flush" });
