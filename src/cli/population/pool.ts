@@ -52,7 +52,7 @@ export class Pool {
     let next = 0;
     let consumed = 0;
     let failure: { error: unknown } | null = null;
-    let waiters: (() => void)[] = [];
+    const waiters: (() => void)[] = [];
     let draining = Promise.resolve();
     const drain = async () => {
       try {

@@ -1,6 +1,6 @@
 // A population worker thread: takes one task at a time from the run (partition a byte range, join a Medication
-// partition, evaluate a bucket) and answers with its counts. Spill writes are buffered per worker and flushed at
-// the end of each phase.
+// partition, evaluate a bucket) and answers with its counts (a bucket's output travels with them, and comes back for
+// reuse once written). Spill writes are buffered per worker and flushed at the end of each phase.
 import { parentPort, workerData } from "node:worker_threads";
 import { evaluateBucket, reuseChunks, type BucketTask } from "./evaluate-bucket.ts";
 import { join, type JoinTask } from "./join.ts";
@@ -17,11 +17,11 @@ export interface Gift {
 
 const { shape, worker } = workerData as { shape: RunShape; worker: number };
 const writer = new SpillWriter();
-/** This thread's CPU time (µs) per kind of task, for the run's summary. */
 function threadCpu(): number {
   const u = process.threadCpuUsage();
   return u.user + u.system;
 }
+/** This thread's CPU time (µs): its start-up, then per kind of task, for the run's summary. */
 const cpu: Record<string, number> = { start: threadCpu() };
 
 parentPort!.on("message", (task: Task | Gift) => {
@@ -39,8 +39,7 @@ parentPort!.on("message", (task: Task | Gift) => {
       const bucket = evaluateBucket(task, shape);
       result = bucket;
       transfer = bucket.output.map((chunk) => chunk.buffer as ArrayBuffer);
-    }
-    else {
+    } else {
       writer.flush();
     }
     cpu[task.kind] = (cpu[task.kind] ?? 0) + threadCpu() - start;
