@@ -5,7 +5,7 @@
 //
 //   node bench/population.ts [--patients 10000] [--workers 1,2] [--keep DIR]
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +15,12 @@ import { generateBulkExport } from "../scripts/generate-bulk-export.ts";
 const exec = promisify(execFile);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
+/** The Node flags of `npm run cli` (package.json), so the bench runs the command as users run it. */
+function cliNodeFlags(): string[] {
+  const script = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.cli ?? "";
+  return script.split(/\s+/).filter((word) => word.startsWith("--"));
+}
+
 export interface PopulationRun {
   workers: number;
   patients: number;
@@ -23,6 +29,8 @@ export interface PopulationRun {
   peakMb: number;
   perSecond: number;
   perCpuSecond: number;
+  /** CPU milliseconds per patient by where they went (the summary line's split: worker tasks, main thread, other threads). */
+  cpuPerPatientMs: Record<string, number>;
 }
 
 export interface PopulationBench {
@@ -36,7 +44,10 @@ function parseSummary(stderr: string, workers: number): PopulationRun {
   const m = /population: (\d+) patients .* in ([\d.]+) s \(CPU ([\d.]+) s\).*peak memory (\d+) MB/.exec(stderr);
   if (!m) throw new Error(`no summary line in: ${stderr}`);
   const [patients, seconds, cpuSeconds, peakMb] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
-  return { workers, patients, seconds, cpuSeconds, peakMb, perSecond: patients / seconds, perCpuSecond: patients / cpuSeconds };
+  const cpuPerPatientMs: Record<string, number> = {};
+  const split = /; CPU (.*)$/m.exec(stderr)?.[1] ?? "";
+  for (const [, kind, s] of split.matchAll(/(\w+) ([\d.]+) s/g)) cpuPerPatientMs[kind!] = (1000 * Number(s)) / patients;
+  return { workers, patients, seconds, cpuSeconds, peakMb, perSecond: patients / seconds, perCpuSecond: patients / cpuSeconds, cpuPerPatientMs };
 }
 
 export async function benchPopulation(options: { patients?: number; workers?: number[]; dir?: string } = {}): Promise<PopulationBench> {
@@ -51,7 +62,7 @@ export async function benchPopulation(options: { patients?: number; workers?: nu
       const out = join(base, `out-${workers}.ndjson`);
       const { stderr } = await exec(
         process.execPath,
-        [join(ROOT, "src/cli/main.ts"), "population", "--bulk", exportDir, "--now", "2026-11-23", "--out", out, "--workers", String(workers)],
+        [...cliNodeFlags(), join(ROOT, "src/cli/main.ts"), "population", "--bulk", exportDir, "--now", "2026-11-23", "--out", out, "--workers", String(workers)],
         { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
       );
       runs.push(parseSummary(stderr, workers));
@@ -72,6 +83,8 @@ export function populationReport(b: PopulationBench): string[] {
       `  ${r.workers} worker${r.workers === 1 ? " " : "s"}: ${r.seconds.toFixed(1)} s, ${Math.round(r.perSecond)} patients/s; ` +
         `${Math.round(r.perCpuSecond)} patients per CPU-second (goal ≥ 1,000 per core); peak memory ${r.peakMb} MB (goal < 300 MB)`,
     );
+    const split = Object.entries(r.cpuPerPatientMs).filter(([, ms]) => ms >= 0.005);
+    if (split.length) lines.push(`    CPU ms per patient: ${split.map(([kind, ms]) => `${kind} ${ms.toFixed(2)}`).join(", ")}`);
   }
   const [one, two] = b.runs;
   if (one && two) lines.push(`  2 workers / 1 worker: ${(one.seconds / two.seconds).toFixed(2)}× faster`);

@@ -132,28 +132,45 @@ function flatten(input: Located[], warnings: EngineWarning[]): Located[] {
   return out;
 }
 
+/** What a record's index is built from, kept on the record under a key no reader sees. */
+const INDEX_SOURCE = Symbol("index source");
+
+interface IndexSource {
+  resources: Record<string, unknown>[];
+  fullUrls: (string | undefined)[];
+  built: Map<string, FhirResource> | undefined;
+}
+
+/** The getter of every record's `index`: one function for all records (see lazyIndex). */
+function builtIndex(this: PatientRecord): Map<string, FhirResource> {
+  const source = (this as unknown as { [INDEX_SOURCE]: IndexSource })[INDEX_SOURCE];
+  if (source.built) return source.built;
+  const built = new Map<string, FhirResource>();
+  const { resources, fullUrls } = source;
+  for (let i = 0; i < resources.length; i++) {
+    const r = resources[i]!;
+    if (typeof r.id === "string") built.set(`${r.resourceType as string}/${r.id}`, r as unknown as FhirResource);
+    const url = fullUrls[i];
+    if (url) built.set(url, r as unknown as FhirResource);
+  }
+  source.built = built;
+  return built;
+}
+
 /**
  * The index by "Type/id" and by fullUrl, built on first use: most records never resolve a reference (no hasMember
  * panel, no medicationReference), and a Map of every resource costs about as much as reading them. The same Map as
  * one built while reading: the same keys, set in the same order.
+ *
+ * The getter is one shared function and its inputs sit on the record (not in a closure made per record): V8 keeps
+ * an accessor's functions in the object's hidden class, which lives in the old generation, so a closure per record
+ * pinned each record's resources through every young-generation collection until the next full one (in a population
+ * run, half of what the engine allocated was copied and promoted for that alone).
  */
 function lazyIndex(record: PatientRecord, resources: Record<string, unknown>[], fullUrls: (string | undefined)[]): void {
-  let built: Map<string, FhirResource> | undefined;
-  Object.defineProperty(record, "index", {
-    enumerable: true,
-    configurable: true,
-    get(): Map<string, FhirResource> {
-      if (built) return built;
-      built = new Map();
-      for (let i = 0; i < resources.length; i++) {
-        const r = resources[i]!;
-        if (typeof r.id === "string") built.set(`${r.resourceType as string}/${r.id}`, r as unknown as FhirResource);
-        const url = fullUrls[i];
-        if (url) built.set(url, r as unknown as FhirResource);
-      }
-      return built;
-    },
-  });
+  const source: IndexSource = { resources, fullUrls, built: undefined };
+  Object.defineProperty(record, INDEX_SOURCE, { value: source });
+  Object.defineProperty(record, "index", { enumerable: true, configurable: true, get: builtIndex });
 }
 
 /** Builds a record from loose entries (NDJSON lines, search results). Throws RecordError without one Patient. */

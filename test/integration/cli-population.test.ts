@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run as cliRun } from "../../src/cli/run.ts";
 import { generateBulkExport } from "../../scripts/generate-bulk-export.ts";
+import { syntheticRecord } from "../../scripts/synthetic/record.ts";
 
 const exec = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -173,6 +174,31 @@ describe("cli population", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(readFileSync(join(dir, "out", "shard-2.ndjson"), "utf8"));
   }, 60_000);
+
+  it("a patient whose line is longer than an output chunk (20 years of tests every 5 days, over 1 MB) is written whole, to a file and to stdout", async () => {
+    const big = join(dir, "big");
+    mkdirSync(big);
+    const byType = new Map<string, string[]>();
+    for (const [id, years, every] of [["long-20y", 20, 5], ["short-1y", 1, 14]] as const) {
+      const r = syntheticRecord(id, { now: NOW, years, testEveryDays: every, extraAnalytes: 3 });
+      for (const res of [...r.resources, ...r.medications]) byType.set(res.resourceType, [...(byType.get(res.resourceType) ?? []), JSON.stringify(res)]);
+      writeFileSync(join(dir, `${id}.ndjson`), `${[...r.resources, ...r.medications].map((x) => JSON.stringify(x)).join("\n")}\n`);
+    }
+    for (const [type, lines] of byType) writeFileSync(join(big, `${type}.ndjson`), `${lines.join("\n")}\n`);
+    const out = join(dir, "out", "big.ndjson");
+    const toFile = await population("--bulk", big, "--now", NOW, "--out", out, "--workers", "2");
+    const toStdout = await population("--bulk", big, "--now", NOW, "--workers", "1");
+    expect([toFile.code, toStdout.code]).toEqual([0, 0]);
+    const text = readFileSync(out, "utf8");
+    expect(toStdout.stdout).toBe(text);
+    const lines = byPatient(text);
+    expect(lines.get("Patient/long-20y")!.length).toBeGreaterThan(1024 * 1024);
+    for (const id of ["long-20y", "short-1y"]) {
+      let want = "";
+      await cliRun(["evaluate", "--bundle", join(dir, `${id}.ndjson`), "--now", NOW], (s) => (want += s), () => {});
+      expect(JSON.parse(lines.get(`Patient/${id}`)!)).toEqual(JSON.parse(want));
+    }
+  }, 120_000);
 
   it.each([
     ["no --bulk", [], /population needs --bulk DIR/],

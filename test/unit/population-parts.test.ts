@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bucketCount, bucketOf, idHash, ranges, shardOf, typeOfFileName } from "../../src/cli/population/layout.ts";
 import { MAX_PATIENT_BYTES, patientLine } from "../../src/cli/population/evaluate-bucket.ts";
-import { forEachLine, type SpillRecord } from "../../src/cli/population/lines.ts";
+import { forEachLine, SpillReader, SpillWriter, type SpillRecord } from "../../src/cli/population/lines.ts";
 import { ownerOf, route } from "../../src/cli/population/partition.ts";
 import { topLevelFields } from "../../src/cli/population/scan.ts";
 
@@ -37,6 +37,15 @@ describe("routing a line by its top-level fields", () => {
     ["patient instead of subject", `{"resourceType":"CarePlan","patient":{"reference":"Patient/p9"}}`],
     ["subject null, patient given", `{"resourceType":"CarePlan","subject":null,"patient":{"reference":"Patient/p9"}}`],
     ["a Group subject: no patient", `{"resourceType":"Observation","subject":{"reference":"Group/g1"}}`],
+    ["a versioned reference", `{"resourceType":"Observation","subject":{"reference":"Patient/p1/_history/3"}}`],
+    ["an id of 64 characters", `{"resourceType":"Observation","subject":{"reference":"Patient/${"a".repeat(64)}"}}`],
+    ["an id of 65 characters: no patient", `{"resourceType":"Observation","subject":{"reference":"Patient/${"a".repeat(65)}"}}`],
+    ["an id with a space: no patient", `{"resourceType":"Observation","subject":{"reference":"Patient/p 1"}}`],
+    ["an escaped character in the reference", `{"resourceType":"Observation","subject":{"reference":"Patient/p\u0031"}}`],
+    ["an escaped character in the type", `{"resourceType":"Obs\u0065rvation","subject":{"reference":"Patient/p1"}}`],
+    ["a type the engine does not read", `{"resourceType":"Encounter","subject":{"reference":"Patient/p1"}}`],
+    ["a type that is not text", `{"resourceType":7,"subject":{"reference":"Patient/p1"}}`],
+    ["Patient/ with no id", `{"resourceType":"Observation","subject":{"reference":"Patient/"}}`],
     ["a Patient", `{"resourceType":"Patient","id":"p1","name":[{"family":"O'Neill"}]}`],
     ["a Patient whose id is not a FHIR id", `{"resourceType":"Patient","id":"has space"}`],
     ["a MedicationRequest (parsed whole)", `{"resourceType":"MedicationRequest","subject":{"reference":"Patient/p1"},"medicationReference":{"reference":"Medication/m1"}}`],
@@ -192,5 +201,37 @@ describe("one patient's line", () => {
   it("is an error line for resources with no Patient", () => {
     const line = patientLine("p1", [rec(1, `{"resourceType":"Condition","id":"c","code":{"text":"x"},"subject":{"reference":"Patient/p1"}}`)], new Map(), "2026-11-23");
     expect(JSON.parse(line.text)).toEqual({ patient: "Patient/p1", error: 'no Patient with id "p1" in the input' });
+  });
+});
+
+describe("spill files", () => {
+  // Records spread over many files with little buffer memory: buffers are handed between files, more files are written
+  // than are kept open, and some records are longer than a buffer. Every file must read back whole and in order.
+  it.each([
+    ["every file has its own buffer", 8, 64 * 1024],
+    ["more files than buffers fit in the limit", 40, 64 * 1024],
+    ["more files than are kept open (256)", 300, 256 * 1024],
+  ])("%s: every record back, in order, in its file", (_name, files, limit) => {
+    const sub = mkdtempSync(join(dir, "spill-"));
+    const paths = Array.from({ length: files }, (_, f) => join(sub, `f-${f}.tsv`));
+    const writer = new SpillWriter(limit);
+    writer.plan(files);
+    const want: string[][] = paths.map(() => []);
+    let x = 7;
+    const rand = (n: number) => ((x = (x * 1103515245 + 12345) % 2147483648) % n);
+    for (let i = 0; i < 6000; i++) {
+      const f = (i * 37) % files; // every file, interleaved
+      const json = `{"i":${i},"pad":"${"é".repeat(rand(i % 97 === 0 ? 40_000 : 300))}"}`; // now and then longer than a buffer
+      const bytes = Buffer.from(`--${json}--`);
+      writer.write(paths[f]!, `${i}\tid-${f}\t`, bytes, 2, bytes.length - 2);
+      want[f]!.push(`${i} id-${f} ${json}`);
+    }
+    writer.flush();
+    const reader = new SpillReader();
+    paths.forEach((path, f) => {
+      const got: string[] = [];
+      reader.read([path], (r) => got.push(`${r.key} ${r.id} ${r.buf.toString("utf8", r.from, r.to)}`));
+      expect(got).toEqual(want[f]);
+    });
   });
 });

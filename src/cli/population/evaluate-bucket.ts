@@ -2,7 +2,6 @@
 // then the Medications its requests reference, by their place in the export) and evaluated by the same engine and
 // the same §6 output as `cli evaluate --bundle` on that patient's resources. A patient whose data cannot be
 // evaluated gets a line with the error; the others go on.
-import { closeSync, openSync, writeSync } from "node:fs";
 import { evaluate } from "../../clinical/evaluate.ts";
 import { recordFromEntries, type RecordEntry } from "../../clinical/record.ts";
 import { toCliJson } from "../output.ts";
@@ -81,7 +80,13 @@ export function patientLine(
 const medReader = new SpillReader();
 const patientReader = new SpillReader();
 
-export function evaluateBucket(task: BucketTask, shape: RunShape): BucketCounts {
+export interface BucketResult {
+  counts: BucketCounts;
+  /** The bucket's output lines, in chunks that own their memory (sent to the main thread without a copy). */
+  output: Uint8Array[];
+}
+
+export function evaluateBucket(task: BucketTask, shape: RunShape): BucketResult {
   const meds = new Map<string, SpillRecord>();
   medReader.read(writersFiles(task.writers, (w) => spill.joined(shape.tmp, w, task.bucket)), (r) => {
     const prior = meds.get(r.id);
@@ -93,48 +98,66 @@ export function evaluateBucket(task: BucketTask, shape: RunShape): BucketCounts 
     if (list) list.push(r);
     else patients.set(r.id, [r]);
   });
-  const fd = openSync(spill.output(shape.tmp, task.bucket), "w");
-  try {
-    const counts: BucketCounts = { patients: 0, errors: 0, unreadable: 0 };
-    for (const id of [...patients.keys()].sort()) {
-      const lines = patients.get(id)!.sort((a, b) => a.key - b.key);
-      const line = patientLine(id, lines, meds, task.now);
-      patients.delete(id);
-      counts.patients++;
-      if (line.error) counts.errors++;
-      counts.unreadable += line.unreadable;
-      output.add(fd, line.text);
-    }
-    output.flush(fd);
-    return counts;
-  } finally {
-    closeSync(fd);
+  const output = new OutputChunks();
+  const counts: BucketCounts = { patients: 0, errors: 0, unreadable: 0 };
+  for (const id of [...patients.keys()].sort()) {
+    const lines = patients.get(id)!.sort((a, b) => a.key - b.key);
+    const line = patientLine(id, lines, meds, task.now);
+    patients.delete(id);
+    counts.patients++;
+    if (line.error) counts.errors++;
+    counts.unreadable += line.unreadable;
+    output.add(line.text);
   }
+  return { counts, output: output.done() };
+}
+
+/** Bytes per output chunk. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Chunks the main thread has written and handed back: a worker reuses them rather than making new ones, so the
+ * chunks in circulation stay few (a transferred chunk is freed only when the main thread's heap is next collected,
+ * and until then it counts in the process's memory).
+ */
+const spare: Buffer[] = [];
+const MAX_SPARE = 16;
+
+export function reuseChunks(chunks: ArrayBuffer[]): void {
+  for (const c of chunks) if (c.byteLength === CHUNK_BYTES && spare.length < MAX_SPARE) spare.push(Buffer.from(c));
 }
 
 /**
- * Output lines encoded straight into one buffer that is kept for the worker's life, and written in large writes (no
- * joined string and no new buffer per write: a bucket's output is tens of megabytes).
+ * Output lines encoded straight into 1 MB chunks (no joined string, no buffer per line): a bucket's output is a few
+ * megabytes, handed to the main thread as it is, which writes the buckets in order and hands the chunks back.
  */
-class OutputBuffer {
-  private buf = Buffer.allocUnsafe(1 << 20);
+class OutputChunks {
+  private readonly chunks: Uint8Array[] = [];
+  private buf = OutputChunks.take(CHUNK_BYTES);
   private used = 0;
 
-  add(fd: number, text: string): void {
+  private static take(bytes: number): Buffer {
+    return bytes <= CHUNK_BYTES ? (spare.pop() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES)) : Buffer.allocUnsafeSlow(bytes);
+  }
+
+  add(text: string): void {
     const most = 3 * text.length + 1; // UTF-8 bytes of a UTF-16 string, at most, and the newline
     if (this.used + most > this.buf.length) {
-      this.flush(fd);
-      if (most > this.buf.length) this.buf = Buffer.allocUnsafe(most);
+      this.cut();
+      this.buf = OutputChunks.take(most);
     }
     this.used += this.buf.write(text, this.used, "utf8");
     this.buf[this.used++] = 0x0a;
   }
 
-  flush(fd: number): void {
-    let at = 0;
-    while (at < this.used) at += writeSync(fd, this.buf, at, this.used - at);
+  private cut(): void {
+    if (this.used > 0) this.chunks.push(this.buf.subarray(0, this.used));
+    else if (this.buf.length === CHUNK_BYTES) spare.push(this.buf);
     this.used = 0;
   }
-}
 
-const output = new OutputBuffer();
+  done(): Uint8Array[] {
+    this.cut();
+    return this.chunks;
+  }
+}

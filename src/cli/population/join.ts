@@ -17,6 +17,7 @@ const needReader = new SpillReader();
 export function join(task: JoinTask, shape: RunShape, worker: number, out: SpillWriter): { joined: number } {
   // id → its first occurrence in the export (a record keeps the first of a repeated id).
   const meds = new Map<string, SpillRecord>();
+  out.plan(shape.buckets);
   medReader.read(writersFiles(task.writers, (w) => spill.meds(shape.tmp, w, task.partition)), (r) => {
     const prior = meds.get(r.id);
     if (!prior || r.key < prior.key) meds.set(r.id, r);

@@ -1,7 +1,7 @@
 // Bytes in, bytes out: reading an NDJSON file's lines in a byte range, spill files written with bounded memory,
 // and spilled records read back — without turning whole files into strings (a line becomes a string only when it
 // is routed or parsed). Synchronous I/O: each worker thread does one thing at a time, in large reads and writes.
-import { appendFileSync, closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, openSync, readSync, statSync, writeSync } from "node:fs";
 
 const CHUNK = 1 << 20;
 const NEWLINE = 0x0a;
@@ -99,16 +99,27 @@ function emit(buf: Buffer, from: number, to: number, offset: number, onLine: (bu
 /**
  * Buffered appends to many files with a fixed amount of memory: `limit` bytes of buffers, allocated once and
  * reused; a file gets a buffer while it is being written, and when none is free the fullest is written out and
- * handed over. Each file gets large appends, whatever the number of files.
+ * handed over. `plan(files)` sizes the buffers so that each of a phase's files has its own (a buffer handed from file
+ * to file on every line would turn each line into a small write): each file gets large appends.
  */
 export class SpillWriter {
   private readonly slots = new Map<string, { buf: Buffer; used: number }>();
   private readonly free: Buffer[] = [];
   private allocated = 0;
   private readonly limit: number;
-  private readonly size: number;
+  private size: number;
   constructor(limit = 16 * 1024 * 1024, size = 256 * 1024) {
     this.limit = limit;
+    this.size = size;
+  }
+
+  /** Buffers for `files` files at once within the limit (at most 1 MB, at least 16 KB each); call it between phases. */
+  plan(files: number): void {
+    const size = Math.max(16 * 1024, Math.min(1 << 20, Math.floor(this.limit / Math.max(1, files))));
+    if (size === this.size) return;
+    this.flush();
+    this.free.length = 0;
+    this.allocated = 0;
     this.size = size;
   }
 
@@ -119,7 +130,8 @@ export class SpillWriter {
     if (need > this.size) {
       // A line longer than a buffer: what is buffered for the file first, then the line itself.
       if (slot) this.writeOut(path, slot);
-      appendFileSync(path, Buffer.concat([Buffer.from(head, "latin1"), bytes ? bytes.subarray(from, to) : Buffer.alloc(0), Buffer.from("\n")]));
+      const whole = Buffer.concat([Buffer.from(head, "latin1"), bytes ? bytes.subarray(from, to) : Buffer.alloc(0), Buffer.from("\n")]);
+      this.append(path, whole, whole.length);
       return;
     }
     if (slot && slot.used + need > this.size) this.writeOut(path, slot);
@@ -127,7 +139,11 @@ export class SpillWriter {
       slot = { buf: this.take(), used: 0 };
       this.slots.set(path, slot);
     }
-    slot.used += slot.buf.write(head, slot.used, "latin1");
+    // The head is a few ASCII characters: copied here rather than through a native call.
+    const buf = slot.buf;
+    let at = slot.used;
+    for (let i = 0; i < head.length; i++) buf[at++] = head.charCodeAt(i);
+    slot.used = at;
     if (bytes) slot.used += bytes.copy(slot.buf, slot.used, from, to);
     slot.buf[slot.used++] = NEWLINE;
   }
@@ -148,18 +164,38 @@ export class SpillWriter {
     return slot.buf;
   }
 
+  /** Files kept open during a phase (at most MAX_OPEN; others are opened for each append). */
+  private readonly open = new Map<string, number>();
+  private static readonly MAX_OPEN = 256;
+
   private writeOut(path: string, slot: { buf: Buffer; used: number }): void {
-    if (slot.used > 0) appendFileSync(path, slot.buf.subarray(0, slot.used));
+    if (slot.used > 0) this.append(path, slot.buf, slot.used);
     slot.used = 0;
   }
 
-  /** Writes everything out; the buffers stay for the next phase. */
+  private append(path: string, buf: Buffer, length: number): void {
+    let fd = this.open.get(path);
+    if (fd === undefined) {
+      if (this.open.size >= SpillWriter.MAX_OPEN) {
+        appendFileSync(path, buf.subarray(0, length));
+        return;
+      }
+      fd = openSync(path, "a");
+      this.open.set(path, fd);
+    }
+    let at = 0;
+    while (at < length) at += writeSync(fd, buf, at, length - at);
+  }
+
+  /** Writes everything out and closes the files; the buffers stay for the next phase. */
   flush(): void {
     for (const [path, slot] of this.slots) {
       this.writeOut(path, slot);
       this.free.push(slot.buf);
     }
     this.slots.clear();
+    for (const fd of this.open.values()) closeSync(fd);
+    this.open.clear();
   }
 }
 

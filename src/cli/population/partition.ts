@@ -39,7 +39,6 @@ export const spill = {
   meds: (tmp: string, w: number, part: number) => join(tmp, `m-${w}-${part}.tsv`),
   needs: (tmp: string, w: number, part: number) => join(tmp, `n-${w}-${part}.tsv`),
   joined: (tmp: string, w: number, bucket: number) => join(tmp, `j-${w}-${bucket}.tsv`),
-  output: (tmp: string, bucket: number) => join(tmp, `out-${bucket}.ndjson`),
 };
 
 /** One spill file per phase-1 worker. */
@@ -99,6 +98,41 @@ function valueAt(b: Buffer, from: number, to: number): unknown {
   return JSON.parse(b.toString("utf8", from, to)) as unknown;
 }
 
+/** The resource types the engine reads, as bytes: a line's type is matched against them without making a string. */
+const KNOWN_TYPES = READ_TYPES.map((name) => ({ name, bytes: Buffer.from(`"${name}"`, "latin1") }));
+
+/** The type b[from, to) names (a JSON string): one of READ_TYPES as its constant, else through valueAt. */
+function typeAt(b: Buffer, from: number, to: number): unknown {
+  if (from < 0) return undefined;
+  const length = to - from;
+  for (const t of KNOWN_TYPES) if (t.bytes.length === length && sameBytes(b, from, t.bytes)) return t.name;
+  return valueAt(b, from, to);
+}
+
+/** Whether b holds `bytes` at `at` (a few bytes: compared here rather than through a native call). */
+function sameBytes(b: Buffer, at: number, bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) if (b[at + i] !== bytes[i]) return false;
+  return true;
+}
+
+const PATIENT_SLASH = Buffer.from("Patient/", "latin1");
+
+/**
+ * The patient id of a reference written `"Patient/ID"` (plain ASCII, a FHIR id): read from its bytes; undefined when
+ * the reference is written any other way (the caller then reads it through patientIdOfReference).
+ */
+function plainPatientId(b: Buffer, from: number, to: number): string | undefined {
+  const start = from + 1 + PATIENT_SLASH.length;
+  if (b[from] !== 0x22 || b[to - 1] !== 0x22 || start >= to - 1 || to - 1 - start > 64) return undefined;
+  if (!sameBytes(b, from + 1, PATIENT_SLASH)) return undefined;
+  for (let i = start; i < to - 1; i++) {
+    const c = b[i]!;
+    // [A-Za-z0-9\-.]
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e)) return undefined;
+  }
+  return b.toString("latin1", start, to - 1);
+}
+
 const REFERENCE = ["reference"] as const;
 const referenceSpans = new Int32Array(2);
 
@@ -113,11 +147,16 @@ function subjectAt(b: Buffer, from: number, to: number): unknown {
 export function routeBytes(b: Buffer, from: number, to: number): Routed | null {
   try {
     const scanned = topLevelSpans(b, from, to, ROUTING_KEYS, spans);
-    const type = scanned ? valueAt(b, spans[TYPE]!, spans[TYPE + 1]!) : undefined;
+    const type = scanned ? typeAt(b, spans[TYPE]!, spans[TYPE + 1]!) : undefined;
     if (typeof type === "string" && type !== "Medication" && type !== "MedicationRequest") {
       if (type === "Patient") {
         const id = valueAt(b, spans[ID]!, spans[ID + 1]!);
         return { type, owner: typeof id === "string" && FHIR_ID.test(id) ? id : undefined, medId: undefined };
+      }
+      // The common case, `"subject":{"reference":"Patient/ID"}`, read from the bytes alone.
+      if (spans[SUBJECT]! >= 0 && b[spans[SUBJECT]!] === 0x7b && topLevelSpans(b, spans[SUBJECT]!, spans[SUBJECT + 1]!, REFERENCE, referenceSpans)) {
+        const owner = plainPatientId(b, referenceSpans[0]!, referenceSpans[1]!);
+        if (owner !== undefined) return { type, owner, medId: undefined };
       }
       let subject = subjectAt(b, spans[SUBJECT]!, spans[SUBJECT + 1]!);
       subject ??= subjectAt(b, spans[PATIENT]!, spans[PATIENT + 1]!);
@@ -157,6 +196,7 @@ export function partition(task: PartitionTask, shape: RunShape, worker: number, 
   const patientFiles = names(shape.buckets, (b) => spill.patients(shape.tmp, worker, b));
   const medFiles = names(shape.medPartitions, (m) => spill.meds(shape.tmp, worker, m));
   const needFiles = names(shape.medPartitions, (m) => spill.needs(shape.tmp, worker, m));
+  out.plan(shape.buckets + 2 * shape.medPartitions);
   forEachLine(task.file, task.start, task.end, (buf, from, to, offset) => {
     counts.lines++;
     // Routed from its bytes (the line becomes a string only when it is parsed whole) and spilled as it is.

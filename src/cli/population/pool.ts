@@ -1,7 +1,7 @@
 // The worker threads of a population run: each takes one task at a time (worker.ts); any failure stops the run.
 import { Worker } from "node:worker_threads";
 import type { RunShape } from "./partition.ts";
-import type { Task } from "./worker.ts";
+import type { Gift, Task } from "./worker.ts";
 
 /**
  * Each worker's heap: enough for a bucket (BUCKET_BYTES of text, outside the heap), its patients' lines and one
@@ -36,6 +36,59 @@ export class Pool {
       }),
     );
     return results;
+  }
+
+  /**
+   * Runs the tasks on every worker and hands each result to `consume` in task order (one at a time, awaited); a task
+   * starts only when fewer than `ahead` results are waiting or in flight ahead of the next one to consume, so the
+   * results held at once stay few whatever the task count.
+   */
+  async runInOrder<R>(
+    tasks: Task[],
+    consume: (result: R, index: number, worker: number) => void | Promise<void>,
+    ahead = 2 * this.size,
+  ): Promise<void> {
+    const done = new Map<number, { result: R; worker: number }>();
+    let next = 0;
+    let consumed = 0;
+    let failure: { error: unknown } | null = null;
+    const waiters: (() => void)[] = [];
+    let draining = Promise.resolve();
+    const drain = async () => {
+      try {
+        while (!failure && done.has(consumed)) {
+          const r = done.get(consumed)!;
+          done.delete(consumed);
+          await consume(r.result, consumed, r.worker);
+          consumed++;
+          for (const wake of waiters.splice(0)) wake();
+        }
+      } catch (error) {
+        failure = { error };
+        for (const wake of waiters.splice(0)) wake();
+      }
+    };
+    await Promise.all(
+      this.workers.map(async (worker, w) => {
+        while (next < tasks.length && !failure) {
+          if (next - consumed >= ahead) {
+            await new Promise<void>((wake) => waiters.push(wake));
+            continue;
+          }
+          const i = next++;
+          done.set(i, { result: await this.one<R>(worker, tasks[i]!), worker: w });
+          draining = draining.then(drain);
+          await draining;
+        }
+      }),
+    );
+    await draining;
+    if (failure) throw (failure as { error: unknown }).error;
+  }
+
+  /** A message that needs no answer (buffers handed back for reuse), read by the worker before its next task. */
+  give(worker: number, message: Gift, transfer: ArrayBuffer[]): void {
+    this.workers[worker]!.postMessage(message, transfer);
   }
 
   /** The same task once on each worker (flush). */

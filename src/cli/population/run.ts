@@ -3,20 +3,20 @@
 //
 // Memory does not grow with the export: the export is read once, in byte ranges, by the worker threads, and each
 // line is spilled to its patient's bucket in a temporary folder (phase 1); Medications are joined to the buckets
-// that need them by id partition (phase 2); then each worker evaluates one bucket at a time (phase 3), and the
-// buckets' outputs are concatenated in bucket order. Buckets hold about 8 MB of export text, whatever its size.
+// that need them by id partition (phase 2); then each worker evaluates one bucket at a time (phase 3) and hands its
+// output to the main thread, which writes the buckets' outputs in bucket order as they come (no temporary file).
+// Buckets hold about 8 MB of export text, whatever its size.
 // The output depends only on the export, the shard and --now (not on the worker count), and it is written to a
 // temporary name and renamed at the end: a shard's file is complete or absent, and a re-run writes the same bytes.
 import { availableParallelism, tmpdir } from "node:os";
-import { createReadStream, createWriteStream, mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { once } from "node:events";
 import { parseArgs } from "node:util";
 import { isValidDateOrDateTime } from "../../clinical/dates.ts";
 import { UsageError } from "../args.ts";
-import type { BucketCounts } from "./evaluate-bucket.ts";
+import type { BucketCounts, BucketResult } from "./evaluate-bucket.ts";
 import { BUCKET_BYTES, bucketCount, exportFiles, ranges } from "./layout.ts";
-import { spill, type PartitionCounts, type RunShape } from "./partition.ts";
+import type { PartitionCounts, RunShape } from "./partition.ts";
 import { Pool } from "./pool.ts";
 import type { Task } from "./worker.ts";
 
@@ -95,14 +95,11 @@ export function parsePopulationArgs(argv: string[]): PopulationArgs {
   };
 }
 
-/** Bytes per read when the buckets' outputs are copied to the output (large reads: few chunks to collect). */
-const COPY_BYTES = 1 << 20;
-
 /** Bytes per partition task: files are split so that every worker has work. */
 const RANGE_BYTES = 16 * 1024 * 1024;
 
 export interface PopulationSummary {
-  /** Wall-clock seconds per phase: read (phase 1), join, evaluate, write. */
+  /** Wall-clock seconds per phase: read (phase 1), join, evaluate and write (phase 3, the output written as it comes). */
   phases: Record<string, number>;
   patients: number;
   errors: number;
@@ -114,6 +111,12 @@ export interface PopulationSummary {
   seconds: number;
   /** CPU time of the whole run (every thread of this process). */
   cpuSeconds: number;
+  /**
+   * Where that CPU time went, in seconds: the worker threads' own time per kind of task (partition: phase 1, join,
+   * bucket: phase 3, flush: spill writes at the end of a phase), the main thread's, and the rest (V8's helper
+   * threads: garbage collection and compilation in the background).
+   */
+  cpuSplit: Record<string, number>;
   workers: number;
   buckets: number;
   peakRssMb: number;
@@ -159,23 +162,42 @@ export async function population(args: PopulationArgs, stdout: NodeJS.WritableSt
     await pool.run(Array.from({ length: shape.medPartitions }, (_, partition) => ({ kind: "join" as const, partition, writers: pool.size })));
     await pool.each({ kind: "flush" });
     phase("join");
-    const buckets = await pool.run<BucketCounts>(
-      Array.from({ length: shape.buckets }, (_, bucket) => ({ kind: "bucket" as const, bucket, writers: pool.size, now: args.now })),
-    );
-    const rss = await pool.each<{ maxRSS: number }>({ kind: "flush" });
-    phase("evaluate");
-
-    // The buckets' outputs, in bucket order.
+    // Phase 3, and the buckets' outputs written in bucket order as they come (a few buckets' outputs held at once).
     const target = args.out ? `${args.out}.partial-${process.pid}` : null;
-    const sink = target ? createWriteStream(target) : stdout;
-    for (let b = 0; b < shape.buckets; b++) {
-      for await (const chunk of createReadStream(spill.output(tmp, b), { highWaterMark: COPY_BYTES })) if (!sink.write(chunk as Buffer)) await once(sink, "drain");
+    const fd = target ? openSync(target, "w") : null;
+    const buckets: BucketCounts[] = [];
+    let rss: { maxRSS: number; cpu: Record<string, number> }[];
+    let complete = false;
+    try {
+      await pool.runInOrder<BucketResult>(
+        Array.from({ length: shape.buckets }, (_, bucket) => ({ kind: "bucket" as const, bucket, writers: pool.size, now: args.now })),
+        async (r, _bucket, worker) => {
+          buckets.push(r.counts);
+          for (const chunk of r.output) {
+            if (fd !== null) writeAll(fd, chunk);
+            else await new Promise<void>((ok, fail) => stdout.write(chunk, (e) => (e ? fail(e) : ok())));
+          }
+          // Written: the chunks go back to their worker for the next buckets.
+          const chunks = r.output.map((c) => c.buffer as ArrayBuffer);
+          pool.give(worker, { kind: "chunks", chunks }, chunks);
+        },
+      );
+      rss = await pool.each<{ maxRSS: number; cpu: Record<string, number> }>({ kind: "flush" });
+      complete = true;
+    } finally {
+      if (fd !== null) {
+        closeSync(fd);
+        if (complete) renameSync(target!, args.out!);
+        else rmSync(target!, { force: true });
+      }
     }
-    if (target) {
-      await new Promise<void>((ok, fail) => (sink as NodeJS.WritableStream).end((e?: Error | null) => (e ? fail(e) : ok())));
-      renameSync(target, args.out!);
-    }
-    phase("write");
+    phase("evaluate and write");
+    const cpuSplit: Record<string, number> = {};
+    for (const w of rss) for (const [kind, us] of Object.entries(w.cpu)) cpuSplit[kind] = (cpuSplit[kind] ?? 0) + us / 1e6;
+    const main = process.threadCpuUsage();
+    cpuSplit.main = (main.user + main.system) / 1e6;
+    const total = cpuSeconds();
+    cpuSplit.other = total - Object.values(cpuSplit).reduce((a, b) => a + b, 0);
     return {
       phases,
       patients: buckets.reduce((n, b) => n + b.patients, 0),
@@ -185,7 +207,8 @@ export async function population(args: PopulationArgs, stdout: NodeJS.WritableSt
       unreadableLater: buckets.reduce((n, b) => n + b.unreadable, 0),
       unattributed: parts.reduce((n, p) => n + p.unattributed, 0),
       seconds: (performance.now() - t0) / 1000,
-      cpuSeconds: cpuSeconds(),
+      cpuSeconds: total,
+      cpuSplit,
       workers: pool.size,
       buckets: shape.buckets,
       peakRssMb: Math.max(process.resourceUsage().maxRSS, ...rss.map((r) => r.maxRSS)) / 1024,
@@ -194,6 +217,11 @@ export async function population(args: PopulationArgs, stdout: NodeJS.WritableSt
     await pool.close();
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+function writeAll(fd: number, chunk: Uint8Array): void {
+  let at = 0;
+  while (at < chunk.length) at += writeSync(fd, chunk, at, chunk.length - at);
 }
 
 function cpuSeconds(): number {
@@ -209,6 +237,7 @@ export function summaryLine(s: PopulationSummary): string {
     `${s.buckets} bucket${s.buckets === 1 ? "" : "s"}`,
     `peak memory ${Math.round(s.peakRssMb)} MB`,
     `phases ${Object.entries(s.phases).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ")}`,
+    `CPU ${Object.entries(s.cpuSplit).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(", ")}`,
   ];
   let line = parts.join("; ");
   if (s.unreadable.length)
