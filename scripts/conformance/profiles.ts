@@ -85,6 +85,10 @@ export function carePlanProfile(): StructureDefinition {
       ...securityLabels("CarePlan"),
       ...businessIdentifier("CarePlan", CAREPLAN_ID_SYSTEM),
       el("CarePlan.text", { min: 1 }),
+      el("CarePlan.replaces", {
+        mustSupport: true,
+        short: "The plan this one takes over: another system's plan continued in a new version (left unchanged), or the plan completed or revoked in the same save",
+      }),
       el("CarePlan.intent", { fixedCode: "plan" }),
       el("CarePlan.period", { min: 1, mustSupport: true }),
       el("CarePlan.period.start", { min: 1 }),

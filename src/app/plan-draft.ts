@@ -91,6 +91,8 @@ export interface DraftState {
   base: PlanDraft | null;
   /** A new plan replacing the active one: that plan is completed or revoked in the same transaction. */
   replaces: { carePlan: CarePlan; title: string; status: "completed" | "revoked"; reason: string } | null;
+  /** The plans this one takes over, written as CarePlan.replaces ("CarePlan/ID"; kept from the stored plan). */
+  supersedes?: string[];
   /** An edit since the draft was opened or saved (what is kept in sessionStorage and offered back). */
   edited: boolean;
 }
@@ -179,6 +181,7 @@ export function continuedDraft(plan: PlanDraft, existing: ExistingPlan | null, b
     nextGoal: Math.max(0, ...goalNumbers) + 1,
     existing,
     base,
+    ...(plan.supersedes?.length ? { supersedes: [...plan.supersedes] } : {}),
   };
 }
 
@@ -329,6 +332,7 @@ export function toPlanDraft(state: DraftState, inputs: DraftInputs): PlanDraft {
   if (state.title.trim()) draft.title = state.title.trim();
   if (state.statusReason.trim() && state.status !== "active" && state.status !== "draft") draft.statusReason = state.statusReason.trim();
   if (inputs.context) draft.context = { ...inputs.context };
+  if (state.supersedes?.length) draft.supersedes = [...state.supersedes];
   if (ids.has("contingency-management"))
     draft.cm = {
       schedule: inputs.schedule,

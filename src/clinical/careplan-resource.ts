@@ -202,6 +202,7 @@ export function writeCarePlan(draft: PlanDraft, ctx: CarePlanWriteContext): Care
   if (ctx.oudCondition) carePlan.addresses = [{ reference: ctx.oudCondition }];
   if (draft.goals.length) carePlan.goal = draft.goals.map((g) => ({ reference: ctx.goalRef(g.key) }));
   if (activities.length) carePlan.activity = activities;
+  if (draft.supersedes?.length) carePlan.replaces = draft.supersedes.map((reference) => ({ reference }));
   return carePlan;
 }
 
@@ -266,6 +267,8 @@ export interface StoredCarePlan {
   activities: StoredActivity[];
   /** CarePlan.goal references as stored. */
   goalRefs: string[];
+  /** CarePlan.replaces references as stored ("CarePlan/ID"): the plans this one takes over. */
+  replaces: string[];
   cm?: PlanCmDraft;
   /** What could not be read, one line each (the rest is still read). */
   problems: string[];
@@ -329,6 +332,7 @@ export function readCarePlan(cp: CarePlan): StoredCarePlan {
     period: typeof start === "string" ? (cp.period?.end ? { start, end: cp.period.end } : { start }) : null,
     activities,
     goalRefs: (cp.goal ?? []).map((g) => g?.reference).filter((r): r is string => typeof r === "string"),
+    replaces: (Array.isArray(cp.replaces) ? cp.replaces : []).map((r) => r?.reference).filter((r): r is string => typeof r === "string" && /^CarePlan\/[A-Za-z0-9\-.]{1,64}$/.test(r)),
     problems,
   };
   if (!PLAN_STATUSES.includes(cp.status as PlanStatus)) problems.push(`status "${String(cp.status)}" is not one the editor sets`);

@@ -67,6 +67,7 @@ export function planFromStored(carePlan: CarePlan, goals: Goal[], provenances: P
     if (plan.statusReason !== undefined) draft.statusReason = plan.statusReason;
     if (plan.context) draft.context = { ...plan.context };
     if (plan.cm) draft.cm = { ...plan.cm, description: [...plan.cm.description] };
+    if (plan.replaces.length) draft.supersedes = [...plan.replaces];
   }
   return {
     plan,
@@ -114,6 +115,8 @@ export function continueInNewVersion(view: StoredPlanView, o: { planId: string; 
   if (view.plan.title) draft.title = view.plan.title;
   if (view.plan.context) draft.context = { ...view.plan.context };
   if (view.plan.cm && activities.some((a) => a.id === "contingency-management")) draft.cm = { ...view.plan.cm, description: [] };
+  // The new version names the plan it continues (CarePlan.replaces), which is never changed itself.
+  if (view.plan.id) draft.supersedes = [view.plan.ref];
   return draft;
 }
 
@@ -125,8 +128,14 @@ export function listPlans(carePlans: CarePlan[], goals: Goal[], provenances: Pro
     .sort((a, b) => (b.writtenAt ?? "").localeCompare(a.writtenAt ?? "") || (b.plan.id ?? "").localeCompare(a.plan.id ?? ""));
 }
 
-/** The plan the editor opens by default: the one active plan, when there is exactly one; else null (the user picks). */
+/**
+ * The plan the editor opens by default: the one active plan, when there is exactly one; else null (the user picks).
+ * An active plan that another active plan takes over (CarePlan.replaces: another system's plan continued in a new
+ * version, which this app never changes) does not count: the newer one opens.
+ */
 export function defaultPlan(views: StoredPlanView[]): StoredPlanView | null {
   const active = views.filter((v) => v.plan.status === "active");
-  return active.length === 1 ? active[0]! : null;
+  const replaced = new Set(active.flatMap((v) => v.plan.replaces));
+  const current = active.filter((v) => !replaced.has(v.plan.ref));
+  return current.length === 1 ? current[0]! : null;
 }

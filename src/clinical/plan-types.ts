@@ -103,6 +103,11 @@ export interface PlanDraft {
   goals: PlanGoalDraft[];
   /** Required exactly when the contingency-management activity is chosen. */
   cm?: PlanCmDraft;
+  /**
+   * "CarePlan/ID" of the plans this one takes over (CarePlan.replaces): another system's plan continued in a new
+   * version, or a plan closed in the same save. The older plan stays as it is; readers open the newer one.
+   */
+  supersedes?: string[];
 }
 
 export interface PlanContext {

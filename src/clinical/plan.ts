@@ -95,7 +95,10 @@ export function buildPlanBundle(draft: PlanDraft, ctx: PlanContext): Bundle {
     return s ? `Goal/${s.goal.id}` : urls.goal(key);
   };
 
-  const carePlan = writeCarePlan(draft, {
+  // The plan closed in this save is the one the new plan takes over (CarePlan.replaces).
+  const closing = !ctx.existing && ctx.replaces?.carePlan.id ? `CarePlan/${ctx.replaces.carePlan.id}` : null;
+  const written = closing && !draft.supersedes?.includes(closing) ? { ...draft, supersedes: [...(draft.supersedes ?? []), closing] } : draft;
+  const carePlan = writeCarePlan(written, {
     patient: ctx.patient,
     author,
     oudCondition: ctx.oudCondition,

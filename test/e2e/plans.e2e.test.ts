@@ -196,6 +196,7 @@ describe("a plan another system wrote", () => {
 
     await page.getByRole("button", { name: "Continue in a new version" }).click();
     expect(await page.getByLabel("Goal 1", { exact: true }).inputValue()).toBe("Keep attending group counseling");
+    expect(await page.locator(".plan-summary").innerText()).toMatch(/It continues “Outpatient counseling plan” \(.*CareFlow EHR 3\.2.*\), which is left as it was\./);
     await saveAndWait(page, "Save plan");
     expect(await axe(page)).toEqual([]);
 
@@ -206,9 +207,22 @@ describe("a plan another system wrote", () => {
     expect(texts).toContain("Group counseling twice a week");
     expect(texts).toContain("Check in with a peer mentor every other week");
     expect(ours[0]!.title).toBe("Outpatient counseling plan");
-    // Nothing of theirs is rewritten.
+    // Ours names theirs as the plan it takes over; nothing of theirs is rewritten.
+    expect(ours[0]!.replaces).toEqual([{ reference: `CarePlan/${KEVIN_PLAN}` }]);
     expect(await read<CarePlan>(`CarePlan/${KEVIN_PLAN}`)).toEqual(theirs);
-    expect(errors).toEqual([]);
     await page.close();
+
+    // The next launch opens the continued plan (theirs is still active, and listed), not a choice between the two.
+    const again = await open(KEVIN);
+    await again.locator(".plan-summary").waitFor();
+    expect(await again.locator(".plan-summary").innerText()).toContain("It continues “Outpatient counseling plan”");
+    expect(await again.locator(".plan-readonly").count()).toBe(0);
+    expect(await again.getByLabel("Goal 1", { exact: true }).inputValue()).toBe("Keep attending group counseling");
+    // "Start a new plan" offers to replace ours, never theirs.
+    await again.getByRole("button", { name: "Start a new plan", exact: true }).click();
+    await expect(again.getByRole("button", { name: /^Start a new plan replacing “Outpatient counseling plan”/ }).count()).resolves.toBe(1);
+    expect(await again.locator(".start-new").innerText()).toContain("“Outpatient counseling plan” is active");
+    expect(errors).toEqual([]);
+    await again.close();
   }, 120_000);
 });

@@ -219,6 +219,8 @@ describe("continuing a plan: one transaction per save against the sandbox's stor
     expect(prev).toMatchObject({ status: "revoked", statusReason: "Replaced after a return to use", period: readCarePlan(old).period, goalRefs: readCarePlan(old).goalRefs });
     expect(prev.activities).toEqual(readCarePlan(old).activities);
     expect(plans.find((p) => p.planId === "plan-cont-2")?.status).toBe("active");
+    // The new plan names the one it takes over (CarePlan.replaces), as the server stored it.
+    expect(plans.find((p) => p.planId === "plan-cont-2")?.replaces).toEqual([`CarePlan/${old.id}`]);
     // The old plan changed since it was read: the replacement is refused as a whole.
     const again = await request("POST", "/", buildPlanBundle({ ...fresh, planId: "plan-cont-3" }, { ...ctx, saveId: "save-m", replaces: { carePlan: old, status: "completed", reason: "x" } }));
     expect(again.status).toBe(412);

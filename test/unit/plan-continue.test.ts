@@ -79,6 +79,28 @@ describe("planFromStored", () => {
     expect(copy.goals).toEqual([{ key: "g1", description: "Stay in counseling", startDate: "2026-11-23", activityIds: ["free:a1"] }]);
     expect(validatePlanDraft(copy)).toEqual([]);
     expect(JSON.stringify(OTHER)).toBe(before);
+    // The new version names the plan it continues (CarePlan.replaces), and reads back with it.
+    expect(copy.supersedes).toEqual(["CarePlan/ext-1"]);
+    const written = stored(copy, "cp-new");
+    expect(written.carePlan.replaces).toEqual([{ reference: "CarePlan/ext-1" }]);
+    expect(planFromStored(written.carePlan, written.goals, [written.prov]).draft?.supersedes).toEqual(["CarePlan/ext-1"]);
+  });
+
+  it("the continued plan opens by default, not the other system's plan it continues (which stays active, unchanged)", () => {
+    const view = planFromStored(OTHER, [OTHER_GOAL], []);
+    const copy = stored(continueInNewVersion(view, { planId: "plan-new", today: "2026-11-23" }), "cp-new", "2026-11-23T10:00:00Z");
+    const views = listPlans([OTHER, copy.carePlan], [OTHER_GOAL, ...copy.goals], [copy.prov]);
+    expect(views.filter((v) => v.plan.status === "active").map((v) => v.plan.id)).toEqual(["cp-new", "ext-1"]);
+    expect(defaultPlan(views)?.plan.id).toBe("cp-new");
+    // Two active plans where neither takes over the other: still the user's choice.
+    const unrelated = stored({ ...DRAFT, planId: "plan-b" }, "cp-b", "2026-11-24T10:00:00Z");
+    expect(defaultPlan(listPlans([OTHER, copy.carePlan, unrelated.carePlan], [OTHER_GOAL, ...copy.goals, ...unrelated.goals], [copy.prov, unrelated.prov]))).toBeNull();
+  });
+
+  it("CarePlan.replaces is read as CarePlan references only; anything else is passed by", () => {
+    const cp: CarePlan = { ...OTHER, replaces: [{ reference: "CarePlan/a-1" }, { reference: "Goal/x" }, { display: "no reference" }, null as never, { reference: "CarePlan/bad id" }] };
+    expect(readCarePlan(cp).replaces).toEqual(["CarePlan/a-1"]);
+    expect(readCarePlan(OTHER).replaces).toEqual([]);
   });
 
   it("lists plans newest first and opens the one active plan by default", () => {

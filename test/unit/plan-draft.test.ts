@@ -94,6 +94,25 @@ describe("edits", () => {
   });
 });
 
+describe("a plan that takes over another (CarePlan.replaces)", () => {
+  const view = STORED.find(([n]) => n.includes("linda"))![1];
+
+  it("keeps the plans it takes over through the editor, so an update never drops CarePlan.replaces", () => {
+    const draft: PlanDraft = { ...view.draft!, supersedes: ["CarePlan/ext-1"] };
+    const state = draftReducer(continuedDraft(draft, view.existing), { type: "title", title: "Renamed" });
+    const back = toPlanDraft(state, inputs(draft));
+    expect(back.supersedes).toEqual(["CarePlan/ext-1"]);
+    const bundle = buildPlanBundle(back, { patient: "Patient/p", author: null, now: "2026-11-23T10:00:00Z", app: APP_INFO, existing: view.existing!, saveId: "s2" });
+    expect((bundle.entry![0]!.resource as CarePlan).replaces).toEqual([{ reference: "CarePlan/ext-1" }]);
+  });
+
+  it("a draft kept in the tab before this field existed still saves (no CarePlan.replaces)", () => {
+    const state = continuedDraft(view.draft!, view.existing);
+    delete state.supersedes;
+    expect(toPlanDraft(state, inputs(view.draft!)).supersedes).toBeUndefined();
+  });
+});
+
 describe("after a save", () => {
   it("the editor holds the CarePlan's new version and each written Goal's, and unsent Goals as they were", () => {
     const view = STORED.find(([n]) => n.includes("linda"))![1];

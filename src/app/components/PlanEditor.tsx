@@ -93,8 +93,14 @@ export default function PlanEditor({ draft, dispatch, context, setContext, initi
   const openRef = readOnlyRef ?? (draft.existing ? `CarePlan/${draft.existing.id}` : null);
   const openView = stored.views.find((v) => v.plan.ref === openRef) ?? null;
   const readOnlyView = readOnlyRef ? openView : null;
-  // The plan a new one replaces (the opened one included): completed or revoked in the same save.
-  const activePlan = stored.views.find((v) => v.plan.status === "active");
+  // The plan a new one replaces (the opened one included): completed or revoked in the same save. Only a plan this app
+  // wrote, and not one a newer active plan already takes over: another system's plan is never changed.
+  const superseded = new Set(stored.views.flatMap((v) => (v.plan.status === "active" ? v.plan.replaces : [])));
+  const activePlan = stored.views.find((v) => v.plan.status === "active" && v.plan.ours && !superseded.has(v.plan.ref));
+  // The other systems' plans this one continues (CarePlan.replaces), named under its title.
+  const continued = (planDraft.supersedes ?? [])
+    .map((ref) => stored.views.find((v) => v.plan.ref === ref && !v.plan.ours))
+    .filter((v): v is StoredPlanView => v !== undefined);
 
   function open(view: StoredPlanView) {
     saving.reset();
@@ -123,11 +129,13 @@ export default function PlanEditor({ draft, dispatch, context, setContext, initi
     if (view.plan.context) setContext(view.plan.context);
   }
 
-  const who = draft.existing
+  const who =
+    (draft.existing
     ? `Version ${draft.existing.versionId}${
         openView ? `, written by ${writtenBy(openView, stored.names, session.fhirUser)}${openView.writtenAt ? ` on ${formatDate(openView.writtenAt.slice(0, 10))}` : ""}` : ""
       }. Save updates it.`
-    : `A new plan, not saved yet${draft.replaces ? `; saving it marks “${draft.replaces.title}” ${draft.replaces.status}` : ""}.`;
+    : `A new plan, not saved yet${draft.replaces ? `; saving it marks “${draft.replaces.title}” ${draft.replaces.status}` : ""}.`) +
+    continued.map((v) => ` It continues “${planName(v)}” (${writtenBy(v, stored.names, session.fhirUser)}), which is left as it was.`).join("");
 
   return (
     <div className="plan-tab">
