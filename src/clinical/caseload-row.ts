@@ -95,10 +95,10 @@ function urineTestDue(e: Evaluation, last: UdsTest | null, now: string, labsFrom
 }
 
 function activePlan(record: PatientRecord, now: string): CaseloadRow["plan"] {
-  const active = record.carePlans
-    .map(readCarePlan)
-    .filter((p) => p.status === "active")
-    .sort((a, b) => (b.period?.start ?? "").localeCompare(a.period?.start ?? ""));
+  const all = record.carePlans.map(readCarePlan).filter((p) => p.status === "active");
+  // A plan a newer active plan takes over (CarePlan.replaces) is not the one under review.
+  const replaced = new Set(all.flatMap((p) => p.replaces));
+  const active = all.filter((p) => !replaced.has(p.ref)).sort((a, b) => (b.period?.start ?? "").localeCompare(a.period?.start ?? ""));
   const plan = active[0];
   if (!plan) return { status: "none", title: null, reviewDate: null, reviewDue: true };
   const reviewDate = datePart(plan.period?.end ?? null);

@@ -133,6 +133,14 @@ describe("rule edges on small records", () => {
     expect(row(plan).plan).toMatchObject({ status: "active", reviewDate: end, reviewDue: due });
   });
 
+  it("an active plan that a newer active plan takes over (CarePlan.replaces) is not the one under review", () => {
+    const theirs = { ...cmCarePlan("2026-09-01", "fixed"), id: "theirs", title: "Theirs", period: { start: "2026-10-01", end: "2026-11-25" } };
+    const ours = { ...cmCarePlan("2026-09-01", "fixed"), id: "ours", title: "Ours", period: { start: "2026-08-01", end: "2027-02-01" }, replaces: [{ reference: "CarePlan/theirs" }] };
+    expect(row(theirs, ours).plan).toMatchObject({ title: "Ours", reviewDate: "2027-02-01", reviewDue: false });
+    // Without the link the newest start is the one under review.
+    expect(row(theirs, { ...ours, replaces: undefined }).plan).toMatchObject({ title: "Theirs", reviewDue: true });
+  });
+
   it("no active plan: review due; a completed plan does not count", () => {
     const done = { ...cmCarePlan("2026-01-01", "fixed"), status: "completed" as const };
     expect(row(done).plan).toEqual({ status: "none", title: null, reviewDate: null, reviewDue: true });
