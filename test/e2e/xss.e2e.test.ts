@@ -169,7 +169,8 @@ describe("a patient whose record is full of hostile strings", () => {
     const notes = [HOSTILE.script, HOSTILE.textarea, HOSTILE.cdata, HOSTILE.entities, HOSTILE.unicode];
     const text = notes.join("\n");
     await openTab(page, /^Plan/);
-    await startNewPlan(page, true); // the active CM plan opens by default; this one replaces it
+    // The active CM plan (written elsewhere: no Stagewise identifier) opens read-only; a new plan leaves it as it is.
+    await startNewPlan(page, false);
     await page.getByLabel("Activity text: Contingency management", { exact: true }).fill(text);
     await page.getByRole("button", { name: "Add a goal" }).click();
     await page.getByLabel("Goal 1", { exact: true }).fill(HOSTILE.attribute);
