@@ -86,6 +86,10 @@ try {
     const kevin = await launched("pw-kevin-free-text-no-medication", w);
     await openTab(kevin, "Plan");
     await shot(kevin, `${w.name}-plan-readonly-kevin`);
+    // Continued in a new version (not saved): the summary names the plan it continues.
+    await kevin.getByRole("button", { name: "Continue in a new version" }).click();
+    await kevin.locator(".plan-summary").waitFor();
+    await shot(kevin, `${w.name}-plan-continued-kevin`);
     await kevin.close();
   }
   for (const w of ONLY_PLANS ? [] : WIDTHS) {
