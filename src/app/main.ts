@@ -19,16 +19,16 @@ sessionPromise.catch(() => undefined);
 // The read-window rule and the workspace (engine + screens) are fetched during the token exchange, so the first
 // screen waits for neither (App.tsx shows a failed fetch, and fetches again).
 void loadWindowRule().catch(() => undefined);
-void workspaceChunk.load().catch(() => undefined);
+workspaceChunk.prefetch();
 // As soon as the session is there: the first screen's reads (useRecord picks them up) and the user's role
 // (useLanding), at once; the caseload's screen when the launch lands there (no patient in context, or a
 // coordinator), else when it is first opened.
 sessionPromise
   .then((launch) => {
     if (launch.patient) startFirstScreen(launch.patient.api, launch.patient.patientId, localToday());
-    else if (launch.caseload) void caseloadChunk.load().catch(() => undefined);
+    else if (launch.caseload) caseloadChunk.prefetch();
     void landingRead(launch)?.then((landing) => {
-      if (landing === "caseload") void caseloadChunk.load().catch(() => undefined);
+      if (landing === "caseload") caseloadChunk.prefetch();
     });
   })
   .catch(() => undefined);

@@ -7,12 +7,14 @@ export interface Chunk<M> {
   load(): Promise<M>;
   /** The module when it has arrived, else null. */
   loaded(): M | null;
+  /** Starts fetching it ahead of need; a failure is left for the screen that shows it (it fetches again). */
+  prefetch(): void;
 }
 
 export function chunk<M>(importer: () => Promise<M>): Chunk<M> {
   let pending: Promise<M> | null = null;
   let module: M | null = null;
-  return {
+  const c: Chunk<M> = {
     load: () =>
       (pending ??= importer().then(
         (m) => (module = m),
@@ -22,7 +24,9 @@ export function chunk<M>(importer: () => Promise<M>): Chunk<M> {
         },
       )),
     loaded: () => module,
+    prefetch: () => void c.load().catch(() => undefined),
   };
+  return c;
 }
 
 export const workspaceChunk = chunk(() => import("./Workspace.tsx"));

@@ -5,9 +5,9 @@ import type { Chunk } from "./screens.ts";
 
 export function useChunk<M>(c: Chunk<M>): { module: M | null; error: unknown; retry(): void } {
   const [state, setState] = useState<{ module: M | null; error: unknown }>(() => ({ module: c.loaded(), error: null }));
-  const [attempt, setAttempt] = useState(0);
+  // Loads while there is neither a module nor an error; retry clears the error, which loads again.
   useEffect(() => {
-    if (state.module) return;
+    if (state.module || state.error) return;
     let current = true;
     c.load().then(
       (module) => current && setState({ module, error: null }),
@@ -16,10 +16,6 @@ export function useChunk<M>(c: Chunk<M>): { module: M | null; error: unknown; re
     return () => {
       current = false;
     };
-  }, [c, state.module, attempt]);
-  const retry = () => {
-    setState({ module: null, error: null });
-    setAttempt((n) => n + 1);
-  };
-  return { ...state, retry };
+  }, [c, state.module, state.error]);
+  return { ...state, retry: () => setState({ module: null, error: null }) };
 }

@@ -284,6 +284,14 @@ function activityTitle(d: NonNullable<CarePlanActivity["detail"]> | undefined, a
   return typeof t === "string" && t.trim() ? t.trim() : "Activity";
 }
 
+/**
+ * The plans an active plan takes over (its CarePlan.replaces): an active plan named here is not the current one,
+ * whichever system wrote it (another system's plan continued in a new version stays active, as that system left it).
+ */
+export function supersededByActive(plans: readonly StoredCarePlan[]): Set<string> {
+  return new Set(plans.filter((p) => p.status === "active").flatMap((p) => p.replaces));
+}
+
 /** A CarePlan as an editable reading. Never throws; a malformed part is skipped with a line in `problems`. */
 export function readCarePlan(cp: CarePlan): StoredCarePlan {
   const problems: string[] = [];

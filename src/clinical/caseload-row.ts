@@ -16,7 +16,7 @@
 //   date lies within the next 7 days or has passed, or there is no active plan.
 // - safety flags: a recent overdose (within 6 months), no naloxone kit in 12 months, and the engine's
 //   lost-tolerance warning (overdose-risk-lost-tolerance).
-import { readCarePlan } from "./careplan-resource.ts";
+import { readCarePlan, supersededByActive } from "./careplan-resource.ts";
 import { addDays, datePart, daysBetween } from "./dates.ts";
 import { evaluate, type EvaluateOptions } from "./evaluate.ts";
 import type { PatientRecord } from "./record.ts";
@@ -95,10 +95,10 @@ function urineTestDue(e: Evaluation, last: UdsTest | null, now: string, labsFrom
 }
 
 function activePlan(record: PatientRecord, now: string): CaseloadRow["plan"] {
-  const all = record.carePlans.map(readCarePlan).filter((p) => p.status === "active");
+  const plans = record.carePlans.map(readCarePlan);
   // A plan a newer active plan takes over (CarePlan.replaces) is not the one under review.
-  const replaced = new Set(all.flatMap((p) => p.replaces));
-  const active = all.filter((p) => !replaced.has(p.ref)).sort((a, b) => (b.period?.start ?? "").localeCompare(a.period?.start ?? ""));
+  const replaced = supersededByActive(plans);
+  const active = plans.filter((p) => p.status === "active" && !replaced.has(p.ref)).sort((a, b) => (b.period?.start ?? "").localeCompare(a.period?.start ?? ""));
   const plan = active[0];
   if (!plan) return { status: "none", title: null, reviewDate: null, reviewDue: true };
   const reviewDate = datePart(plan.period?.end ?? null);

@@ -4,7 +4,7 @@
 // kept into a new draft (free-text activities stay free text, goals become new goals referring to nothing of
 // theirs; the original is never changed). Pure; never throws.
 import type { CarePlan, Goal, Provenance } from "fhir/r4.js";
-import { readCarePlan, type StoredActivity, type StoredCarePlan } from "./careplan-resource.ts";
+import { readCarePlan, supersededByActive, type StoredActivity, type StoredCarePlan } from "./careplan-resource.ts";
 import { readGoal, type StoredGoal } from "./goal-resource.ts";
 import type { PlanActivityDraft, PlanDraft, PlanGoalDraft, PlanStatus } from "./plan-types.ts";
 import { provenancesFor, type StoredProvenance } from "./provenance-resource.ts";
@@ -134,8 +134,7 @@ export function listPlans(carePlans: CarePlan[], goals: Goal[], provenances: Pro
  * version, which this app never changes) does not count: the newer one opens.
  */
 export function defaultPlan(views: StoredPlanView[]): StoredPlanView | null {
-  const active = views.filter((v) => v.plan.status === "active");
-  const replaced = new Set(active.flatMap((v) => v.plan.replaces));
-  const current = active.filter((v) => !replaced.has(v.plan.ref));
+  const replaced = supersededByActive(views.map((v) => v.plan));
+  const current = views.filter((v) => v.plan.status === "active" && !replaced.has(v.plan.ref));
   return current.length === 1 ? current[0]! : null;
 }

@@ -7,6 +7,7 @@
 import { useState, type Dispatch } from "react";
 import { catalogEntry } from "../../clinical/catalog.ts";
 import { defaultCmParams, describeSchedule } from "../../clinical/cm-schedules.ts";
+import { supersededByActive } from "../../clinical/careplan-resource.ts";
 import { continueInNewVersion, type StoredPlanView } from "../../clinical/plan-continue.ts";
 import type { PlanStatus } from "../../clinical/plan-types.ts";
 import type { ClinicianContext, RecommendationId } from "../../clinical/types.ts";
@@ -95,7 +96,7 @@ export default function PlanEditor({ draft, dispatch, context, setContext, initi
   const readOnlyView = readOnlyRef ? openView : null;
   // The plan a new one replaces (the opened one included): completed or revoked in the same save. Only a plan this app
   // wrote, and not one a newer active plan already takes over: another system's plan is never changed.
-  const superseded = new Set(stored.views.flatMap((v) => (v.plan.status === "active" ? v.plan.replaces : [])));
+  const superseded = supersededByActive(stored.views.map((v) => v.plan));
   const activePlan = stored.views.find((v) => v.plan.status === "active" && v.plan.ours && !superseded.has(v.plan.ref));
   // The other systems' plans this one continues (CarePlan.replaces), named under its title.
   const continued = (planDraft.supersedes ?? [])
