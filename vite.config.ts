@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vite";
-import react from "@vitejs/plugin-react";
 import { cspOptionsFromEnv, securityHeaders } from "./src/app/csp.ts";
+import { reactAliases } from "./react-alias.ts";
 
 /**
  * The security headers (src/app/csp.ts) on every response of the dev and preview servers. Read from the environment
@@ -26,9 +26,10 @@ function securityHeadersPlugin(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), securityHeadersPlugin()],
+  plugins: [securityHeadersPlugin()],
   // fhirclient's "pure" build drops its fetch/AbortController polyfills (see README: bundle size).
   define: { FHIRCLIENT_PURE: "true" },
+  resolve: { alias: reactAliases },
   server: { host: "127.0.0.1", port: 5173, strictPort: true },
   preview: { host: "127.0.0.1", port: 4173, strictPort: true },
   build: {
