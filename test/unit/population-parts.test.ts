@@ -1,7 +1,7 @@
 // The parts of a population run that must be exact: the top-level scan that routes a line (it must agree with
 // JSON.parse), reading a file in byte ranges (every line once, whatever the split), file names and the hashing
 // that places patients in shards and buckets.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -233,5 +233,29 @@ describe("spill files", () => {
       reader.read([path], (r) => got.push(`${r.key} ${r.id} ${r.buf.toString("utf8", r.from, r.to)}`));
       expect(got).toEqual(want[f]);
     });
+  });
+});
+
+describe("a spilled record written from bytes", () => {
+  it.each([
+    ["key 0", 0, 64 * 1024],
+    ["a one-digit key", 7, 64 * 1024],
+    ["key 10", 10, 64 * 1024],
+    ["a key past 2^32 (file 3, byte 12,345)", 3 * 2 ** 40 + 12_345, 64 * 1024],
+    ["a record longer than a buffer", 2 ** 40 + 99, 16 * 1024],
+  ])("%s: the same bytes as the head written as text", (_name, key, limit) => {
+    const sub = mkdtempSync(join(dir, "record-"));
+    const [a, b] = [join(sub, "a.tsv"), join(sub, "b.tsv")];
+    const line = Buffer.from(`xx{"resourceType":"Observation","note":"${"é".repeat(limit === 16 * 1024 ? 20_000 : 10)}","subject":{"reference":"Patient/pt-7"}}yy`);
+    const id = Buffer.from("..pt-7..");
+    const writer = new SpillWriter(limit);
+    writer.plan(2);
+    writer.writeRecord(a, key, id, 2, 6, line, 2, line.length - 2);
+    writer.write(b, `${key}\tpt-7\t`, line, 2, line.length - 2);
+    writer.flush();
+    expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
+    const got: string[] = [];
+    new SpillReader().read([a], (r) => got.push(`${r.key} ${r.id}`));
+    expect(got).toEqual([`${key} pt-7`]);
   });
 });
