@@ -53,6 +53,8 @@ describe("routing a line by its top-level fields", () => {
     ["an escaped key", `{"resourceType":"Observation","sub\\u006aect":{"reference":"Patient/p1"}}`],
     ["non-ASCII text", `{"resourceType":"Observation","code":{"text":"Tomás – 5 µg"},"subject":{"reference":"Patient/p1"}}`],
     ["a line cut short", `{"resourceType":"Observation","subject":{"reference":"Patient/p1"`],
+    ["two objects on one line", `{"resourceType":"Observation","subject":{"reference":"Patient/p1"}},{"resourceType":"Goal","subject":{"reference":"Patient/p1"}}`],
+    ["text after the object", `{"resourceType":"Observation","subject":{"reference":"Patient/p1"}} x`],
     ["not an object", `["resourceType","Observation"]`],
     ["not JSON", `resourceType: Observation`],
     ["no resourceType", `{"subject":{"reference":"Patient/p1"}}`],
@@ -94,6 +96,8 @@ describe("routing a line by its top-level fields", () => {
     expect(topLevelFields(`{"a":{"b":1},"b":"x"}`, ["b"])).toEqual({ b: `"x"` });
     expect(topLevelFields(`{}`, ["a"])).toEqual({});
     expect(topLevelFields(`{"a":1,}`, ["a"])).toBeNull();
+    expect(topLevelFields(`{"a":1} \t`, ["a"])).toEqual({ a: "1" });
+    expect(topLevelFields(`{"a":1} {"a":2}`, ["a"])).toBeNull();
   });
 });
 

@@ -251,6 +251,14 @@ export class SpillReader {
 
   /** Every record of the files, in order (a file that was never written has none). */
   read(paths: string[], onRecord: (r: SpillRecord) => void): void {
+    this.scan(paths, (buf, key, idFrom, idTo, from, to) => onRecord({ key, id: buf.toString("latin1", idFrom, idTo), buf, from, to }));
+  }
+
+  /**
+   * Every record of the files, in order, as numbers: the key, where the id lies in `buf` and where the json lies (no
+   * object and no string made per record).
+   */
+  scan(paths: string[], onRecord: (buf: Buffer, key: number, idFrom: number, idTo: number, from: number, to: number) => void): void {
     const sizes = paths.map((p) => (existsSync(p) ? statSync(p).size : 0));
     const total = sizes.reduce((a, b) => a + b, 0);
     if (total > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(total, this.buf.length * 2));
@@ -280,7 +288,7 @@ export class SpillReader {
       let t2 = t1 + 1;
       while (buf[t2] !== TAB) t2++;
       const end = buf.indexOf(NEWLINE, t2 + 1);
-      onRecord({ key, id: buf.toString("latin1", t1 + 1, t2), buf, from: t2 + 1, to: end });
+      onRecord(buf, key, t1 + 1, t2, t2 + 1, end);
       at = end + 1;
     }
   }
