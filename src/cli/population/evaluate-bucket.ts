@@ -37,38 +37,58 @@ function parse(r: SpillRecord): unknown {
 /** Marks a line that is not JSON in parseLines' answer. */
 const UNREADABLE = Symbol("unreadable");
 
-/** Where a patient's lines are joined into one JSON array (grown when a patient needs more). */
-let joined = Buffer.allocUnsafe(1 << 20);
+/**
+ * Text per JSON.parse call: a patient's lines are parsed in arrays of about this much text. Not one string per
+ * patient: a string over 128 KB is a large object to V8, allocated and freed with pages of its own, and on this
+ * machine that cost more than the parse (a tenth of the patients have more than 128 KB of resources).
+ */
+const PARSE_BYTES = 64 * 1024;
+
+/** Where lines are joined into one JSON array (grown for a line longer than PARSE_BYTES). */
+let joined = Buffer.allocUnsafe(PARSE_BYTES + 2);
 
 /**
- * Each line's JSON value (UNREADABLE for a line that is not JSON): one JSON.parse of the lines as one array, else (a
- * line is not JSON) one per line. The same values either way: every spilled line is one JSON object's text with
- * nothing but whitespace around it, or was parsed whole (phase 1's scan refuses anything else), so when the array
- * parses, its items are the lines' texts one for one (counted too).
+ * Each line's JSON value (UNREADABLE for a line that is not JSON): one JSON.parse per PARSE_BYTES of lines, joined as
+ * an array, and one per line in an array that does not parse (it holds a line that is not JSON). The same values
+ * either way: every spilled line is one JSON object's text with nothing but whitespace around it, or was parsed
+ * whole (phase 1's scan refuses anything else), so when the array parses, its items are the lines' texts one for one
+ * (counted too).
  */
-function parseLines(lines: SpillRecord[], bytes: number): unknown[] {
-  if (lines.length > 1) {
-    if (joined.length < bytes + lines.length + 1) joined = Buffer.allocUnsafe(Math.max(bytes + lines.length + 1, 2 * joined.length));
+function parseLines(lines: SpillRecord[]): unknown[] {
+  const values: unknown[] = [];
+  let first = 0;
+  while (first < lines.length) {
+    let end = first;
+    let bytes = 2;
+    while (end < lines.length && (end === first || bytes + lines[end]!.to - lines[end]!.from + 1 <= PARSE_BYTES)) {
+      bytes += lines[end]!.to - lines[end]!.from + 1;
+      end++;
+    }
+    if (joined.length < bytes) joined = Buffer.allocUnsafe(bytes);
     let at = 0;
-    for (const l of lines) {
-      joined[at] = at === 0 ? 0x5b : 0x2c; // "[", then "," between lines
-      at = 1 + at + l.buf.copy(joined, at + 1, l.from, l.to);
+    for (let i = first; i < end; i++) {
+      joined[at] = i === first ? 0x5b : 0x2c; // "[", then "," between lines
+      at = 1 + at + lines[i]!.buf.copy(joined, at + 1, lines[i]!.from, lines[i]!.to);
     }
     joined[at++] = 0x5d; // "]"
+    let group: unknown[] | undefined;
     try {
-      const all = JSON.parse(joined.toString("utf8", 0, at)) as unknown[];
-      if (all.length === lines.length) return all;
+      group = JSON.parse(joined.toString("utf8", 0, at)) as unknown[];
     } catch {
       // a line that is not JSON: each is parsed alone
     }
+    if (group && group.length === end - first) for (const v of group) values.push(v);
+    else
+      for (let i = first; i < end; i++) {
+        try {
+          values.push(parse(lines[i]!));
+        } catch {
+          values.push(UNREADABLE);
+        }
+      }
+    first = end;
   }
-  return lines.map((l) => {
-    try {
-      return parse(l);
-    } catch {
-      return UNREADABLE;
-    }
-  });
+  return values;
 }
 
 /**
@@ -89,7 +109,7 @@ export function patientLine(
     return { text: JSON.stringify({ patient: `Patient/${patientId}`, error }), error: true, unreadable };
   }
   try {
-    const values = parseLines(lines, bytes);
+    const values = parseLines(lines);
     const entries: RecordEntry[] = [];
     // The Medications the requests reference, each once, by their place in the export.
     let medications: { key: number; resource: unknown }[] | undefined;
