@@ -192,6 +192,26 @@ describe("one patient's line", () => {
     expect(line).toMatchObject({ error: false, unreadable: 1 });
   });
 
+  it.each([
+    ["every line JSON", -1],
+    ["a line that is not JSON in the first 64 KB", 3],
+    ["a line that is not JSON past the first 64 KB", 150],
+  ])("reads a record of more than 64 KB of lines (parsed in parts) as line by line: %s", (_name, bad) => {
+    const lines = [rec(0, patient)];
+    for (let i = 1; i <= 200; i++) {
+      const day = `2026-${String(1 + (i % 10)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")}`;
+      const json =
+        i === bad
+          ? `{"resourceType":"Observation","id":"cut-${i}","status":"final",`
+          : `{"resourceType":"Observation","id":"o${i}","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"59673-4"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"${day}","valueString":"positive","note":[{"text":"${"x".repeat(300)}"}]}`;
+      lines.push(rec(i, json));
+    }
+    expect(lines.reduce((n, l) => n + l.to - l.from, 0)).toBeGreaterThan(64 * 1024);
+    const line = patientLine("p1", lines, new Map(), "2026-11-23");
+    const analytes = (JSON.parse(line.text) as { uds: { tests: { analytes: { source: string }[] }[] } }).uds.tests.flatMap((t) => t.analytes.map((a) => a.source));
+    expect({ error: line.error, unreadable: line.unreadable, analytes: analytes.length }).toEqual({ error: false, unreadable: bad > 0 ? 1 : 0, analytes: bad > 0 ? 199 : 200 });
+  });
+
   it("is an error line, without reading it, for a record larger than a worker may hold", () => {
     const big: SpillRecord = { key: 2, id: "p1", buf: Buffer.alloc(MAX_PATIENT_BYTES + 1, 32), from: 0, to: MAX_PATIENT_BYTES + 1 };
     const line = patientLine("p1", [rec(1, patient), big], new Map(), "2026-11-23");
