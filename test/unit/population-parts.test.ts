@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bucketCount, bucketOf, idHash, ranges, shardOf, typeOfFileName } from "../../src/cli/population/layout.ts";
-import { MAX_PATIENT_BYTES, patientLine } from "../../src/cli/population/evaluate-bucket.ts";
+import { jsonParts, MAX_PATIENT_BYTES, patientLine } from "../../src/cli/population/evaluate-bucket.ts";
 import { forEachLine, SpillReader, SpillWriter, type SpillRecord } from "../../src/cli/population/lines.ts";
 import { ownerOf, route } from "../../src/cli/population/partition.ts";
 import { topLevelFields } from "../../src/cli/population/scan.ts";
@@ -182,7 +182,7 @@ describe("one patient's line", () => {
       `{"resourceType":"Observation","id":"${id}","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"59673-4"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"${date}","valueString":"positive"}`;
     const line = patientLine("p1", [rec(30, obs("b", "2026-11-10")), rec(10, patient), rec(20, obs("a", "2026-11-01"))], new Map(), "2026-11-23");
     expect(line.error).toBe(false);
-    const out = JSON.parse(line.text) as { patient: string; uds: { tests: { date: string }[] } };
+    const out = JSON.parse(line.parts.join("")) as { patient: string; uds: { tests: { date: string }[] } };
     expect(out.patient).toBe("Patient/p1");
     expect(out.uds.tests.map((t) => t.date)).toEqual(["2026-11-01", "2026-11-10"]);
   });
@@ -208,7 +208,7 @@ describe("one patient's line", () => {
     }
     expect(lines.reduce((n, l) => n + l.to - l.from, 0)).toBeGreaterThan(64 * 1024);
     const line = patientLine("p1", lines, new Map(), "2026-11-23");
-    const analytes = (JSON.parse(line.text) as { uds: { tests: { analytes: { source: string }[] }[] } }).uds.tests.flatMap((t) => t.analytes.map((a) => a.source));
+    const analytes = (JSON.parse(line.parts.join("")) as { uds: { tests: { analytes: { source: string }[] }[] } }).uds.tests.flatMap((t) => t.analytes.map((a) => a.source));
     expect({ error: line.error, unreadable: line.unreadable, analytes: analytes.length }).toEqual({ error: false, unreadable: bad > 0 ? 1 : 0, analytes: bad > 0 ? 199 : 200 });
   });
 
@@ -216,7 +216,7 @@ describe("one patient's line", () => {
     const big: SpillRecord = { key: 2, id: "p1", buf: Buffer.alloc(MAX_PATIENT_BYTES + 1, 32), from: 0, to: MAX_PATIENT_BYTES + 1 };
     const line = patientLine("p1", [rec(1, patient), big], new Map(), "2026-11-23");
     expect(line.error).toBe(true);
-    expect(JSON.parse(line.text)).toEqual({
+    expect(JSON.parse(line.parts.join(""))).toEqual({
       patient: "Patient/p1",
       error: "the record holds 8.0 MB of resources, more than a population run reads for one patient (8 MB); evaluate it alone with evaluate --bundle",
     });
@@ -224,7 +224,7 @@ describe("one patient's line", () => {
 
   it("is an error line for resources with no Patient", () => {
     const line = patientLine("p1", [rec(1, `{"resourceType":"Condition","id":"c","code":{"text":"x"},"subject":{"reference":"Patient/p1"}}`)], new Map(), "2026-11-23");
-    expect(JSON.parse(line.text)).toEqual({ patient: "Patient/p1", error: 'no Patient with id "p1" in the input' });
+    expect(JSON.parse(line.parts.join(""))).toEqual({ patient: "Patient/p1", error: 'no Patient with id "p1" in the input' });
   });
 });
 
@@ -281,5 +281,24 @@ describe("a spilled record written from bytes", () => {
     const got: string[] = [];
     new SpillReader().read([a], (r) => got.push(`${r.key} ${r.id}`));
     expect(got).toEqual([`${key} pt-7`]);
+  });
+});
+
+describe("an output line in parts", () => {
+  it.each([
+    ["members of every JSON type", { a: "x", b: 1.5, c: true, d: null, e: [1, "two", { three: 3 }], f: { g: { h: "–" } } }],
+    ["undefined, functions and symbols left out, as JSON.stringify does", { a: undefined, b: () => 1, c: Symbol("s"), d: [undefined, () => 1], e: "kept" }],
+    ["nothing but left-out members", { a: undefined }],
+    ["an empty object", {}],
+    ["names that need escaping", { 'say "hi"': 1, "tab\there": 2, "dash – and é": "é" }],
+    ["a value with toJSON", { when: new Date(Date.UTC(2026, 10, 23)), n: -0, x: Number.NaN }],
+    ["text outside Latin-1 in one member only", { uds: "plain", recommendations: ["[44–49]"], warnings: [] }],
+  ])("%s: the parts joined are JSON.stringify's text", (_name, o) => {
+    expect(jsonParts(o as Record<string, unknown>).join("")).toBe(JSON.stringify(o));
+  });
+
+  it("an object with its own toJSON is stringified whole", () => {
+    const o = { a: 1, toJSON: () => ({ b: 2 }) };
+    expect(jsonParts(o).join("")).toBe(`{"b":2}`);
   });
 });
