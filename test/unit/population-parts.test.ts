@@ -1,7 +1,7 @@
 // The parts of a population run that must be exact: the top-level scan that routes a line (it must agree with
 // JSON.parse), reading a file in byte ranges (every line once, whatever the split), file names and the hashing
 // that places patients in shards and buckets.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ import { jsonParts, MAX_PATIENT_BYTES, patientLine } from "../../src/cli/populat
 import { forEachLine, SpillReader, SpillWriter, type SpillRecord } from "../../src/cli/population/lines.ts";
 import { ownerOf, route } from "../../src/cli/population/partition.ts";
 import { topLevelFields } from "../../src/cli/population/scan.ts";
+import { javascriptCopy } from "../../src/cli/population/worker-source.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "population-parts-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -300,5 +301,25 @@ describe("an output line in parts", () => {
   it("an object with its own toJSON is stringified whole", () => {
     const o = { a: 1, toJSON: () => ({ b: 2 }) };
     expect(jsonParts(o).join("")).toBe(`{"b":2}`);
+  });
+});
+
+describe("the workers' code as JavaScript", () => {
+  it("is the same code: a patient's line from the copy equals the TypeScript module's", async () => {
+    const out = join(dir, "js");
+    const url = javascriptCopy(new URL("../../src/cli/population/evaluate-bucket.ts", import.meta.url), out);
+    expect(url.pathname.endsWith("/cli/population/evaluate-bucket.js")).toBe(true);
+    const copy = (await import(url.href)) as { patientLine: typeof patientLine };
+    const lines = [
+      `{"resourceType":"Patient","id":"p1"}`,
+      `{"resourceType":"Observation","id":"o1","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"59673-4"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-11-10","valueString":"positive"}`,
+    ].map((json, key): SpillRecord => ({ key, id: "p1", buf: Buffer.from(json), from: 0, to: Buffer.byteLength(json) }));
+    const fromCopy = copy.patientLine("p1", lines, new Map(), "2026-11-23");
+    expect(fromCopy.parts.join("")).toBe(patientLine("p1", lines, new Map(), "2026-11-23").parts.join(""));
+    expect(fromCopy.parts.join("")).toContain(`"recommendations":[{`);
+    // Plain JavaScript: no TypeScript file among the copies, and the engine's vocabulary came along.
+    const files = readdirSync(out, { recursive: true }) as string[];
+    expect(files.filter((f) => f.endsWith(".ts"))).toEqual([]);
+    expect(files).toContain(join("clinical", "vocabulary.generated.json"));
   });
 });
