@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vite";
-import react from "@vitejs/plugin-react";
 import { cspOptionsFromEnv, securityHeaders } from "./src/app/csp.ts";
+import { reactAliases } from "./react-alias.ts";
 
 /**
  * The security headers (src/app/csp.ts) on every response of the dev and preview servers. Read from the environment
@@ -25,10 +25,51 @@ function securityHeadersPlugin(): Plugin {
   };
 }
 
+/**
+ * The app page asks for the first screen's code (root.tsx, the workspace and the engine, and what they import) with
+ * <link rel="modulepreload"> in its HTML, so the browser fetches and compiles it while the entry loads and the
+ * token is exchanged, not only once main.ts has run (which asks for the same chunks: nothing extra is loaded).
+ */
+function firstScreenPreload(entries: string[]): Plugin {
+  return {
+    name: "stagewise-first-screen-preload",
+    apply: "build",
+    transformIndexHtml: {
+      order: "post",
+      handler(_html, ctx) {
+        if (!ctx.bundle || !ctx.filename.endsWith("index.html")) return;
+        const chunks = Object.values(ctx.bundle).filter((c) => c.type === "chunk");
+        const byFile = new Map(chunks.map((c) => [c.fileName, c]));
+        const already = new Set<string>();
+        const entry = ctx.chunk;
+        const visitStatic = (file: string) => {
+          if (already.has(file)) return;
+          already.add(file);
+          for (const i of byFile.get(file)?.imports ?? []) visitStatic(i);
+        };
+        if (entry) visitStatic(entry.fileName);
+        const wanted: string[] = [];
+        const visit = (file: string) => {
+          if (already.has(file)) return;
+          already.add(file);
+          wanted.push(file);
+          for (const i of byFile.get(file)?.imports ?? []) visit(i);
+        };
+        for (const src of entries) {
+          const chunk = chunks.find((c) => c.facadeModuleId?.replaceAll("\\", "/").endsWith(src));
+          if (chunk) visit(chunk.fileName); // none when it is bundled into the entry (then it loads with it)
+        }
+        return wanted.map((file) => ({ tag: "link", attrs: { rel: "modulepreload", crossorigin: true, href: `/${file}` }, injectTo: "head" as const }));
+      },
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), securityHeadersPlugin()],
+  plugins: [securityHeadersPlugin(), firstScreenPreload(["src/app/root.tsx", "src/app/Workspace.tsx"])],
   // fhirclient's "pure" build drops its fetch/AbortController polyfills (see README: bundle size).
   define: { FHIRCLIENT_PURE: "true" },
+  resolve: { alias: reactAliases },
   server: { host: "127.0.0.1", port: 5173, strictPort: true },
   preview: { host: "127.0.0.1", port: 4173, strictPort: true },
   build: {

@@ -1,6 +1,8 @@
 import { defineConfig } from "vitest/config";
+import { reactAliases } from "./react-alias.ts";
 
 export default defineConfig({
+  resolve: { alias: reactAliases },
   test: {
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
     environment: "node",

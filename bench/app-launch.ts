@@ -13,7 +13,9 @@
 // Timing, inside the page: a MutationObserver (installed before any page script) notes when the target first
 // appears; the token request's Resource Timing gives its end; click time is taken in Node just before the page is
 // opened (one clock: epoch milliseconds on this machine). Each run is a new tab with a new EHR launch; one warm-up
-// run of each page is discarded, then the pages alternate; medians are reported.
+// run of each page is discarded, then the pages alternate; medians are reported. The pages' files and the sandbox EHR
+// each run in a process of their own (static-host.ts, sandbox-host.ts), as in a deployment: neither shares an event
+// loop with the Playwright driver, which takes a DevTools message for every request the browser makes.
 //
 //   node bench/app-launch.ts [patient-id …]
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -21,10 +23,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext } from "playwright-core";
-import { PATIENTS_DIR, startSandbox, type Sandbox } from "../launch/server.ts";
+import { PATIENTS_DIR } from "../launch/server.ts";
 import { appClient, chromiumPath, ehrLaunchUrl } from "../test/e2e/helpers/browser.ts";
 import { productionBuild } from "../test/e2e/helpers/build.ts";
 import { weeklyHistory } from "./history.ts";
+import { startSandboxHost, type SandboxHost } from "./sandbox-host.ts";
 import { startStaticHost } from "./static-host.ts";
 
 export type Target = "app" | "reads" | "minimal";
@@ -115,7 +118,7 @@ export async function benchAppLaunch(options: { patients?: string[]; runs?: numb
   const profile = mkdtempSync(join(tmpdir(), "stagewise-bench-profile-"));
   const longDir = mkdtempSync(join(tmpdir(), "stagewise-bench-long-"));
   writeFileSync(join(longDir, `${LONG_PATIENT}.json`), JSON.stringify(weeklyHistory(20, "2026-11-23", LONG_PATIENT)));
-  let sandbox: Sandbox | undefined;
+  let sandbox: SandboxHost | undefined;
   let context: BrowserContext | undefined;
   await productionBuild({ root: ROOT, logLevel: "silent", build: { outDir, emptyOutDir: true, sourcemap: false } });
   // The baselines: their own small builds (no React), the same fhirclient settings as the app.
@@ -133,7 +136,7 @@ export async function benchAppLaunch(options: { patients?: string[]; runs?: numb
   try {
     const origin = server.origin;
     const pageUrl = (target: Exclude<Target, "app">) => `${origin}/${PAGES[target].dir}/index.html`;
-    sandbox = await startSandbox({
+    sandbox = await startSandboxHost({
       port: 0,
       quiet: true,
       dataDirs: [PATIENTS_DIR, longDir],

@@ -71,13 +71,13 @@ export function cspOptionsFromEnv(env: Record<string, string | undefined>): CspO
 }
 
 /**
- * The policy. `dev` relaxes it for Vite's dev server only: React Refresh puts an inline script into the page, Vite
- * injects CSS as inline <style> and reloads over a WebSocket. The production build needs none of that.
+ * The policy. `dev` relaxes it for Vite's dev server only: Vite injects CSS as inline <style> and reloads over a
+ * WebSocket. The production build needs neither. (Scripts stay 'self' in dev too: there is no inline preamble.)
  */
 export function contentSecurityPolicy(options: CspOptions, dev = false): string {
   const directives: [string, string[]][] = [
     ["default-src", ["'none'"]],
-    ["script-src", dev ? ["'self'", "'unsafe-inline'"] : ["'self'"]],
+    ["script-src", ["'self'"]],
     ["style-src", dev ? ["'self'", "'unsafe-inline'"] : ["'self'"]],
     ["img-src", ["'self'", "data:"]],
     ["font-src", ["'self'"]],

@@ -77,10 +77,11 @@ describe("the Content-Security-Policy header", () => {
     }
   });
 
-  it("dev server: a relaxed policy (React Refresh's inline preamble, injected styles, HMR), still limited to this sandbox", async () => {
+  it("dev server: a relaxed policy (injected styles, HMR; no inline script), still limited to this sandbox", async () => {
     const csp = (await fetch(`${devOrigin}/launch.html`)).headers.get("content-security-policy");
     expect(csp).toBe(contentSecurityPolicy(cspOptionsFromEnv(process.env), true));
-    expect(csp).toContain("script-src 'self' 'unsafe-inline';");
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).toContain("style-src 'self' 'unsafe-inline';");
     expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:* ${sandbox.origin};`);
   });
 });

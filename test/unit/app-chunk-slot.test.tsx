@@ -2,7 +2,7 @@
 // A screen's code chunk (screens.ts, ChunkSlot): shown at once when it has arrived (no React.lazy, whose Suspense
 // boundary React holds back for up to 300 ms), "Preparing …" while it loads, and when it cannot be fetched, what
 // failed and "Try again", which fetches it again and shows the screen.
-import { act } from "react";
+import { act } from "preact/test-utils";
 import { afterEach, describe, expect, it } from "vitest";
 import { ChunkSlot } from "../../src/app/components/ChunkSlot.tsx";
 import { chunk } from "../../src/app/screens.ts";

@@ -237,7 +237,7 @@ describe("the first screen and the tabs", () => {
     expect(tabs.map((t) => text(t))).toEqual(["Overview", "Urine tests", "Contingency management", expect.stringMatching(/^Recommendations \(\d+\)$/), "Plan"]);
     expect(tabs.map((t) => t.tabIndex)).toEqual([0, -1, -1, -1, -1]);
     const key = async (k: string) => {
-      const { act } = await import("react");
+      const { act } = await import("preact/test-utils");
       await act(async () => {
         document.activeElement!.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true }));
       });

@@ -28,7 +28,7 @@ export function appClient(...origins: string[]) {
 }
 
 /** Asks the EHR simulator for a launch (what its "Launch app" button does); returns the URL the EHR opens. */
-export async function ehrLaunchUrl(sandbox: Sandbox, patient: string, mode: "window" | "iframe", appOrigin: string, user = "clinician"): Promise<string> {
+export async function ehrLaunchUrl(sandbox: Pick<Sandbox, "origin">, patient: string, mode: "window" | "iframe", appOrigin: string, user = "clinician"): Promise<string> {
   const res = await fetch(`${sandbox.origin}/ehr/api/launch`, {
     method: "POST",
     headers: { "content-type": "application/json" },

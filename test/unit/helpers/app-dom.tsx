@@ -1,6 +1,7 @@
 // Minimal DOM testing helpers for the app's component tests (no testing-library): render with react-dom/client
 // inside act(), wait for what a user would see, find controls by their label, type and click.
-import { act, type ReactElement } from "react";
+import type { ReactElement } from "react";
+import { act } from "preact/test-utils";
 import { createRoot, type Root } from "react-dom/client";
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
