@@ -5,7 +5,7 @@
 //
 //   node bench/population.ts [--patients 10000] [--workers 1,2] [--keep DIR]
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,6 +19,21 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 function cliNodeFlags(): string[] {
   const script = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.cli ?? "";
   return script.split(/\s+/).filter((word) => word.startsWith("--"));
+}
+
+/** Lines of the export's NDJSON files (one resource each), for an export made by an earlier run (--keep). */
+function countLines(dir: string): number {
+  const buf = Buffer.allocUnsafe(1 << 20);
+  let lines = 0;
+  for (const name of readdirSync(dir).filter((n) => n.endsWith(".ndjson"))) {
+    const fd = openSync(join(dir, name), "r");
+    try {
+      for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) for (let at = buf.indexOf(10); at >= 0 && at < n; at = buf.indexOf(10, at + 1)) lines++;
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return lines;
 }
 
 export interface PopulationRun {
@@ -68,7 +83,7 @@ export async function benchPopulation(options: { patients?: number; workers?: nu
       runs.push(parseSummary(stderr, workers));
       rmSync(out, { force: true });
     }
-    return { patients, resources: gen?.resources ?? NaN, exportMb: Number(du.stdout.split("\t")[0]), runs };
+    return { patients, resources: gen?.resources ?? countLines(exportDir), exportMb: Number(du.stdout.split("\t")[0]), runs };
   } finally {
     if (!options.dir) rmSync(base, { recursive: true, force: true });
   }

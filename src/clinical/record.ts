@@ -139,6 +139,8 @@ interface IndexSource {
   resources: Record<string, unknown>[];
   fullUrls: (string | undefined)[];
   built: Map<string, FhirResource> | undefined;
+  /** References resolved before the index was built (see lookup). */
+  lookups: number;
 }
 
 /** The getter of every record's `index`: one function for all records (see lazyIndex). */
@@ -168,7 +170,7 @@ function builtIndex(this: PatientRecord): Map<string, FhirResource> {
  * run, half of what the engine allocated was copied and promoted for that alone).
  */
 function lazyIndex(record: PatientRecord, resources: Record<string, unknown>[], fullUrls: (string | undefined)[]): void {
-  const source: IndexSource = { resources, fullUrls, built: undefined };
+  const source: IndexSource = { resources, fullUrls, built: undefined, lookups: 0 };
   Object.defineProperty(record, INDEX_SOURCE, { value: source });
   Object.defineProperty(record, "index", { enumerable: true, configurable: true, get: builtIndex });
 }
@@ -360,8 +362,32 @@ export function resolveReference<T extends FhirResource>(
     const id = reference.slice(1);
     return container?.contained?.find((c) => c.id === id) as T | undefined;
   }
-  const direct = record.index.get(reference);
+  const direct = lookup(record, reference);
   if (direct) return direct as T;
   const target = typeAndId(reference);
-  return target ? (record.index.get(`${target.type}/${target.id}`) as T | undefined) : undefined;
+  return target ? (lookup(record, `${target.type}/${target.id}`) as T | undefined) : undefined;
+}
+
+/** Lookups a record answers by reading its resources, before it builds its index. */
+const LOOKUPS_BEFORE_INDEX = 4;
+
+/**
+ * record.index.get(key): the same resource, and for a record whose index is not built yet (most records resolve a
+ * reference or two, for their medications, and a Map of every resource costs more), found by reading the resources
+ * from the last: the Map holds the last resource set under a key. After a few lookups the index is built.
+ */
+function lookup(record: Pick<PatientRecord, "index">, key: string): FhirResource | undefined {
+  const source = (record as { [INDEX_SOURCE]?: IndexSource })[INDEX_SOURCE];
+  if (!source || source.built || ++source.lookups > LOOKUPS_BEFORE_INDEX) return record.index.get(key);
+  const { resources, fullUrls } = source;
+  for (let i = resources.length - 1; i >= 0; i--) {
+    const r = resources[i]!;
+    if (fullUrls[i] === key) return r as unknown as FhirResource;
+    const type = r.resourceType as string;
+    const id = r.id;
+    // key === `${type}/${id}`, without making the string
+    if (typeof id === "string" && key.length === type.length + 1 + id.length && key.charCodeAt(type.length) === 47 && key.startsWith(type) && key.endsWith(id))
+      return r as unknown as FhirResource;
+  }
+  return undefined;
 }

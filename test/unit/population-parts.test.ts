@@ -1,15 +1,16 @@
 // The parts of a population run that must be exact: the top-level scan that routes a line (it must agree with
 // JSON.parse), reading a file in byte ranges (every line once, whatever the split), file names and the hashing
 // that places patients in shards and buckets.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bucketCount, bucketOf, idHash, ranges, shardOf, typeOfFileName } from "../../src/cli/population/layout.ts";
-import { MAX_PATIENT_BYTES, patientLine } from "../../src/cli/population/evaluate-bucket.ts";
+import { jsonParts, MAX_PATIENT_BYTES, patientLine } from "../../src/cli/population/evaluate-bucket.ts";
 import { forEachLine, SpillReader, SpillWriter, type SpillRecord } from "../../src/cli/population/lines.ts";
 import { ownerOf, route } from "../../src/cli/population/partition.ts";
 import { topLevelFields } from "../../src/cli/population/scan.ts";
+import { javascriptCopy } from "../../src/cli/population/worker-source.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "population-parts-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,6 +54,8 @@ describe("routing a line by its top-level fields", () => {
     ["an escaped key", `{"resourceType":"Observation","sub\\u006aect":{"reference":"Patient/p1"}}`],
     ["non-ASCII text", `{"resourceType":"Observation","code":{"text":"Tomás – 5 µg"},"subject":{"reference":"Patient/p1"}}`],
     ["a line cut short", `{"resourceType":"Observation","subject":{"reference":"Patient/p1"`],
+    ["two objects on one line", `{"resourceType":"Observation","subject":{"reference":"Patient/p1"}},{"resourceType":"Goal","subject":{"reference":"Patient/p1"}}`],
+    ["text after the object", `{"resourceType":"Observation","subject":{"reference":"Patient/p1"}} x`],
     ["not an object", `["resourceType","Observation"]`],
     ["not JSON", `resourceType: Observation`],
     ["no resourceType", `{"subject":{"reference":"Patient/p1"}}`],
@@ -94,6 +97,8 @@ describe("routing a line by its top-level fields", () => {
     expect(topLevelFields(`{"a":{"b":1},"b":"x"}`, ["b"])).toEqual({ b: `"x"` });
     expect(topLevelFields(`{}`, ["a"])).toEqual({});
     expect(topLevelFields(`{"a":1,}`, ["a"])).toBeNull();
+    expect(topLevelFields(`{"a":1} \t`, ["a"])).toEqual({ a: "1" });
+    expect(topLevelFields(`{"a":1} {"a":2}`, ["a"])).toBeNull();
   });
 });
 
@@ -178,7 +183,7 @@ describe("one patient's line", () => {
       `{"resourceType":"Observation","id":"${id}","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"59673-4"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"${date}","valueString":"positive"}`;
     const line = patientLine("p1", [rec(30, obs("b", "2026-11-10")), rec(10, patient), rec(20, obs("a", "2026-11-01"))], new Map(), "2026-11-23");
     expect(line.error).toBe(false);
-    const out = JSON.parse(line.text) as { patient: string; uds: { tests: { date: string }[] } };
+    const out = JSON.parse(line.parts.join("")) as { patient: string; uds: { tests: { date: string }[] } };
     expect(out.patient).toBe("Patient/p1");
     expect(out.uds.tests.map((t) => t.date)).toEqual(["2026-11-01", "2026-11-10"]);
   });
@@ -188,11 +193,31 @@ describe("one patient's line", () => {
     expect(line).toMatchObject({ error: false, unreadable: 1 });
   });
 
+  it.each([
+    ["every line JSON", -1],
+    ["a line that is not JSON in the first 64 KB", 3],
+    ["a line that is not JSON past the first 64 KB", 150],
+  ])("reads a record of more than 64 KB of lines (parsed in parts) as line by line: %s", (_name, bad) => {
+    const lines = [rec(0, patient)];
+    for (let i = 1; i <= 200; i++) {
+      const day = `2026-${String(1 + (i % 10)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")}`;
+      const json =
+        i === bad
+          ? `{"resourceType":"Observation","id":"cut-${i}","status":"final",`
+          : `{"resourceType":"Observation","id":"o${i}","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"59673-4"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"${day}","valueString":"positive","note":[{"text":"${"x".repeat(300)}"}]}`;
+      lines.push(rec(i, json));
+    }
+    expect(lines.reduce((n, l) => n + l.to - l.from, 0)).toBeGreaterThan(64 * 1024);
+    const line = patientLine("p1", lines, new Map(), "2026-11-23");
+    const analytes = (JSON.parse(line.parts.join("")) as { uds: { tests: { analytes: { source: string }[] }[] } }).uds.tests.flatMap((t) => t.analytes.map((a) => a.source));
+    expect({ error: line.error, unreadable: line.unreadable, analytes: analytes.length }).toEqual({ error: false, unreadable: bad > 0 ? 1 : 0, analytes: bad > 0 ? 199 : 200 });
+  });
+
   it("is an error line, without reading it, for a record larger than a worker may hold", () => {
     const big: SpillRecord = { key: 2, id: "p1", buf: Buffer.alloc(MAX_PATIENT_BYTES + 1, 32), from: 0, to: MAX_PATIENT_BYTES + 1 };
     const line = patientLine("p1", [rec(1, patient), big], new Map(), "2026-11-23");
     expect(line.error).toBe(true);
-    expect(JSON.parse(line.text)).toEqual({
+    expect(JSON.parse(line.parts.join(""))).toEqual({
       patient: "Patient/p1",
       error: "the record holds 8.0 MB of resources, more than a population run reads for one patient (8 MB); evaluate it alone with evaluate --bundle",
     });
@@ -200,7 +225,7 @@ describe("one patient's line", () => {
 
   it("is an error line for resources with no Patient", () => {
     const line = patientLine("p1", [rec(1, `{"resourceType":"Condition","id":"c","code":{"text":"x"},"subject":{"reference":"Patient/p1"}}`)], new Map(), "2026-11-23");
-    expect(JSON.parse(line.text)).toEqual({ patient: "Patient/p1", error: 'no Patient with id "p1" in the input' });
+    expect(JSON.parse(line.parts.join(""))).toEqual({ patient: "Patient/p1", error: 'no Patient with id "p1" in the input' });
   });
 });
 
@@ -233,5 +258,68 @@ describe("spill files", () => {
       reader.read([path], (r) => got.push(`${r.key} ${r.id} ${r.buf.toString("utf8", r.from, r.to)}`));
       expect(got).toEqual(want[f]);
     });
+  });
+});
+
+describe("a spilled record written from bytes", () => {
+  it.each([
+    ["key 0", 0, 64 * 1024],
+    ["a one-digit key", 7, 64 * 1024],
+    ["key 10", 10, 64 * 1024],
+    ["a key past 2^32 (file 3, byte 12,345)", 3 * 2 ** 40 + 12_345, 64 * 1024],
+    ["a record longer than a buffer", 2 ** 40 + 99, 16 * 1024],
+  ])("%s: the same bytes as the head written as text", (_name, key, limit) => {
+    const sub = mkdtempSync(join(dir, "record-"));
+    const [a, b] = [join(sub, "a.tsv"), join(sub, "b.tsv")];
+    const line = Buffer.from(`xx{"resourceType":"Observation","note":"${"é".repeat(limit === 16 * 1024 ? 20_000 : 10)}","subject":{"reference":"Patient/pt-7"}}yy`);
+    const id = Buffer.from("..pt-7..");
+    const writer = new SpillWriter(limit);
+    writer.plan(2);
+    writer.writeRecord(a, key, id, 2, 6, line, 2, line.length - 2);
+    writer.write(b, `${key}\tpt-7\t`, line, 2, line.length - 2);
+    writer.flush();
+    expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
+    const got: string[] = [];
+    new SpillReader().read([a], (r) => got.push(`${r.key} ${r.id}`));
+    expect(got).toEqual([`${key} pt-7`]);
+  });
+});
+
+describe("an output line in parts", () => {
+  it.each([
+    ["members of every JSON type", { a: "x", b: 1.5, c: true, d: null, e: [1, "two", { three: 3 }], f: { g: { h: "–" } } }],
+    ["undefined, functions and symbols left out, as JSON.stringify does", { a: undefined, b: () => 1, c: Symbol("s"), d: [undefined, () => 1], e: "kept" }],
+    ["nothing but left-out members", { a: undefined }],
+    ["an empty object", {}],
+    ["names that need escaping", { 'say "hi"': 1, "tab\there": 2, "dash – and é": "é" }],
+    ["a value with toJSON", { when: new Date(Date.UTC(2026, 10, 23)), n: -0, x: Number.NaN }],
+    ["text outside Latin-1 in one member only", { uds: "plain", recommendations: ["[44–49]"], warnings: [] }],
+  ])("%s: the parts joined are JSON.stringify's text", (_name, o) => {
+    expect(jsonParts(o as Record<string, unknown>).join("")).toBe(JSON.stringify(o));
+  });
+
+  it("an object with its own toJSON is stringified whole", () => {
+    const o = { a: 1, toJSON: () => ({ b: 2 }) };
+    expect(jsonParts(o).join("")).toBe(`{"b":2}`);
+  });
+});
+
+describe("the workers' code as JavaScript", () => {
+  it("is the same code: a patient's line from the copy equals the TypeScript module's", async () => {
+    const out = join(dir, "js");
+    const url = javascriptCopy(new URL("../../src/cli/population/evaluate-bucket.ts", import.meta.url), out);
+    expect(url.pathname.endsWith("/cli/population/evaluate-bucket.js")).toBe(true);
+    const copy = (await import(url.href)) as { patientLine: typeof patientLine };
+    const lines = [
+      `{"resourceType":"Patient","id":"p1"}`,
+      `{"resourceType":"Observation","id":"o1","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"59673-4"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-11-10","valueString":"positive"}`,
+    ].map((json, key): SpillRecord => ({ key, id: "p1", buf: Buffer.from(json), from: 0, to: Buffer.byteLength(json) }));
+    const fromCopy = copy.patientLine("p1", lines, new Map(), "2026-11-23");
+    expect(fromCopy.parts.join("")).toBe(patientLine("p1", lines, new Map(), "2026-11-23").parts.join(""));
+    expect(fromCopy.parts.join("")).toContain(`"recommendations":[{`);
+    // Plain JavaScript: no TypeScript file among the copies, and the engine's vocabulary came along.
+    const files = readdirSync(out, { recursive: true }) as string[];
+    expect(files.filter((f) => f.endsWith(".ts"))).toEqual([]);
+    expect(files).toContain(join("clinical", "vocabulary.generated.json"));
   });
 });

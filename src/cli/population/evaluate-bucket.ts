@@ -34,47 +34,131 @@ function parse(r: SpillRecord): unknown {
   return JSON.parse(r.buf.toString("utf8", r.from, r.to));
 }
 
-/** The line a patient gets in the output: the §6 object, or its error. */
+/** Marks a line that is not JSON in parseLines' answer. */
+const UNREADABLE = Symbol("unreadable");
+
+/**
+ * Text per JSON.parse call: a patient's lines are parsed in arrays of about this much text. Not one string per
+ * patient: a string over 128 KB is a large object to V8, allocated and freed with pages of its own, and on this
+ * machine that cost more than the parse (a tenth of the patients have more than 128 KB of resources).
+ */
+const PARSE_BYTES = 64 * 1024;
+
+/** Where lines are joined into one JSON array (grown for a line longer than PARSE_BYTES). */
+let joined = Buffer.allocUnsafe(PARSE_BYTES + 2);
+
+/**
+ * Each line's JSON value (UNREADABLE for a line that is not JSON): one JSON.parse per PARSE_BYTES of lines, joined as
+ * an array, and one per line in an array that does not parse (it holds a line that is not JSON). The same values
+ * either way: every spilled line is one JSON object's text with nothing but whitespace around it, or was parsed
+ * whole (phase 1's scan refuses anything else), so when the array parses, its items are the lines' texts one for one
+ * (counted too).
+ */
+function parseLines(lines: SpillRecord[]): unknown[] {
+  const values: unknown[] = [];
+  let first = 0;
+  while (first < lines.length) {
+    let end = first;
+    let bytes = 2;
+    while (end < lines.length && (end === first || bytes + lines[end]!.to - lines[end]!.from + 1 <= PARSE_BYTES)) {
+      bytes += lines[end]!.to - lines[end]!.from + 1;
+      end++;
+    }
+    if (joined.length < bytes) joined = Buffer.allocUnsafe(bytes);
+    let at = 0;
+    for (let i = first; i < end; i++) {
+      joined[at] = i === first ? 0x5b : 0x2c; // "[", then "," between lines
+      at = 1 + at + lines[i]!.buf.copy(joined, at + 1, lines[i]!.from, lines[i]!.to);
+    }
+    joined[at++] = 0x5d; // "]"
+    let group: unknown[] | undefined;
+    try {
+      group = JSON.parse(joined.toString("utf8", 0, at)) as unknown[];
+    } catch {
+      // a line that is not JSON: each is parsed alone
+    }
+    if (group && group.length === end - first) for (const v of group) values.push(v);
+    else
+      for (let i = first; i < end; i++) {
+        try {
+          values.push(parse(lines[i]!));
+        } catch {
+          values.push(UNREADABLE);
+        }
+      }
+    first = end;
+  }
+  return values;
+}
+
+/**
+ * JSON.stringify(o) of a plain object in parts, each member's name and value (`{"patient":`, `"Patient/…"`,
+ * `,"now":`, …, `}`): their text joined is JSON.stringify's, byte for byte. The §6 object's recommendations hold a character outside Latin-1 (the
+ * dash in reference ranges, "[44–49]"); stringified whole, the whole line becomes a two-byte string, which took about
+ * 1.5× as long to build and longer to encode than the members one by one, where only that member is two-byte.
+ */
+export function jsonParts(o: Record<string, unknown>): string[] {
+  if (typeof o.toJSON === "function") return [JSON.stringify(o)];
+  const parts: string[] = [];
+  for (const key of Object.keys(o)) {
+    const value = JSON.stringify(o[key]);
+    if (value === undefined) continue; // undefined, a function or a symbol: left out, as JSON.stringify does
+    parts.push(`${parts.length === 0 ? "{" : ","}${JSON.stringify(key)}:`, value);
+  }
+  parts.push(parts.length === 0 ? "{}" : "}");
+  return parts;
+}
+
+/**
+ * The line a patient gets in the output: the §6 object, or its error. `lines` are the patient's spilled lines in
+ * export order; `meds` the Medications its requests may reference.
+ */
 export function patientLine(
   patientId: string,
   lines: SpillRecord[],
   meds: Map<string, SpillRecord>,
   now: string,
-): { text: string; error: boolean; unreadable: number } {
+): { parts: string[]; error: boolean; unreadable: number } {
   let unreadable = 0;
-  const bytes = lines.reduce((n, l) => n + (l.to - l.from), 0);
+  let bytes = 0;
+  for (const l of lines) bytes += l.to - l.from;
   if (bytes > MAX_PATIENT_BYTES) {
     const error = `the record holds ${(bytes / 1048576).toFixed(1)} MB of resources, more than a population run reads for one patient (${MAX_PATIENT_BYTES / 1048576} MB); evaluate it alone with evaluate --bundle`;
-    return { text: JSON.stringify({ patient: `Patient/${patientId}`, error }), error: true, unreadable };
+    return { parts: [JSON.stringify({ patient: `Patient/${patientId}`, error })], error: true, unreadable };
   }
   try {
-    const all: { key: number; resource: unknown }[] = [];
-    const used = new Set<string>();
-    for (const l of lines) {
-      let resource: Record<string, unknown>;
-      try {
-        resource = parse(l) as Record<string, unknown>;
-      } catch {
+    const values = parseLines(lines);
+    const entries: RecordEntry[] = [];
+    // The Medications the requests reference, each once, by their place in the export.
+    let medications: { key: number; resource: unknown }[] | undefined;
+    for (let i = 0; i < lines.length; i++) {
+      const resource = values[i];
+      if (resource === UNREADABLE) {
         unreadable++;
         continue;
       }
-      all.push({ key: l.key, resource });
-      if (resource && resource.resourceType === "MedicationRequest") {
-        const id = medicationIdOfReference((resource.medicationReference as { reference?: unknown } | undefined)?.reference);
+      entries.push({ resource });
+      if (resource && (resource as Record<string, unknown>).resourceType === "MedicationRequest") {
+        const id = medicationIdOfReference(((resource as Record<string, unknown>).medicationReference as { reference?: unknown } | undefined)?.reference);
         const med = id ? meds.get(id) : undefined;
-        if (id && med && !used.has(id)) {
-          used.add(id);
-          all.push({ key: med.key, resource: parse(med) });
-        }
+        if (id && med && !medications?.some((m) => m.key === med.key)) (medications ??= []).push({ key: med.key, resource: parse(med) });
       }
     }
-    all.sort((a, b) => a.key - b.key);
-    const entries: RecordEntry[] = all.map((x) => ({ resource: x.resource }));
+    if (medications) placeInExportOrder(entries, lines, values, medications);
     const evaluation = evaluate(recordFromEntries(entries, { patientId }), { now });
-    return { text: JSON.stringify(toCliJson(evaluation)), error: false, unreadable };
+    return { parts: jsonParts(toCliJson(evaluation)), error: false, unreadable };
   } catch (e) {
-    return { text: JSON.stringify({ patient: `Patient/${patientId}`, error: e instanceof Error ? e.message : String(e) }), error: true, unreadable };
+    return { parts: [JSON.stringify({ patient: `Patient/${patientId}`, error: e instanceof Error ? e.message : String(e) })], error: true, unreadable };
   }
+}
+
+/** Puts the Medications among the patient's entries (which are in export order) at their own places in the export. */
+function placeInExportOrder(entries: RecordEntry[], lines: SpillRecord[], values: unknown[], medications: { key: number; resource: unknown }[]): void {
+  const all: { key: number; resource: unknown }[] = [...medications];
+  for (let i = 0; i < lines.length; i++) if (values[i] !== UNREADABLE) all.push({ key: lines[i]!.key, resource: values[i] });
+  all.sort((a, b) => a.key - b.key);
+  entries.length = 0;
+  for (const x of all) entries.push({ resource: x.resource });
 }
 
 const medReader = new SpillReader();
@@ -86,28 +170,74 @@ export interface BucketResult {
   output: Uint8Array[];
 }
 
+/**
+ * A bucket's patient records grouped by patient without an object per record (a bucket holds about 12,000 lines, and
+ * objects that live as long as the bucket would all be promoted to the old generation): per record its key, where
+ * its json lies, and the next record of the same patient (−1: none). Kept and grown from bucket to bucket.
+ */
+class Grouped {
+  key = new Float64Array(0);
+  from = new Int32Array(0);
+  to = new Int32Array(0);
+  next = new Int32Array(0);
+
+  /** Room for `records` records (what is held is kept). */
+  reserve(records: number): void {
+    if (records <= this.key.length) return;
+    const size = Math.max(records, 2 * this.key.length, 1 << 14);
+    const key = new Float64Array(size);
+    key.set(this.key);
+    this.key = key;
+    for (const name of ["from", "to", "next"] as const) {
+      const bigger = new Int32Array(size);
+      bigger.set(this[name]);
+      this[name] = bigger;
+    }
+  }
+}
+const grouped = new Grouped();
+
 export function evaluateBucket(task: BucketTask, shape: RunShape): BucketResult {
   const meds = new Map<string, SpillRecord>();
   medReader.read(writersFiles(task.writers, (w) => spill.joined(shape.tmp, w, task.bucket)), (r) => {
     const prior = meds.get(r.id);
     if (!prior || r.key < prior.key) meds.set(r.id, r);
   });
-  const patients = new Map<string, SpillRecord[]>();
-  patientReader.read(writersFiles(task.writers, (w) => spill.patients(shape.tmp, w, task.bucket)), (r) => {
-    const list = patients.get(r.id);
-    if (list) list.push(r);
-    else patients.set(r.id, [r]);
+  // id → [first record, last record]
+  const patients = new Map<string, { first: number; last: number }>();
+  let records = 0;
+  let bucketBuf: Buffer = Buffer.alloc(0);
+  patientReader.scan(writersFiles(task.writers, (w) => spill.patients(shape.tmp, w, task.bucket)), (buf, key, idFrom, idTo, from, to) => {
+    bucketBuf = buf;
+    const r = records++;
+    grouped.reserve(records);
+    grouped.key[r] = key;
+    grouped.from[r] = from;
+    grouped.to[r] = to;
+    grouped.next[r] = -1;
+    const id = buf.toString("latin1", idFrom, idTo);
+    const p = patients.get(id);
+    if (p) {
+      grouped.next[p.last] = r;
+      p.last = r;
+    } else patients.set(id, { first: r, last: r });
   });
   const output = new OutputChunks();
   const counts: BucketCounts = { patients: 0, errors: 0, unreadable: 0 };
   for (const id of [...patients.keys()].sort()) {
-    const lines = patients.get(id)!.sort((a, b) => a.key - b.key);
+    const lines: SpillRecord[] = [];
+    let sorted = true;
+    for (let r = patients.get(id)!.first; r >= 0; r = grouped.next[r]!) {
+      if (lines.length > 0 && grouped.key[r]! < lines[lines.length - 1]!.key) sorted = false;
+      lines.push({ key: grouped.key[r]!, id, buf: bucketBuf, from: grouped.from[r]!, to: grouped.to[r]! });
+    }
+    // In export order (each writer's file is; the records of several writers interleave).
+    if (!sorted) lines.sort((a, b) => a.key - b.key);
     const line = patientLine(id, lines, meds, task.now);
-    patients.delete(id);
     counts.patients++;
     if (line.error) counts.errors++;
     counts.unreadable += line.unreadable;
-    output.add(line.text);
+    output.add(line.parts);
   }
   return { counts, output: output.done() };
 }
@@ -140,13 +270,15 @@ class OutputChunks {
     return bytes <= CHUNK_BYTES ? (spare.pop() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES)) : Buffer.allocUnsafeSlow(bytes);
   }
 
-  add(text: string): void {
-    const most = 3 * text.length + 1; // UTF-8 bytes of a UTF-16 string, at most, and the newline
+  /** Appends one line: its parts, then a newline. */
+  add(parts: string[]): void {
+    let most = 1; // UTF-8 bytes of the UTF-16 parts, at most, and the newline
+    for (const part of parts) most += 3 * part.length;
     if (this.used + most > this.buf.length) {
       this.cut();
       this.buf = OutputChunks.take(most);
     }
-    this.used += this.buf.write(text, this.used, "utf8");
+    for (const part of parts) this.used += this.buf.write(part, this.used, "utf8");
     this.buf[this.used++] = 0x0a;
   }
 

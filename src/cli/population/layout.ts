@@ -53,6 +53,16 @@ export function idHash(id: string): number {
   return h >>> 0;
 }
 
+/** idHash of an ASCII id held as bytes b[from, to) (its UTF-16 code units are its bytes): no string made. */
+export function idHashBytes(b: Uint8Array, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) {
+    h ^= b[i]!;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
 export interface Shard {
   /** 0 … count − 1. */
   index: number;
@@ -60,12 +70,22 @@ export interface Shard {
 }
 
 export function shardOf(patientId: string, count: number): number {
-  return idHash(patientId) % count;
+  return shardOfHash(idHash(patientId), count);
+}
+
+/** shardOf a patient whose id hashes (idHash) to `hash`. */
+export function shardOfHash(hash: number, count: number): number {
+  return hash % count;
 }
 
 /** The bucket of a patient within its shard (buckets are evaluated one at a time per worker). */
 export function bucketOf(patientId: string, shardCount: number, buckets: number): number {
-  return Math.floor(idHash(patientId) / shardCount) % buckets;
+  return bucketOfHash(idHash(patientId), shardCount, buckets);
+}
+
+/** bucketOf a patient whose id hashes (idHash) to `hash`. */
+export function bucketOfHash(hash: number, shardCount: number, buckets: number): number {
+  return Math.floor(hash / shardCount) % buckets;
 }
 
 /** Partitions of the Medication join, by the Medication's id. */

@@ -126,26 +126,60 @@ export class SpillWriter {
   /** Appends `head` (ASCII), then bytes[from, to), then a newline. */
   write(path: string, head: string, bytes?: Buffer, from = 0, to = bytes?.length ?? 0): void {
     const need = head.length + (to - from) + 1;
-    let slot = this.slots.get(path);
-    if (need > this.size) {
-      // A line longer than a buffer: what is buffered for the file first, then the line itself.
-      if (slot) this.writeOut(path, slot);
+    const slot = this.slotFor(path, need);
+    if (!slot) {
+      // A line longer than a buffer: what is buffered for the file first (slotFor wrote it), then the line itself.
       const whole = Buffer.concat([Buffer.from(head, "latin1"), bytes ? bytes.subarray(from, to) : Buffer.alloc(0), Buffer.from("\n")]);
       this.append(path, whole, whole.length);
       return;
+    }
+    // The head is a few ASCII characters: copied here rather than through a native call.
+    const buf = slot.buf;
+    let at = slot.used;
+    for (let i = 0; i < head.length; i++) buf[at++] = head.charCodeAt(i);
+    if (bytes) at += bytes.copy(buf, at, from, to);
+    buf[at++] = NEWLINE;
+    slot.used = at;
+  }
+
+  /**
+   * Appends the record "key \t id \t line" and a newline, where the id is idBytes[idFrom, idTo) (ASCII) and the line
+   * bytes[from, to): the same bytes as write(path, `${key}\t${id}\t`, bytes, from, to), without making the head a string.
+   */
+  writeRecord(path: string, key: number, idBytes: Buffer, idFrom: number, idTo: number, bytes: Buffer, from: number, to: number): void {
+    let digits = 0;
+    for (let k = key; k >= 10; k = Math.floor(k / 10)) digits++;
+    digits++;
+    const need = digits + 1 + (idTo - idFrom) + 1 + (to - from) + 1;
+    const slot = this.slotFor(path, need);
+    if (!slot) {
+      this.write(path, `${key}\t${idBytes.toString("latin1", idFrom, idTo)}\t`, bytes, from, to);
+      return;
+    }
+    const buf = slot.buf;
+    let at = slot.used + digits;
+    for (let k = key, i = at - 1; i >= slot.used; i--, k = Math.floor(k / 10)) buf[i] = 48 + (k % 10);
+    buf[at++] = TAB;
+    for (let i = idFrom; i < idTo; i++) buf[at++] = idBytes[i]!;
+    buf[at++] = TAB;
+    at += bytes.copy(buf, at, from, to);
+    buf[at++] = NEWLINE;
+    slot.used = at;
+  }
+
+  /** The file's buffer with room for `need` bytes (what it held is written out first if need be); null when a record is longer than a buffer. */
+  private slotFor(path: string, need: number): { buf: Buffer; used: number } | null {
+    let slot = this.slots.get(path);
+    if (need > this.size) {
+      if (slot) this.writeOut(path, slot);
+      return null;
     }
     if (slot && slot.used + need > this.size) this.writeOut(path, slot);
     if (!slot) {
       slot = { buf: this.take(), used: 0 };
       this.slots.set(path, slot);
     }
-    // The head is a few ASCII characters: copied here rather than through a native call.
-    const buf = slot.buf;
-    let at = slot.used;
-    for (let i = 0; i < head.length; i++) buf[at++] = head.charCodeAt(i);
-    slot.used = at;
-    if (bytes) slot.used += bytes.copy(slot.buf, slot.used, from, to);
-    slot.buf[slot.used++] = NEWLINE;
+    return slot;
   }
 
   /** A buffer: a free one, a new one while under the limit, else the fullest file's (written out first). */
@@ -217,6 +251,14 @@ export class SpillReader {
 
   /** Every record of the files, in order (a file that was never written has none). */
   read(paths: string[], onRecord: (r: SpillRecord) => void): void {
+    this.scan(paths, (buf, key, idFrom, idTo, from, to) => onRecord({ key, id: buf.toString("latin1", idFrom, idTo), buf, from, to }));
+  }
+
+  /**
+   * Every record of the files, in order, as numbers: the key, where the id lies in `buf` and where the json lies (no
+   * object and no string made per record).
+   */
+  scan(paths: string[], onRecord: (buf: Buffer, key: number, idFrom: number, idTo: number, from: number, to: number) => void): void {
     const sizes = paths.map((p) => (existsSync(p) ? statSync(p).size : 0));
     const total = sizes.reduce((a, b) => a + b, 0);
     if (total > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(total, this.buf.length * 2));
@@ -246,7 +288,7 @@ export class SpillReader {
       let t2 = t1 + 1;
       while (buf[t2] !== TAB) t2++;
       const end = buf.indexOf(NEWLINE, t2 + 1);
-      onRecord({ key, id: buf.toString("latin1", t1 + 1, t2), buf, from: t2 + 1, to: end });
+      onRecord(buf, key, t1 + 1, t2, t2 + 1, end);
       at = end + 1;
     }
   }

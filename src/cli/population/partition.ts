@@ -3,7 +3,7 @@
 // MedicationRequest needs) — in spill files of this worker. Each spilled line carries its place in the export
 // (file number, byte offset), so a patient's resources are put back in export order whatever the worker count.
 import { join } from "node:path";
-import { bucketOf, medPartitionOf, READ_TYPES, shardOf } from "./layout.ts";
+import { bucketOf, bucketOfHash, idHashBytes, medPartitionOf, READ_TYPES, shardOf, shardOfHash } from "./layout.ts";
 import { exportKey, forEachLine, SpillWriter } from "./lines.ts";
 import { topLevelSpans } from "./scan.ts";
 
@@ -118,19 +118,26 @@ function sameBytes(b: Buffer, at: number, bytes: Buffer): boolean {
 const PATIENT_SLASH = Buffer.from("Patient/", "latin1");
 
 /**
- * The patient id of a reference written `"Patient/ID"` (plain ASCII, a FHIR id): read from its bytes; undefined when
- * the reference is written any other way (the caller then reads it through patientIdOfReference).
+ * Where the patient id of a reference written `"Patient/ID"` (plain ASCII, a FHIR id) starts in b (it ends before the
+ * closing quote, at to − 1); −1 when the reference is written any other way (the caller then reads it through
+ * patientIdOfReference).
  */
-function plainPatientId(b: Buffer, from: number, to: number): string | undefined {
+function plainPatientIdStart(b: Buffer, from: number, to: number): number {
   const start = from + 1 + PATIENT_SLASH.length;
-  if (b[from] !== 0x22 || b[to - 1] !== 0x22 || start >= to - 1 || to - 1 - start > 64) return undefined;
-  if (!sameBytes(b, from + 1, PATIENT_SLASH)) return undefined;
+  if (b[from] !== 0x22 || b[to - 1] !== 0x22 || start >= to - 1 || to - 1 - start > 64) return -1;
+  if (!sameBytes(b, from + 1, PATIENT_SLASH)) return -1;
   for (let i = start; i < to - 1; i++) {
     const c = b[i]!;
     // [A-Za-z0-9\-.]
-    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e)) return undefined;
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e)) return -1;
   }
-  return b.toString("latin1", start, to - 1);
+  return start;
+}
+
+/** The plain patient id of a reference written `"Patient/ID"`, as text; undefined when it is written any other way. */
+function plainPatientId(b: Buffer, from: number, to: number): string | undefined {
+  const start = plainPatientIdStart(b, from, to);
+  return start < 0 ? undefined : b.toString("latin1", start, to - 1);
 }
 
 const REFERENCE = ["reference"] as const;
@@ -143,10 +150,44 @@ function subjectAt(b: Buffer, from: number, to: number): unknown {
   return valueAt(b, from, to);
 }
 
+/** The types the common case below routes: every type the engine reads but the Patient, Medication and MedicationRequest. */
+const PLAIN_TYPES = KNOWN_TYPES.filter((t) => t.name !== "Patient" && t.name !== "Medication" && t.name !== "MedicationRequest");
+
+/**
+ * The common case of routing, without making a string: a line whose top-level resourceType is one of PLAIN_TYPES,
+ * written as plain text, and whose top-level subject is `{"reference":"Patient/ID"}` with a plain FHIR id. Gives
+ * where the id starts (it ends at `plainEnd`); −1 for any other line, which routeBytes then reads (the two agree:
+ * routeBytes takes this same case first).
+ */
+let plainEnd = 0;
+/** The type of plainRoute's line, when it routes it. */
+let plainType: string | undefined;
+/** Whether plainRoute's scan of its line succeeded (the spans then hold the line's routing keys, for routeScanned). */
+let plainScanned = false;
+function plainRoute(b: Buffer, from: number, to: number): number {
+  plainScanned = topLevelSpans(b, from, to, ROUTING_KEYS, spans);
+  if (!plainScanned) return -1;
+  const typeFrom = spans[TYPE]!;
+  if (typeFrom < 0) return -1;
+  const length = spans[TYPE + 1]! - typeFrom;
+  plainType = undefined;
+  for (const t of PLAIN_TYPES) if (t.bytes.length === length && sameBytes(b, typeFrom, t.bytes)) plainType = t.name;
+  if (plainType === undefined) return -1;
+  const subjectFrom = spans[SUBJECT]!;
+  if (subjectFrom < 0 || b[subjectFrom] !== 0x7b || !topLevelSpans(b, subjectFrom, spans[SUBJECT + 1]!, REFERENCE, referenceSpans)) return -1;
+  const start = plainPatientIdStart(b, referenceSpans[0]!, referenceSpans[1]!);
+  plainEnd = referenceSpans[1]! - 1;
+  return start;
+}
+
 /** Where the line b[from, to) (UTF-8) goes; null when it is not a FHIR resource in JSON. */
 export function routeBytes(b: Buffer, from: number, to: number): Routed | null {
+  return routeScanned(b, from, to, topLevelSpans(b, from, to, ROUTING_KEYS, spans));
+}
+
+/** routeBytes once the line's top-level scan is done (`scanned`: whether it succeeded; its spans are in `spans`). */
+function routeScanned(b: Buffer, from: number, to: number, scanned: boolean): Routed | null {
   try {
-    const scanned = topLevelSpans(b, from, to, ROUTING_KEYS, spans);
     const type = scanned ? typeAt(b, spans[TYPE]!, spans[TYPE + 1]!) : undefined;
     if (typeof type === "string" && type !== "Medication" && type !== "MedicationRequest") {
       if (type === "Patient") {
@@ -180,10 +221,12 @@ export function routeBytes(b: Buffer, from: number, to: number): Routed | null {
   }
 }
 
-/** Where a line (text) goes: routeBytes on its UTF-8 bytes. */
+/** Where a line (text) goes, as partition routes its UTF-8 bytes (the common case first, then routeBytes). */
 export function route(line: string): Routed | null {
   const b = Buffer.from(line, "utf8");
-  return routeBytes(b, 0, b.length);
+  const idStart = plainRoute(b, 0, b.length);
+  if (idStart >= 0) return { type: plainType!, owner: b.toString("latin1", idStart, plainEnd), medId: undefined };
+  return routeScanned(b, 0, b.length, plainScanned);
 }
 
 /** A spill file name per bucket or partition, made once (not once per line). */
@@ -199,8 +242,18 @@ export function partition(task: PartitionTask, shape: RunShape, worker: number, 
   out.plan(shape.buckets + 2 * shape.medPartitions);
   forEachLine(task.file, task.start, task.end, (buf, from, to, offset) => {
     counts.lines++;
-    // Routed from its bytes (the line becomes a string only when it is parsed whole) and spilled as it is.
-    const r = routeBytes(buf, from, to);
+    // The common case (an Observation of "Patient/ID"), with no string and no object made.
+    const idStart = plainRoute(buf, from, to);
+    if (idStart >= 0) {
+      const hash = idHashBytes(buf, idStart, plainEnd);
+      if (shardOfHash(hash, shape.shardCount) !== shape.shardIndex) return;
+      counts.kept++;
+      const bucket = bucketOfHash(hash, shape.shardCount, shape.buckets);
+      out.writeRecord(patientFiles[bucket]!, exportKey(task.fileIndex, offset), buf, idStart, plainEnd, buf, from, to);
+      return;
+    }
+    // Any other line: routed from its bytes (it becomes a string only when it is parsed whole) and spilled as it is.
+    const r = routeScanned(buf, from, to, plainScanned);
     if (!r) {
       counts.unreadable.push({ file: task.file, offset });
       return;

@@ -13,9 +13,10 @@ const WORKER_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16
 /** Worker threads that take tasks one at a time; any failure stops the run. */
 export class Pool {
   private readonly workers: Worker[] = [];
-  constructor(count: number, shape: RunShape) {
+  /** `script`: the worker's module (worker.ts, or its JavaScript copy: worker-source.ts). */
+  constructor(count: number, shape: RunShape, script: URL = new URL("./worker.ts", import.meta.url)) {
     for (let w = 0; w < count; w++) {
-      this.workers.push(new Worker(new URL("./worker.ts", import.meta.url), { workerData: { shape, worker: w }, resourceLimits: WORKER_LIMITS }));
+      this.workers.push(new Worker(script, { workerData: { shape, worker: w }, resourceLimits: WORKER_LIMITS }));
     }
   }
 

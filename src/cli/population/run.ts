@@ -19,6 +19,7 @@ import { BUCKET_BYTES, bucketCount, exportFiles, ranges } from "./layout.ts";
 import type { PartitionCounts, RunShape } from "./partition.ts";
 import { Pool } from "./pool.ts";
 import type { Task } from "./worker.ts";
+import { javascriptCopy } from "./worker-source.ts";
 
 export const POPULATION_USAGE = `  npm run --silent cli -- population --bulk DIR [--shard I/N] [--now DATE] [--out FILE] [--workers N] [--tmp DIR]
 
@@ -144,7 +145,7 @@ export async function population(args: PopulationArgs, stdout: NodeJS.WritableSt
     buckets: bucketCount(patientBytes, args.shard.count),
     medPartitions: Math.max(1, Math.ceil(medBytes / BUCKET_BYTES)),
   };
-  const pool = new Pool(args.workers, shape);
+  const pool = new Pool(args.workers, shape, javascriptCopy(new URL("./worker.ts", import.meta.url), join(tmp, "js")));
   try {
     const partitionTasks: Task[] = files.flatMap((f, fileIndex) =>
       ranges(f.bytes, RANGE_BYTES).map(([start, end]) => ({ kind: "partition" as const, file: f.path, fileIndex, start, end })),

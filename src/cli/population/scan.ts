@@ -73,14 +73,14 @@ function sameKey(b: Uint8Array, from: number, to: number, key: string): boolean 
 /**
  * Where the wanted top-level keys' values lie in b[from, to) (last occurrence): `spans[2k]`, `spans[2k + 1]` are the
  * start and end of wanted[k]'s raw JSON value, −1 when the key is absent. False when the bytes are not an object this
- * scanner can follow.
+ * scanner can follow, or when anything but whitespace follows the object.
  */
 export function topLevelSpans(b: Uint8Array, from: number, to: number, wanted: readonly string[], spans: Int32Array): boolean {
   spans.fill(-1, 0, 2 * wanted.length);
   let i = skipSpace(b, from, to);
   if (b[i] !== LBRACE || i >= to) return false;
   i = skipSpace(b, i + 1, to);
-  if (i < to && b[i] === RBRACE) return true;
+  if (i < to && b[i] === RBRACE) return skipSpace(b, i + 1, to) === to;
   for (;;) {
     if (i >= to || b[i] !== QUOTE) return false;
     const keyEnd = skipString(b, i, to);
@@ -102,7 +102,9 @@ export function topLevelSpans(b: Uint8Array, from: number, to: number, wanted: r
     i = skipSpace(b, valueEnd, to);
     if (i >= to) return false;
     const c = b[i];
-    if (c === RBRACE) return true;
+    // The object ends the text: nothing but whitespace after it (so a line that passes is exactly one JSON value's
+    // text, or no JSON at all).
+    if (c === RBRACE) return skipSpace(b, i + 1, to) === to;
     if (c !== COMMA) return false;
     i = skipSpace(b, i + 1, to);
   }
