@@ -2,10 +2,11 @@
 // `cli evaluate --bundle` on that patient's resources; a patient whose data is bad gets an error line and the run
 // goes on; shards partition the population exactly; a re-run writes the same bytes; the worker count changes
 // nothing; bad arguments are refused with one clear line.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run as cliRun } from "../../src/cli/run.ts";
@@ -199,6 +200,29 @@ describe("cli population", () => {
       expect(JSON.parse(lines.get(`Patient/${id}`)!)).toEqual(JSON.parse(want));
     }
   }, 120_000);
+
+  it.each([
+    ["SIGTERM", 143],
+    ["SIGINT", 130],
+  ] as const)("stopped by %s while it spills the export, it removes its temporary folder and leaves no output (exit %i)", async (signal, status) => {
+    const exportOf = join(dir, `stop-${signal}`);
+    generateBulkExport({ patients: 600, out: exportOf, now: NOW, prefix: "stop" });
+    const tmp = join(dir, `tmp-${signal}`);
+    mkdirSync(tmp);
+    const out = join(dir, `stopped-${signal}.ndjson`);
+    const child = spawn(process.execPath, [MAIN, "population", "--bulk", exportOf, "--now", NOW, "--out", out, "--workers", "1", "--tmp", tmp], { cwd: ROOT, stdio: "ignore" });
+    const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+    // The run's folder under --tmp, once it holds spilled lines.
+    for (;;) {
+      const [run] = readdirSync(tmp);
+      if (run && readdirSync(join(tmp, run)).length > 0) break;
+      await sleep(10);
+    }
+    child.kill(signal);
+    expect(await exited).toBe(status);
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(readdirSync(dir).filter((n) => n.startsWith(`stopped-${signal}`))).toEqual([]);
+  }, 60_000);
 
   it.each([
     ["no --bulk", [], /population needs --bulk DIR/],

@@ -8,7 +8,7 @@
 // Buckets hold about 8 MB of export text, whatever its size.
 // The output depends only on the export, the shard and --now (not on the worker count), and it is written to a
 // temporary name and renamed at the end: a shard's file is complete or absent, and a re-run writes the same bytes.
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, constants, tmpdir } from "node:os";
 import { closeSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
@@ -138,6 +138,8 @@ export async function population(args: PopulationArgs, stdout: NodeJS.WritableSt
   const medBytes = files.filter((f) => f.type === "Medication").reduce((n, f) => n + f.bytes, 0);
   const patientBytes = files.reduce((n, f) => n + f.bytes, 0) - medBytes;
   const tmp = mkdtempSync(join(args.tmp, "stagewise-population-"));
+  let partial: string | null = null;
+  const stopCleanup = removeOnSignal(() => [tmp, ...(partial ? [partial] : [])]);
   const shape: RunShape = {
     tmp,
     shardIndex: args.shard.index,
@@ -164,7 +166,7 @@ export async function population(args: PopulationArgs, stdout: NodeJS.WritableSt
     await pool.each({ kind: "flush" });
     phase("join");
     // Phase 3, and the buckets' outputs written in bucket order as they come (a few buckets' outputs held at once).
-    const target = args.out ? `${args.out}.partial-${process.pid}` : null;
+    const target = (partial = args.out ? `${args.out}.partial-${process.pid}` : null);
     const fd = target ? openSync(target, "w") : null;
     const buckets: BucketCounts[] = [];
     let rss: { maxRSS: number; cpu: Record<string, number> }[];
@@ -217,7 +219,28 @@ export async function population(args: PopulationArgs, stdout: NodeJS.WritableSt
   } finally {
     await pool.close();
     rmSync(tmp, { recursive: true, force: true });
+    stopCleanup();
   }
+}
+
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/**
+ * A run stopped by a signal (a batch runner's SIGTERM at a time limit or on pre-emption, Ctrl-C, a closed terminal)
+ * leaves nothing behind: its temporary folder (the spilled export, as large as the shard's part of it) and its
+ * partial output are removed before it exits with 128 + the signal's number, as a shell reports it. Returns the
+ * function that removes the handlers once the run is over. (SIGKILL cannot be caught: a run killed that way leaves
+ * its `stagewise-population-*` folder under --tmp.)
+ */
+function removeOnSignal(paths: () => string[]): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    for (const p of paths()) rmSync(p, { recursive: true, force: true });
+    process.exit(128 + (constants.signals[signal] ?? 15));
+  };
+  for (const s of STOP_SIGNALS) process.once(s, onSignal);
+  return () => {
+    for (const s of STOP_SIGNALS) process.off(s, onSignal);
+  };
 }
 
 function writeAll(fd: number, chunk: Uint8Array): void {
