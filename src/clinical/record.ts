@@ -12,7 +12,9 @@ import type {
   Patient,
   Reference,
 } from "fhir/r4.js";
-import { FHIR_ID, resourceProblem, usablePatient } from "./record-shape.ts";
+import { idTable } from "./id-table.ts";
+import { flatBundleEntries, flatLooseEntries, whereAt, type FlatEntries, type RecordEntry } from "./record-entries.ts";
+import { FHIR_ID, isFhirId, resourceProblem, usablePatient } from "./record-shape.ts";
 import type { EngineWarning } from "./types.ts";
 
 export interface PatientRecord {
@@ -34,10 +36,7 @@ export class RecordError extends Error {
   override name = "RecordError";
 }
 
-export interface RecordEntry {
-  resource: unknown;
-  fullUrl?: string;
-}
+export type { RecordEntry };
 
 export interface RecordOptions {
   /** Pick this patient when the input holds several. */
@@ -75,62 +74,6 @@ const KEPT_TYPES = new Set([
   "CarePlan",
   "Goal",
 ]);
-
-/** Where an entry came from: its place in its Bundle, how deep that Bundle is nested, and the top-level entry. */
-interface Located extends RecordEntry {
-  index: number;
-  depth: number;
-  top: number;
-}
-
-/** "Entry 3", "Entry 2 of the Bundle in entry 5", "Entry 1 of a Bundle nested 40 deep in entry 5". */
-function where(e: Pick<Located, "index" | "depth" | "top">): string {
-  if (e.depth === 0) return `Entry ${e.index}`;
-  return `Entry ${e.index} of ${e.depth === 1 ? "the Bundle" : `a Bundle nested ${e.depth} deep`} in entry ${e.top}`;
-}
-
-/**
- * Bundle entries as record entries. Entries that are not objects are reported and left out, and a fullUrl that is
- * not text is ignored.
- */
-function bundleEntries(entries: unknown[], depth: number, top: number | undefined, warnings: EngineWarning[]): Located[] {
-  const out: Located[] = [];
-  entries.forEach((e, i) => {
-    const at = { index: i + 1, depth, top: top ?? i + 1 };
-    if (!isObject(e)) {
-      const what = e === null ? "null" : Array.isArray(e) ? "an array" : typeof e;
-      warnings.push({ code: "malformed-resource", message: `${where(at)} of the Bundle is not an entry object (it is ${what}); skipped.` });
-      return;
-    }
-    out.push(typeof e.fullUrl === "string" ? { resource: e.resource, fullUrl: e.fullUrl, ...at } : { resource: e.resource, ...at });
-  });
-  return out;
-}
-
-/**
- * Flattens entries and nested Bundles (at any depth) into entries, in document order. Iterative, so a Bundle nested
- * 10,000 deep is read without running out of stack.
- */
-function flatten(input: Located[], warnings: EngineWarning[]): Located[] {
-  const out: Located[] = [];
-  const stack: Located[] = [...input].reverse();
-  while (stack.length > 0) {
-    const e = stack.pop()!;
-    if (isObject(e.resource) && e.resource.resourceType === "Bundle") {
-      const inner = e.resource.entry;
-      if (inner === undefined) continue;
-      if (!Array.isArray(inner)) {
-        warnings.push({ code: "malformed-resource", message: `${where(e)}: a Bundle whose entry is not an array; skipped.` });
-        continue;
-      }
-      const nested = bundleEntries(inner, e.depth + 1, e.top, warnings);
-      for (let i = nested.length - 1; i >= 0; i--) stack.push(nested[i]!);
-      continue;
-    }
-    out.push(e);
-  }
-  return out;
-}
 
 /** What a record's index is built from, kept on the record under a key no reader sees. */
 const INDEX_SOURCE = Symbol("index source");
@@ -177,50 +120,47 @@ function lazyIndex(record: PatientRecord, resources: Record<string, unknown>[], 
 
 /** Builds a record from loose entries (NDJSON lines, search results). Throws RecordError without one Patient. */
 export function recordFromEntries(input: RecordEntry[], options: RecordOptions = {}): PatientRecord {
-  return buildRecord(
-    input.map((e, i): Located => ({ ...e, index: i + 1, depth: 0, top: i + 1 })),
-    [],
-    options,
-  );
+  const warnings: EngineWarning[] = [];
+  return buildRecord(flatLooseEntries(input, warnings), warnings, options);
 }
 
 /** "Observation/o1", or where the resource was when its type or id is unusable ("Observation (entry 4)"). */
-function labelOf(resource: Record<string, unknown>, at: Located): string {
+function labelOf(resource: Record<string, unknown>, flat: FlatEntries, i: number): string {
   const type = resource.resourceType;
-  if (typeof type !== "string" || type === "") return where(at);
-  if (typeof resource.id === "string" && FHIR_ID.test(resource.id)) return `${type}/${resource.id}`;
-  return `${type.slice(0, 64)} (${where(at).replace(/^E/, "e")})`;
+  if (typeof type !== "string" || type === "") return whereAt(flat, i);
+  if (typeof resource.id === "string" && isFhirId(resource.id)) return `${type}/${resource.id}`;
+  return `${type.slice(0, 64)} (${whereAt(flat, i).replace(/^E/, "e")})`;
 }
 
-function buildRecord(located: Located[], warnings: EngineWarning[], options: RecordOptions): PatientRecord {
-  const entries = flatten(located, warnings);
-
+function buildRecord(flat: FlatEntries, warnings: EngineWarning[], options: RecordOptions): PatientRecord {
   // Valid resources and their fullUrls, side by side (no object per entry).
   const valid: Record<string, unknown>[] = [];
   const validUrls: (string | undefined)[] = [];
-  for (const e of entries) {
-    if (e.resource === undefined) continue; // e.g. a transaction-response entry with no resource
-    if (!isObject(e.resource)) {
-      warnings.push({ code: "malformed-resource", message: `${where(e)} is not a FHIR resource; skipped.` });
+  for (let i = 0; i < flat.resources.length; i++) {
+    const r = flat.resources[i];
+    if (r === undefined) continue; // e.g. a transaction-response entry with no resource
+    if (!isObject(r)) {
+      warnings.push({ code: "malformed-resource", message: `${whereAt(flat, i)} is not a FHIR resource; skipped.` });
       continue;
     }
-    const problem = resourceProblem(e.resource);
+    const problem = resourceProblem(r);
     if (problem) {
-      const label = labelOf(e.resource, e);
+      const label = labelOf(r, flat, i);
       warnings.push({ code: "malformed-resource", message: `${label} skipped: ${problem}.`, refs: [label] });
       continue;
     }
-    let resource = e.resource;
+    let resource = r;
     if (resource.resourceType === "Patient") {
       const usable = usablePatient(resource);
       for (const p of usable.problems) {
-        const label = labelOf(resource, e);
+        const label = labelOf(resource, flat, i);
         warnings.push({ code: "malformed-resource", message: `${label}: ${p}; left out, the rest of the Patient is used.`, refs: [label] });
       }
       resource = usable.patient;
     }
+    const fullUrl = flat.fullUrls[i];
     valid.push(resource);
-    validUrls.push(e.fullUrl ? e.fullUrl : undefined);
+    validUrls.push(fullUrl ? (fullUrl as string) : undefined);
   }
 
   const patients: number[] = [];
@@ -256,7 +196,7 @@ function buildRecord(located: Located[], warnings: EngineWarning[], options: Rec
 
   const indexed: Record<string, unknown>[] = [];
   const indexedUrls: (string | undefined)[] = [];
-  const seen = new Map<string, Set<string>>(); // type → ids kept
+  const firstOfTypeAndId = idTable(valid, valid.length);
   const matcher = patientMatcher(patientId, patientFullUrl);
   for (let i = 0; i < valid.length; i++) {
     const resource = valid[i]!;
@@ -272,12 +212,8 @@ function buildRecord(located: Located[], warnings: EngineWarning[], options: Rec
       });
       continue;
     }
-    if (typeof resource.id === "string") {
-      let ids = seen.get(type);
-      if (!ids) seen.set(type, (ids = new Set()));
-      if (ids.has(resource.id)) continue; // the same resource twice (e.g. a search page overlap): keep the first
-      ids.add(resource.id);
-    }
+    // The same resource twice (e.g. a search page overlap): keep the first.
+    if (typeof resource.id === "string" && !firstOfTypeAndId(i)) continue;
     const fullUrl = validUrls[i];
     if (typeof resource.id === "string" || fullUrl) {
       indexed.push(resource);
@@ -317,7 +253,7 @@ export function recordFromBundle(bundle: unknown, options: RecordOptions = {}): 
   }
   if (bundle.entry !== undefined && !Array.isArray(bundle.entry)) throw new RecordError("Bundle.entry is not an array");
   const warnings: EngineWarning[] = [];
-  return buildRecord(bundleEntries(bundle.entry ?? [], 0, undefined, warnings), warnings, options);
+  return buildRecord(flatBundleEntries((bundle.entry ?? []) as unknown[], warnings), warnings, options);
 }
 
 /** Parses NDJSON text (one resource per line). Unparseable lines become malformed-resource warnings. */
