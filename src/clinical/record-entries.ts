@@ -15,17 +15,16 @@ interface Place {
 }
 
 /**
- * The entries side by side, one array per field: no object per entry (a 20-year record has 10,000 of them, and an
- * object each was a tenth of what the engine allocated).
+ * The entries in document order, without a copy when no Bundle is nested (the usual case): a 20-year record has
+ * 10,000 of them, and an object or an array slot each was a fifth of what the engine allocated.
  */
 export interface FlatEntries {
-  resources: unknown[];
-  /** As written (a Bundle entry's fullUrl when it is text). */
-  fullUrls: unknown[];
-  /** The top-level entry each came from (1-based). */
-  tops: number[];
-  /** The place of each entry that came from a nested Bundle, by its position in these arrays; none when none did. */
-  nested: Map<number, Place> | undefined;
+  /** Entry objects ({ resource, fullUrl }); anything else in it is skipped (and was reported if it is a Bundle's). */
+  entries: readonly unknown[];
+  /** A loose entry's fullUrl is taken as given; a Bundle entry's only when it is text. */
+  loose: boolean;
+  /** Where each entry came from, when a Bundle was nested; else entry i is "Entry i + 1". */
+  places: Place[] | undefined;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -38,45 +37,37 @@ function where(e: Place): string {
   return `Entry ${e.index} of ${e.depth === 1 ? "the Bundle" : `a Bundle nested ${e.depth} deep`} in entry ${e.top}`;
 }
 
-/** Where the entry at position i of `flat` came from, as where() words it. */
+/** Where entry i of `flat` came from, as where() words it. */
 export function whereAt(flat: FlatEntries, i: number): string {
-  return where(flat.nested?.get(i) ?? { index: flat.tops[i]!, depth: 0, top: flat.tops[i]! });
+  return flat.places ? where(flat.places[i]!) : `Entry ${i + 1}`;
+}
+
+/** The fullUrl of an entry object of `flat`. */
+export function fullUrlOf(flat: FlatEntries, entry: Record<string, unknown>): unknown {
+  return flat.loose || typeof entry.fullUrl === "string" ? entry.fullUrl : undefined;
 }
 
 function isBundle(resource: unknown): resource is Record<string, unknown> {
   return isObject(resource) && resource.resourceType === "Bundle";
 }
 
-/** A Bundle's entries. Entries that are not objects are reported and left out; a fullUrl that is not text is ignored. */
+/** A Bundle's entries. Entries that are not objects are reported (and skipped by the reader). */
 export function flatBundleEntries(entries: unknown[], warnings: EngineWarning[]): FlatEntries {
-  const flat: FlatEntries = { resources: [], fullUrls: [], tops: [], nested: undefined };
   let bundles = false;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i];
-    if (!isObject(e)) {
-      warnings.push(notAnEntry(e, { index: i + 1, depth: 0, top: i + 1 }));
-      continue;
-    }
-    flat.resources.push(e.resource);
-    flat.fullUrls.push(typeof e.fullUrl === "string" ? e.fullUrl : undefined);
-    flat.tops.push(i + 1);
-    if (!bundles && isBundle(e.resource)) bundles = true;
+    if (!isObject(e)) warnings.push(notAnEntry(e, { index: i + 1, depth: 0, top: i + 1 }));
+    else if (!bundles && isBundle(e.resource)) bundles = true;
   }
+  const flat: FlatEntries = { entries, loose: false, places: undefined };
   return bundles ? flattenNested(flat, warnings) : flat;
 }
 
 /** Loose entries, each a top-level entry (one that holds a Bundle is flattened like a Bundle's entry). */
 export function flatLooseEntries(entries: readonly RecordEntry[], warnings: EngineWarning[]): FlatEntries {
-  const flat: FlatEntries = { resources: [], fullUrls: [], tops: [], nested: undefined };
-  let bundles = false;
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i] as RecordEntry | null | undefined;
-    flat.resources.push(e?.resource);
-    flat.fullUrls.push(e?.fullUrl);
-    flat.tops.push(i + 1);
-    if (!bundles && isBundle(e?.resource)) bundles = true;
-  }
-  return bundles ? flattenNested(flat, warnings) : flat;
+  const flat: FlatEntries = { entries, loose: true, places: undefined };
+  for (const e of entries) if (isObject(e) && isBundle(e.resource)) return flattenNested(flat, warnings);
+  return flat;
 }
 
 function notAnEntry(e: unknown, at: Place): EngineWarning {
@@ -93,12 +84,16 @@ interface Located extends Place {
 /**
  * Replaces every entry holding a Bundle by that Bundle's entries, at any depth, in document order (the rare case:
  * objects per entry are fine here). Iterative, so a Bundle nested 10,000 deep is read without running out of stack.
+ * The entries it gives are loose: their fullUrls are already what the reader takes.
  */
 function flattenNested(top: FlatEntries, warnings: EngineWarning[]): FlatEntries {
-  const out: FlatEntries = { resources: [], fullUrls: [], tops: [], nested: new Map() };
+  const entries: { resource: unknown; fullUrl: unknown }[] = [];
+  const places: Place[] = [];
   const stack: Located[] = [];
-  for (let i = top.resources.length - 1; i >= 0; i--)
-    stack.push({ resource: top.resources[i], fullUrl: top.fullUrls[i], index: top.tops[i]!, depth: 0, top: top.tops[i]! });
+  for (let i = top.entries.length - 1; i >= 0; i--) {
+    const e = top.entries[i];
+    if (isObject(e)) stack.push({ resource: e.resource, fullUrl: fullUrlOf(top, e), index: i + 1, depth: 0, top: i + 1 });
+  }
   while (stack.length > 0) {
     const e = stack.pop()!;
     if (isBundle(e.resource)) {
@@ -118,10 +113,8 @@ function flattenNested(top: FlatEntries, warnings: EngineWarning[]): FlatEntries
       for (let i = nested.length - 1; i >= 0; i--) stack.push(nested[i]!);
       continue;
     }
-    if (e.depth > 0) out.nested!.set(out.resources.length, { index: e.index, depth: e.depth, top: e.top });
-    out.resources.push(e.resource);
-    out.fullUrls.push(e.fullUrl);
-    out.tops.push(e.top);
+    entries.push({ resource: e.resource, fullUrl: e.fullUrl });
+    places.push({ index: e.index, depth: e.depth, top: e.top });
   }
-  return out;
+  return { entries, loose: true, places };
 }

@@ -13,7 +13,7 @@ import type {
   Reference,
 } from "fhir/r4.js";
 import { idTable } from "./id-table.ts";
-import { flatBundleEntries, flatLooseEntries, whereAt, type FlatEntries, type RecordEntry } from "./record-entries.ts";
+import { flatBundleEntries, flatLooseEntries, fullUrlOf, whereAt, type FlatEntries, type RecordEntry } from "./record-entries.ts";
 import { FHIR_ID, isFhirId, resourceProblem, usablePatient } from "./record-shape.ts";
 import type { EngineWarning } from "./types.ts";
 
@@ -81,6 +81,8 @@ const INDEX_SOURCE = Symbol("index source");
 interface IndexSource {
   resources: Record<string, unknown>[];
   fullUrls: (string | undefined)[];
+  /** 1 for the resources in the index (kept, with an id or a fullUrl). */
+  indexed: Uint8Array;
   built: Map<string, FhirResource> | undefined;
   /** References resolved before the index was built (see lookup). */
   lookups: number;
@@ -91,8 +93,9 @@ function builtIndex(this: PatientRecord): Map<string, FhirResource> {
   const source = (this as unknown as { [INDEX_SOURCE]: IndexSource })[INDEX_SOURCE];
   if (source.built) return source.built;
   const built = new Map<string, FhirResource>();
-  const { resources, fullUrls } = source;
+  const { resources, fullUrls, indexed } = source;
   for (let i = 0; i < resources.length; i++) {
+    if (indexed[i] === 0) continue;
     const r = resources[i]!;
     if (typeof r.id === "string") built.set(`${r.resourceType as string}/${r.id}`, r as unknown as FhirResource);
     const url = fullUrls[i];
@@ -112,8 +115,8 @@ function builtIndex(this: PatientRecord): Map<string, FhirResource> {
  * pinned each record's resources through every young-generation collection until the next full one (in a population
  * run, half of what the engine allocated was copied and promoted for that alone).
  */
-function lazyIndex(record: PatientRecord, resources: Record<string, unknown>[], fullUrls: (string | undefined)[]): void {
-  const source: IndexSource = { resources, fullUrls, built: undefined, lookups: 0 };
+function lazyIndex(record: PatientRecord, resources: Record<string, unknown>[], fullUrls: (string | undefined)[], indexed: Uint8Array): void {
+  const source: IndexSource = { resources, fullUrls, indexed, built: undefined, lookups: 0 };
   Object.defineProperty(record, INDEX_SOURCE, { value: source });
   Object.defineProperty(record, "index", { enumerable: true, configurable: true, get: builtIndex });
 }
@@ -133,11 +136,17 @@ function labelOf(resource: Record<string, unknown>, flat: FlatEntries, i: number
 }
 
 function buildRecord(flat: FlatEntries, warnings: EngineWarning[], options: RecordOptions): PatientRecord {
-  // Valid resources and their fullUrls, side by side (no object per entry).
-  const valid: Record<string, unknown>[] = [];
-  const validUrls: (string | undefined)[] = [];
-  for (let i = 0; i < flat.resources.length; i++) {
-    const r = flat.resources[i];
+  // Valid resources and their fullUrls, side by side (no object per entry), in arrays made at their largest size
+  // and cut to length: filling arrays by push copies each one several times as it grows.
+  const { entries } = flat;
+  const valid = new Array<Record<string, unknown>>(entries.length);
+  const validUrls = new Array<string | undefined>(entries.length);
+  let count = 0;
+  let observationCount = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    if (!isObject(e)) continue; // reported when the entries were read
+    const r = e.resource;
     if (r === undefined) continue; // e.g. a transaction-response entry with no resource
     if (!isObject(r)) {
       warnings.push({ code: "malformed-resource", message: `${whereAt(flat, i)} is not a FHIR resource; skipped.` });
@@ -157,11 +166,14 @@ function buildRecord(flat: FlatEntries, warnings: EngineWarning[], options: Reco
         warnings.push({ code: "malformed-resource", message: `${label}: ${p}; left out, the rest of the Patient is used.`, refs: [label] });
       }
       resource = usable.patient;
-    }
-    const fullUrl = flat.fullUrls[i];
-    valid.push(resource);
-    validUrls.push(fullUrl ? (fullUrl as string) : undefined);
+    } else if (resource.resourceType === "Observation") observationCount++;
+    const fullUrl = fullUrlOf(flat, e);
+    valid[count] = resource;
+    validUrls[count] = fullUrl ? (fullUrl as string) : undefined;
+    count++;
   }
+  valid.length = count;
+  validUrls.length = count;
 
   const patients: number[] = [];
   for (let i = 0; i < valid.length; i++) if (valid[i]!.resourceType === "Patient") patients.push(i);
@@ -183,10 +195,12 @@ function buildRecord(flat: FlatEntries, warnings: EngineWarning[], options: Reco
   const patientId = patient.id;
   const patientFullUrl = validUrls[chosen!];
 
+  const observations = new Array<Observation>(observationCount);
+  let kept = 0;
   const record = {
     patient,
     patientRef: `Patient/${patientId}`,
-    observations: [],
+    observations,
     medicationRequests: [],
     conditions: [],
     carePlans: [],
@@ -194,11 +208,10 @@ function buildRecord(flat: FlatEntries, warnings: EngineWarning[], options: Reco
     warnings,
   } as unknown as PatientRecord;
 
-  const indexed: Record<string, unknown>[] = [];
-  const indexedUrls: (string | undefined)[] = [];
-  const firstOfTypeAndId = idTable(valid, valid.length);
+  const indexed = new Uint8Array(count);
+  const firstOfTypeAndId = idTable(valid, count);
   const matcher = patientMatcher(patientId, patientFullUrl);
-  for (let i = 0; i < valid.length; i++) {
+  for (let i = 0; i < count; i++) {
     const resource = valid[i]!;
     const type = resource.resourceType as string;
     if (!KEPT_TYPES.has(type) || type === "Patient") continue;
@@ -214,14 +227,10 @@ function buildRecord(flat: FlatEntries, warnings: EngineWarning[], options: Reco
     }
     // The same resource twice (e.g. a search page overlap): keep the first.
     if (typeof resource.id === "string" && !firstOfTypeAndId(i)) continue;
-    const fullUrl = validUrls[i];
-    if (typeof resource.id === "string" || fullUrl) {
-      indexed.push(resource);
-      indexedUrls.push(fullUrl);
-    }
+    if (typeof resource.id === "string" || validUrls[i]) indexed[i] = 1;
     switch (type) {
       case "Observation":
-        record.observations.push(resource as unknown as Observation);
+        observations[kept++] = resource as unknown as Observation;
         break;
       case "MedicationRequest":
         record.medicationRequests.push(resource as unknown as MedicationRequest);
@@ -239,7 +248,8 @@ function buildRecord(flat: FlatEntries, warnings: EngineWarning[], options: Reco
         break; // Medication: reachable through the index only
     }
   }
-  lazyIndex(record, indexed, indexedUrls);
+  observations.length = kept;
+  lazyIndex(record, valid, validUrls, indexed);
   return record;
 }
 
@@ -315,8 +325,9 @@ const LOOKUPS_BEFORE_INDEX = 4;
 function lookup(record: Pick<PatientRecord, "index">, key: string): FhirResource | undefined {
   const source = (record as { [INDEX_SOURCE]?: IndexSource })[INDEX_SOURCE];
   if (!source || source.built || ++source.lookups > LOOKUPS_BEFORE_INDEX) return record.index.get(key);
-  const { resources, fullUrls } = source;
+  const { resources, fullUrls, indexed } = source;
   for (let i = resources.length - 1; i >= 0; i--) {
+    if (indexed[i] === 0) continue;
     const r = resources[i]!;
     if (fullUrls[i] === key) return r as unknown as FhirResource;
     const type = r.resourceType as string;
