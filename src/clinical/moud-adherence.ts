@@ -39,6 +39,8 @@ export function moudAdherenceFlags(tests: UdsTest[], medications: MedicationFact
   const absentFrom = addDays(now, -ABSENT_LOOKBACK_DAYS);
   const nonPrescribedFrom = addDays(now, -NON_PRESCRIBED_LOOKBACK_DAYS);
   const confirmedFrom = addDays(now, -CONFIRMED_LOOKBACK_DAYS);
+  // Every flag looks back from now: older tests cannot give one (and are most of a long record).
+  const from = [absentFrom, nonPrescribedFrom, confirmedFrom].reduce((a, b) => (b < a ? b : a));
 
   for (const { analyte, medication, name } of MOUD_IN_URINE) {
     // Prescriptions of this medication as MOUD (not, e.g., buprenorphine for pain); on-hold ones are not taken now,
@@ -50,7 +52,7 @@ export function moudAdherenceFlags(tests: UdsTest[], medications: MedicationFact
     let nonPrescribed: { date: string; readings: AnalyteReading[] } | undefined;
 
     for (const test of tests) {
-      if (test.date > now) continue;
+      if (test.date > now || test.date < from) continue;
       const readings = test.analytes.filter((a) => a.counted && a.analyte === analyte);
       if (readings.length === 0) continue;
       const present = readings.filter((a) => a.result === "positive");

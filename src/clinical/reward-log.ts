@@ -115,8 +115,14 @@ export interface RewardEntry {
   ours: boolean;
 }
 
+// Asked of every Observation (most are urine test results): a loop, with no callback made per call.
 function hasRewardCode(cc: CodeableConcept | undefined): boolean {
-  return Array.isArray(cc?.coding) && cc.coding.some((c) => c && c.system === CM_REWARD_SYSTEM && c.code === REWARD_CODES.given[0]);
+  if (!cc || !Array.isArray(cc.coding)) return false;
+  for (let i = 0; i < cc.coding.length; i++) {
+    const c = cc.coding[i];
+    if (c && c.system === CM_REWARD_SYSTEM && c.code === REWARD_CODES.given[0]) return true;
+  }
+  return false;
 }
 
 /** Is this Observation a reward log entry (our code)? */
@@ -168,7 +174,12 @@ function dateOf(obs: Observation): string | null {
 
 /** One reward log entry; { problem } when it has our code but cannot be read; null when it is not a reward. */
 export function readRewardObservation(obs: Observation): RewardEntry | { problem: string } | null {
-  if (!isRewardObservation(obs)) return null;
+  return isRewardObservation(obs) ? readReward(obs) : null;
+}
+
+// Apart from readRewardObservation, which every Observation goes through: the callbacks below capture this
+// function's variables, so each call of it makes their context first.
+function readReward(obs: Observation): RewardEntry | { problem: string } {
   const status = obs.status === "entered-in-error" ? "entered-in-error" : obs.status === "cancelled" ? "cancelled" : ["final", "amended", "corrected"].includes(obs.status) ? "given" : null;
   if (status === null) return { problem: `status ${JSON.stringify(obs.status)} is not a reward handed out (final, amended, corrected) or struck out (entered-in-error)` };
   const date = dateOf(obs);
@@ -221,7 +232,9 @@ export function readRewardObservation(obs: Observation): RewardEntry | { problem
 export function readRewardLog(observations: Observation[]): { entries: RewardEntry[]; warnings: EngineWarning[] } {
   const entries: RewardEntry[] = [];
   const warnings: EngineWarning[] = [];
-  for (const obs of observations) {
+  // An indexed loop: for…of makes an iterator result per Observation until the loop is optimized.
+  for (let i = 0; i < observations.length; i++) {
+    const obs = observations[i]!;
     const r = readRewardObservation(obs);
     if (r === null) continue;
     if ("problem" in r) {

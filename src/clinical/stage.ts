@@ -80,7 +80,10 @@ export const UNKNOWN_STAGE: StageFact = { value: "unknown", observedAt: null, st
 export function readStage(record: Pick<PatientRecord, "observations">, now: string): { stage: StageFact; warnings: EngineWarning[] } {
   const warnings: EngineWarning[] = [];
   let best: Candidate | undefined;
-  for (const obs of record.observations) {
+  const observations = record.observations;
+  // An indexed loop: for…of makes an iterator result per Observation until the loop is optimized.
+  for (let i = 0; i < observations.length; i++) {
+    const obs = observations[i]!;
     if (!obs || typeof obs !== "object") continue;
     const kind = kindOf(obs);
     if (!kind) continue;

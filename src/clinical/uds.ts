@@ -73,29 +73,81 @@ function effectiveOf(obs: Observation): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
-/** The results found, to be read once every cutoff is known: one array per field rather than an object per result. */
-interface Pending {
-  carrier: ResultCarrier[];
-  analyte: Analyte[];
-  code: string[];
-  codeCutoff: (Cutoff | undefined)[];
-  source: string[];
-  status: ReadStatus[];
-  date: string[];
+/**
+ * The readings of a record as they are found, grouped by day. A result is read where it is found, unless it is a
+ * quantity whose cutoff may come from a "… cutoff …" result found later: that one is read once all are known.
+ * Either way it takes its place in its day as found, and the warnings come in the order of the results.
+ */
+interface Readings {
+  medications: MedicationFact[];
+  byDate: Map<string, AnalyteReading[]>;
+  /** "date|analyte" → cutoff from a "… cutoff …" result. */
+  cutoffs: Map<string, Cutoff>;
+  /** Results found so far (a result's number orders its warning). */
+  found: number;
+  /** Quantities to read once every cutoff is known, with what reading them needs. */
+  later: { reading: AnalyteReading; carrier: ResultCarrier; date: string; number: number }[];
+  /** Warnings about values, by the number of their result. */
+  valueWarnings: { number: number; warning: EngineWarning }[];
 }
 
-function pendingList(): Pending {
-  return { carrier: [], analyte: [], code: [], codeCutoff: [], source: [], status: [], date: [] };
+/** A reading (its result and form are set when its value is read). */
+function newReading(analyte: Analyte, source: string, code: string, status: ReadStatus): AnalyteReading {
+  return {
+    analyte,
+    result: "indeterminate",
+    prescribed: false,
+    source,
+    code,
+    status,
+    counted: status !== "preliminary",
+    preliminary: status === "preliminary",
+    form: "codeable-concept",
+  };
 }
 
-function addPending(p: Pending, carrier: ResultCarrier, info: { code: string; info: UdsCodeInfo }, source: string, status: ReadStatus, date: string): void {
-  p.carrier.push(carrier);
-  p.analyte.push(info.info.analyte);
-  p.code.push(info.code);
-  p.codeCutoff.push(info.info.cutoff);
-  p.source.push(source);
-  p.status.push(status);
-  p.date.push(date);
+function addResult(
+  state: Readings,
+  carrier: ResultCarrier,
+  found: { code: string; info: UdsCodeInfo },
+  source: string,
+  status: ReadStatus,
+  date: string,
+): void {
+  const number = state.found++;
+  const reading = newReading(found.info.analyte, source, found.code, status);
+  const day = state.byDate.get(date);
+  if (day) day.push(reading);
+  else state.byDate.set(date, [reading]);
+  // A cutoff matters for a quantity only, and the code's own cutoff comes first.
+  if (carrier.valueQuantity !== undefined && found.info.cutoff === undefined) state.later.push({ reading, carrier, date, number });
+  else readValue(state, reading, carrier, found.info.cutoff, date, number);
+}
+
+/** Reads a result's value into its reading; a value that cannot be read at all takes the reading out of its day. */
+function readValue(state: Readings, reading: AnalyteReading, carrier: ResultCarrier, cutoff: Cutoff | undefined, date: string, number: number): void {
+  const r = readResult(carrier, cutoff);
+  if ("result" in r) {
+    settle(state, reading, r.result, r.form, date);
+    return;
+  }
+  const about = `${reading.source}: the ${reading.analyte} result (LOINC ${reading.code})`;
+  if (r.form) {
+    const warning = { code: "uds-result-indeterminate", message: `${about} ${r.problem}; it is shown as indeterminate.`, refs: [reading.source] };
+    state.valueWarnings.push({ number, warning });
+    settle(state, reading, "indeterminate", r.form, date);
+    return;
+  }
+  const warning = { code: "malformed-resource", message: `${about} has ${r.problem}; skipped.`, refs: [reading.source] };
+  state.valueWarnings.push({ number, warning });
+  const day = state.byDate.get(date)!;
+  day.splice(day.indexOf(reading), 1);
+}
+
+function settle(state: Readings, reading: AnalyteReading, result: AnalyteReading["result"], form: AnalyteReading["form"], date: string): void {
+  reading.result = result;
+  reading.form = form;
+  reading.prescribed = result === "positive" && prescribedOn(state.medications, reading.analyte, date) !== undefined;
 }
 
 /**
@@ -112,7 +164,10 @@ export function readUds(
   // in error are dropped.
   const panelDate = new Map<Observation, string | undefined>();
   const dropped = new Set<Observation>();
-  for (const panel of record.observations) {
+  const observations = record.observations;
+  // Indexed loops over the Observations: for…of makes an iterator result per Observation until the loop is optimized.
+  for (let i = 0; i < observations.length; i++) {
+    const panel = observations[i]!;
     if (!Array.isArray(panel.hasMember) || panel.hasMember.length === 0) continue;
     const resolved: Observation[] = [];
     const unresolved: string[] = [];
@@ -144,114 +199,54 @@ export function readUds(
   // Pass 2: every Observation once (listed ones, then members only reachable through a panel, e.g. contained).
   // A record lists each resource once (recordFromEntries keeps the first of a repeated Type/id), so the set of
   // those visited is needed only when panels have members, which may also be listed.
-  const pending = pendingList();
-  const cutoffs = new Map<string, Cutoff>(); // "date|analyte" → cutoff from a "… cutoff …" result
+  const state: Readings = { medications, byDate: new Map(), cutoffs: new Map(), found: 0, later: [], valueWarnings: [] };
   if (panelDate.size === 0 && dropped.size === 0) {
-    for (const obs of record.observations) collect(obs, undefined, pending, cutoffs, warnings);
+    for (let i = 0; i < observations.length; i++) collect(observations[i]!, undefined, state, warnings);
   } else {
     const visited = new Set<Observation>();
     const visit = (obs: Observation): void => {
       if (visited.has(obs) || dropped.has(obs)) return;
       visited.add(obs);
-      collect(obs, panelDate.get(obs), pending, cutoffs, warnings);
+      collect(obs, panelDate.get(obs), state, warnings);
     };
-    for (const obs of record.observations) visit(obs);
+    for (const obs of observations) visit(obs);
     for (const member of panelDate.keys()) visit(member);
   }
 
-  // Pass 3: read values (cutoff results are known now) and group by day.
-  const byDate = new Map<string, AnalyteReading[]>();
-  for (let i = 0; i < pending.carrier.length; i++) {
-    const carrier = pending.carrier[i]!;
-    const date = pending.date[i]!;
-    // A cutoff matters for a quantity only: the "date|analyte" key is made for those.
-    const cutoff =
-      pending.codeCutoff[i] ?? (carrier.valueQuantity !== undefined && cutoffs.size > 0 ? cutoffs.get(`${date}|${pending.analyte[i]}`) : undefined);
-    const r = readResult(carrier, cutoff);
-    let reading: AnalyteReading;
-    if ("result" in r) {
-      reading = makeReading(pending, i, r.result, r.form, medications);
-    } else if (r.form) {
-      warnings.push({
-        code: "uds-result-indeterminate",
-        message: `${pending.source[i]}: the ${pending.analyte[i]} result (LOINC ${pending.code[i]}) ${r.problem}; it is shown as indeterminate.`,
-        refs: [pending.source[i]!],
-      });
-      reading = makeReading(pending, i, "indeterminate", r.form, medications);
-    } else {
-      warnings.push({
-        code: "malformed-resource",
-        message: `${pending.source[i]}: the ${pending.analyte[i]} result (LOINC ${pending.code[i]}) has ${r.problem}; skipped.`,
-        refs: [pending.source[i]!],
-      });
-      continue;
-    }
-    const day = byDate.get(date);
-    if (day) day.push(reading);
-    else byDate.set(date, [reading]);
+  // Pass 3: the quantities whose cutoff may have come later, then the value warnings in the order of the results.
+  const { cutoffs } = state;
+  for (const { reading, carrier, date, number } of state.later) {
+    readValue(state, reading, carrier, cutoffs.size > 0 ? cutoffs.get(`${date}|${reading.analyte}`) : undefined, date, number);
   }
+  if (state.later.length > 0) state.valueWarnings.sort((a, b) => a.number - b.number);
+  for (const { warning } of state.valueWarnings) warnings.push(warning);
 
   const tests: UdsTest[] = [];
-  for (const [date, analytes] of byDate) tests.push(summarize(date, analytes));
+  for (const [date, analytes] of state.byDate) if (analytes.length > 0) tests.push(summarize(date, analytes));
   tests.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   return { tests, warnings };
 }
 
-function makeReading(
-  p: Pending,
-  i: number,
-  result: AnalyteReading["result"],
-  form: AnalyteReading["form"],
-  medications: MedicationFact[],
-): AnalyteReading {
-  const analyte = p.analyte[i]!;
-  const status = p.status[i]!;
-  const prescribed = result === "positive" && prescribedOn(medications, analyte, p.date[i]!) !== undefined;
-  return {
-    analyte,
-    result,
-    prescribed,
-    source: p.source[i]!,
-    code: p.code[i]!,
-    status,
-    counted: status !== "preliminary",
-    preliminary: status === "preliminary",
-    form,
-  };
-}
-
 const NO_COMPONENTS: never[] = [];
 
+function isUdsComponent(comp: ObservationComponent | null | undefined): boolean {
+  return !!comp && typeof comp === "object" && (resultCode(comp.code) !== undefined || cutoffAnalyte(comp.code) !== undefined);
+}
+
 /** Finds the results an Observation carries (its own value and its components) and the cutoffs it states. */
-function collect(
-  obs: Observation,
-  fallbackEffective: string | undefined,
-  pending: Pending,
-  cutoffs: Map<string, Cutoff>,
-  warnings: EngineWarning[],
-): void {
+function collect(obs: Observation, fallbackEffective: string | undefined, state: Readings, warnings: EngineWarning[]): void {
   const own = resultCode(obs.code);
   const ownCutoff = own ? undefined : cutoffAnalyte(obs.code);
-  const components: { comp: ObservationComponent; own?: { code: string; info: UdsCodeInfo }; cutoff?: Analyte }[] = Array.isArray(obs.component) ? [] : NO_COMPONENTS;
-  if (Array.isArray(obs.component)) {
-    for (const comp of obs.component) {
-      if (!comp || typeof comp !== "object") continue;
-      const rc = resultCode(comp.code);
-      if (rc) components.push({ comp, own: rc });
-      else {
-        const ca = cutoffAnalyte(comp.code);
-        if (ca) components.push({ comp, cutoff: ca });
-      }
-    }
-  }
-  const ref = refOf(obs);
-  if (!own && !ownCutoff && components.length === 0) {
+  const components: (ObservationComponent | null | undefined)[] = Array.isArray(obs.component) ? obs.component : NO_COMPONENTS;
+  if (!own && !ownCutoff && !components.some(isUdsComponent)) {
     if (isPanel(obs) && !(Array.isArray(obs.hasMember) && obs.hasMember.length > 0)) {
+      const ref = refOf(obs);
       warnings.push({ code: "malformed-resource", message: `${ref}: a drug screen panel with no components and no members; nothing to read.`, refs: [ref] });
     }
     return; // not a UDS result (or a hasMember panel, whose members are read on their own)
   }
 
+  const ref = refOf(obs);
   const status = obs.status as string;
   if (status === "entered-in-error") return;
   if (!COUNTED.has(status) && status !== "preliminary") {
@@ -275,11 +270,17 @@ function collect(
     return;
   }
   const readStatus = status as ReadStatus;
-  if (own) addPending(pending, obs, own, ref, readStatus, date);
-  if (ownCutoff) addCutoff(cutoffs, date, ownCutoff, obs);
-  for (const c of components) {
-    if (c.own) addPending(pending, c.comp, c.own, ref, readStatus, date);
-    else if (c.cutoff) addCutoff(cutoffs, date, c.cutoff, c.comp);
+  if (own) addResult(state, obs, own, ref, readStatus, date);
+  if (ownCutoff) addCutoff(state.cutoffs, date, ownCutoff, obs);
+  for (let i = 0; i < components.length; i++) {
+    const comp = components[i];
+    if (!comp || typeof comp !== "object") continue;
+    const rc = resultCode(comp.code);
+    if (rc) addResult(state, comp, rc, ref, readStatus, date);
+    else {
+      const ca = cutoffAnalyte(comp.code);
+      if (ca) addCutoff(state.cutoffs, date, ca, comp);
+    }
   }
 }
 
