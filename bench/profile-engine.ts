@@ -1,6 +1,7 @@
 // `npm run bench:profile`: where the engine's time goes on a 20-year weekly record (about 10,000 Observations).
 // Runs JSON.parse + evaluate 60 times under the V8 sampling profiler (node:inspector, in this process) and prints the
-// functions with the most self time, grouped by file and line, with JSON.parse and the garbage collector for scale.
+// functions with the most self time, grouped by file and line, with JSON.parse for scale. The garbage collector's
+// samples are split by what was running just before them (JSON.parse or the engine): each side's own garbage.
 import { Session } from "node:inspector/promises";
 import { evaluate } from "../src/clinical/evaluate.ts";
 import { recordFromBundle } from "../src/clinical/record.ts";
@@ -9,6 +10,7 @@ import { weeklyHistory } from "./history.ts";
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -38,19 +40,48 @@ function parseForProfile(json: string): unknown {
   return JSON.parse(json);
 }
 
-const self = new Map<number, number>();
-profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-const byPlace = new Map<string, number>();
-let total = 0;
-for (const node of profile.nodes) {
-  const us = self.get(node.id) ?? 0;
-  total += us;
+// Each node's place ("name  file:line") and whether it runs inside JSON.parse or the engine.
+const parent = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const phaseOf = new Map<number, "parse" | "engine" | undefined>();
+function phase(id: number): "parse" | "engine" | undefined {
+  if (phaseOf.has(id)) return phaseOf.get(id);
+  const { functionName, url } = byId.get(id)!.callFrame;
+  const p =
+    functionName === "parseForProfile"
+      ? "parse"
+      : /\/src\/clinical\//.test(url)
+        ? "engine"
+        : parent.has(id)
+          ? phase(parent.get(id)!)
+          : undefined;
+  phaseOf.set(id, p);
+  return p;
+}
+function placeOf(node: ProfileNode): string {
   const { functionName, url, lineNumber } = node.callFrame;
   const file = url ? url.replace(/^.*\/(src|bench)\//, "$1/") : "";
   const name = functionName === "parseForProfile" ? "JSON.parse" : functionName || "(anonymous)";
-  const place = file ? `${name}  ${file}:${lineNumber + 1}` : name;
-  byPlace.set(place, (byPlace.get(place) ?? 0) + us);
+  return file ? `${name}  ${file}:${lineNumber + 1}` : name;
 }
+
+const byPlace = new Map<string, number>();
+const byPhase = { parse: 0, engine: 0 };
+let total = 0;
+let last: "parse" | "engine" | undefined;
+profile.samples.forEach((id, i) => {
+  const us = profile.timeDeltas[i] ?? 0;
+  const node = byId.get(id)!;
+  total += us;
+  let place = placeOf(node);
+  if (place === "(garbage collector)") place = `(garbage collector, during ${last === "parse" ? "JSON.parse" : last === "engine" ? "the engine" : "other work"})`;
+  else last = phase(id) ?? last;
+  if (last && (place.startsWith("(garbage") || phase(id) === last)) byPhase[last] += us;
+  byPlace.set(place, (byPlace.get(place) ?? 0) + us);
+});
+const ms = (us: number) => `${(us / 1000 / runs).toFixed(2)} ms`;
 console.log(`engine profile: JSON.parse + evaluate of ${runs} copies of a 20-year record, self time per run`);
+console.log(`  JSON.parse with its garbage collection ${ms(byPhase.parse)}; the engine with its own ${ms(byPhase.engine)} (${(byPhase.engine / byPhase.parse).toFixed(2)}×)`);
 for (const [place, us] of [...byPlace].sort((a, b) => b[1] - a[1]).slice(0, 20))
   console.log(`  ${(us / 1000 / runs).toFixed(2).padStart(6)} ms  ${((100 * us) / total).toFixed(1).padStart(5)} %  ${place}`);
