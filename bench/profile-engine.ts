@@ -2,6 +2,7 @@
 // Runs JSON.parse + evaluate 60 times under the V8 sampling profiler (node:inspector, in this process) and prints the
 // functions with the most self time, grouped by file and line, with JSON.parse for scale. The garbage collector's
 // samples are split by what was running just before them (JSON.parse or the engine): each side's own garbage.
+// Then what the engine allocates, from V8's sampling heap profiler over 20 evaluations, by function.
 import { Session } from "node:inspector/promises";
 import { evaluate } from "../src/clinical/evaluate.ts";
 import { recordFromBundle } from "../src/clinical/record.ts";
@@ -85,3 +86,39 @@ console.log(`engine profile: JSON.parse + evaluate of ${runs} copies of a 20-yea
 console.log(`  JSON.parse with its garbage collection ${ms(byPhase.parse)}; the engine with its own ${ms(byPhase.engine)} (${(byPhase.engine / byPhase.parse).toFixed(2)}×)`);
 for (const [place, us] of [...byPlace].sort((a, b) => b[1] - a[1]).slice(0, 20))
   console.log(`  ${(us / 1000 / runs).toFixed(2).padStart(6)} ms  ${((100 * us) / total).toFixed(1).padStart(5)} %  ${place}`);
+
+// What the engine allocates (JSON.parse outside the sampling: the record is parsed first).
+interface HeapNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: HeapNode[];
+}
+const copies = 20;
+const parsedCopies = Array.from({ length: copies }, () => JSON.parse(text) as unknown);
+const heap = new Session();
+heap.connect();
+await heap.post("HeapProfiler.startSampling", {
+  samplingInterval: 256,
+  includeObjectsCollectedByMajorGC: true,
+  includeObjectsCollectedByMinorGC: true,
+});
+for (const parsed of parsedCopies) evaluate(recordFromBundle(parsed), { now });
+const { profile: sampled } = (await heap.post("HeapProfiler.stopSampling")) as unknown as { profile: { head: HeapNode } };
+heap.disconnect();
+const bytesByPlace = new Map<string, number>();
+let bytes = 0;
+/** Builtins (no file) are charged to the engine function that called them. */
+function walk(node: HeapNode, caller: string): void {
+  const here = placeOf(node as unknown as ProfileNode);
+  const place = node.callFrame.url ? here : `${here} <- ${caller}`;
+  if (caller !== "" || /\/src\/clinical\//.test(node.callFrame.url)) {
+    bytes += node.selfSize;
+    bytesByPlace.set(place, (bytesByPlace.get(place) ?? 0) + node.selfSize);
+  }
+  const next = /\/src\/clinical\//.test(node.callFrame.url) ? here : caller;
+  for (const child of node.children) walk(child, next);
+}
+walk(sampled.head, "");
+console.log(`engine allocation: ${(bytes / copies / 1e6).toFixed(2)} MB per evaluation (sampled over ${copies}), by function`);
+for (const [place, b] of [...bytesByPlace].sort((x, y) => y[1] - x[1]).slice(0, 8))
+  console.log(`  ${(b / copies / 1000).toFixed(0).padStart(6)} KB  ${place}`);
