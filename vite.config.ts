@@ -40,24 +40,19 @@ function firstScreenPreload(entries: string[]): Plugin {
         if (!ctx.bundle || !ctx.filename.endsWith("index.html")) return;
         const chunks = Object.values(ctx.bundle).filter((c) => c.type === "chunk");
         const byFile = new Map(chunks.map((c) => [c.fileName, c]));
-        const already = new Set<string>();
-        const entry = ctx.chunk;
-        const visitStatic = (file: string) => {
-          if (already.has(file)) return;
-          already.add(file);
-          for (const i of byFile.get(file)?.imports ?? []) visitStatic(i);
-        };
-        if (entry) visitStatic(entry.fileName);
+        // The entry's own graph loads anyway; the first screen's chunks and their imports, beyond it, get a link.
+        const seen = new Set<string>();
         const wanted: string[] = [];
-        const visit = (file: string) => {
-          if (already.has(file)) return;
-          already.add(file);
-          wanted.push(file);
-          for (const i of byFile.get(file)?.imports ?? []) visit(i);
+        const visit = (file: string, out?: string[]) => {
+          if (seen.has(file)) return;
+          seen.add(file);
+          out?.push(file);
+          for (const i of byFile.get(file)?.imports ?? []) visit(i, out);
         };
+        if (ctx.chunk) visit(ctx.chunk.fileName);
         for (const src of entries) {
           const chunk = chunks.find((c) => c.facadeModuleId?.replaceAll("\\", "/").endsWith(src));
-          if (chunk) visit(chunk.fileName); // none when it is bundled into the entry (then it loads with it)
+          if (chunk) visit(chunk.fileName, wanted); // none when it is bundled into the entry (then it loads with it)
         }
         return wanted.map((file) => ({ tag: "link", attrs: { rel: "modulepreload", crossorigin: true, href: `/${file}` }, injectTo: "head" as const }));
       },

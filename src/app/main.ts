@@ -1,6 +1,7 @@
-// The app page's entry (index.html): small and free of React, so the SMART code exchange and the first screen's
-// reads start as soon as the page's first script runs. React and the screens (root.tsx) load and compile while the
-// token request and the reads are on the network; root.tsx renders whatever the session promise gives.
+// The app page's entry (index.html): small and free of the UI runtime (Preact, behind React's API), so the SMART code
+// exchange and the first screen's reads start as soon as the page's first script runs. The UI runtime and the screens
+// (root.tsx, the workspace) load and compile while the token request and the reads are on the network (the page's
+// HTML preloads them); root.tsx renders whatever the session promise gives.
 import { installInspector } from "./inspector/toggle.ts";
 import { landingRead } from "./caseload/landing-read.ts";
 import { loadWindowRule, startFirstScreen } from "./read-record.ts";
