@@ -55,6 +55,7 @@ function isBundle(resource: unknown): resource is Record<string, unknown> {
 export function flatBundleEntries(entries: unknown[], warnings: EngineWarning[]): FlatEntries {
   let bundles = false;
   for (let i = 0; i < entries.length; i++) {
+    if (!(i in entries)) continue; // a hole in an array built in code (not JSON): nothing there, as forEach sees it
     const e = entries[i];
     if (!isObject(e)) warnings.push(notAnEntry(e, { index: i + 1, depth: 0, top: i + 1 }));
     else if (!bundles && isBundle(e.resource)) bundles = true;
@@ -105,6 +106,7 @@ function flattenNested(top: FlatEntries, warnings: EngineWarning[]): FlatEntries
       }
       const nested: Located[] = [];
       for (let i = 0; i < inner.length; i++) {
+        if (!(i in inner)) continue;
         const n: unknown = inner[i];
         const at = { index: i + 1, depth: e.depth + 1, top: e.top };
         if (!isObject(n)) warnings.push(notAnEntry(n, at));
