@@ -2,6 +2,7 @@
 // bucket, and how big the buckets are. Pure (the file listing aside), so every worker and every machine agrees.
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { fnv1a } from "../../clinical/id-table.ts";
 
 /** The resource types the engine reads; a file of another type is not read at all. */
 export const READ_TYPES = ["Patient", "Observation", "MedicationRequest", "Medication", "Condition", "CarePlan", "Goal"] as const;
@@ -43,15 +44,11 @@ export function exportFiles(dir: string): { files: ExportFile[]; skipped: string
   return { files, skipped };
 }
 
-/** FNV-1a over the id's UTF-16 code units: the same number on every machine and in every language runtime. */
-export function idHash(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
+/**
+ * FNV-1a (32-bit) over the id's UTF-16 code units: the same number on every machine and in every language runtime
+ * (the engine's id table uses the same hash).
+ */
+export const idHash: (id: string) => number = fnv1a;
 
 /** idHash of an ASCII id held as bytes b[from, to) (its UTF-16 code units are its bytes): no string made. */
 export function idHashBytes(b: Uint8Array, from: number, to: number): number {
