@@ -6,12 +6,9 @@
 //
 //   node bench/sandbox-host.ts '<SandboxOptions as JSON>'   (prints {"origin", "fhirBase"} on its first line;
 //                                                             stops when stdin closes)
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { startSandbox, type SandboxOptions } from "../launch/server.ts";
-
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+import { startChildServer } from "./child-server.ts";
 
 /** What the benches use of a sandbox in another process: where it is, and how to stop it. */
 export interface SandboxHost {
@@ -22,23 +19,7 @@ export interface SandboxHost {
 
 /** Starts the sandbox in a child process (options as startSandbox takes them) and resolves once it listens. */
 export function startSandboxHost(options: SandboxOptions): Promise<SandboxHost> {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), JSON.stringify(options)], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
-  return new Promise((ok, fail) => {
-    child.once("error", fail);
-    child.once("exit", (code) => fail(new Error(`the sandbox stopped (exit code ${code}) before it listened`)));
-    createInterface({ input: child.stdout! }).once("line", (line) => {
-      const { origin, fhirBase } = JSON.parse(line) as { origin: string; fhirBase: string };
-      ok({
-        origin,
-        fhirBase,
-        close: async () => {
-          child.stdin!.end();
-          await exited;
-        },
-      });
-    });
-  });
+  return startChildServer<{ origin: string; fhirBase: string }>(import.meta.url, [JSON.stringify(options)], "sandbox");
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

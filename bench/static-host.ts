@@ -7,16 +7,13 @@
 // baseline and the minimal app are served by the same host with the same headers, so all pages are measured alike.
 //
 //   node bench/static-host.ts DIST_DIR      (prints {"origin": …} on its first line; stops when stdin closes)
-import { spawn } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve, sep } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { cacheControl, cspOptionsFromEnv, securityHeaders } from "../src/app/csp.ts";
-
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+import { startChildServer } from "./child-server.ts";
 
 export interface StaticHost {
   origin: string;
@@ -25,22 +22,7 @@ export interface StaticHost {
 
 /** Starts the host in a child process and resolves once it listens. */
 export function startStaticHost(outDir: string): Promise<StaticHost> {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), outDir], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
-  return new Promise((ok, fail) => {
-    child.once("error", fail);
-    child.once("exit", (code) => fail(new Error(`the static host stopped (exit code ${code}) before it listened`)));
-    createInterface({ input: child.stdout! }).once("line", (line) => {
-      const { origin } = JSON.parse(line) as { origin: string };
-      ok({
-        origin,
-        close: async () => {
-          child.stdin!.end();
-          await exited;
-        },
-      });
-    });
-  });
+  return startChildServer<{ origin: string }>(import.meta.url, [outDir], "static host");
 }
 
 const TYPES: Record<string, string> = {
