@@ -98,8 +98,26 @@ export const SOURCE_REFERENCES: Readonly<Record<number, string>> = {
   65: "Bagley SM, Forman LS, Ruiz S, et al. Expanding access to naloxone for family members: The Massachusetts experience. Drug Alcohol Rev 2018; 37:480.",
 };
 
+// formatRefs and cite run for every reason and evidence line of every evaluation (a population run makes thousands),
+// with the same few arguments each time: their answers are kept, keyed by the arguments as text. The memos are
+// bounded, and an argument that makes cite() throw is never kept.
+const MEMO_LIMIT = 1024;
+const refsMemo = new Map<string, string>();
+const citeMemo = new Map<string, string>();
+
+function remember(memo: Map<string, string>, key: string, value: string): string {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
 /** "[13]", "[44–49]", "[2, 10–17]": the source's reference numbers, runs of three or more as a range. */
 export function formatRefs(refs: readonly number[]): string {
+  const key = refs.join(",");
+  return refsMemo.get(key) ?? remember(refsMemo, key, formatRefsNow(refs));
+}
+
+function formatRefsNow(refs: readonly number[]): string {
   const sorted = [...new Set(refs)].sort((a, b) => a - b);
   const parts: string[] = [];
   for (let i = 0; i < sorted.length; ) {
@@ -159,6 +177,17 @@ export function sectionCitation(section: SourceSection, refs: readonly number[] 
  *     → "(Opioid use disorder: psychosocial management, Selecting psychotherapy; Motivational interviewing [13])"
  */
 export function cite(...parts: (SourceSection | readonly number[])[]): string {
+  // The key: one line per part, a section as written, a list of numbers after a NUL and joined by commas (a section
+  // holds no line break and no NUL).
+  let key = "";
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    key += typeof part === "string" ? `${part}\n` : `\u0000${Array.isArray(part) ? part.join(",") : String(part)}\n`;
+  }
+  return citeMemo.get(key) ?? remember(citeMemo, key, citeNow(parts));
+}
+
+function citeNow(parts: (SourceSection | readonly number[])[]): string {
   const pointers: string[] = [];
   for (let i = 0; i < parts.length; i++) {
     const section = parts[i];

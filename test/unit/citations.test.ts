@@ -178,3 +178,43 @@ describe("fhir-resources", () => {
     }
   });
 });
+
+// cite() and formatRefs() keep their answers (a population run calls them with the same arguments for every patient):
+// a kept answer is the one a first call gives, arguments that differ only in how their numbers split never share
+// one, and arguments cite() refuses are refused every time.
+describe("kept citation answers", () => {
+  it.each([
+    [[13], "[13]"],
+    [[1, 23], "[1, 23]"],
+    [[12, 3], "[3, 12]"],
+    [[44, 45, 46, 47, 48, 49], "[44–49]"],
+    [[49, 44, 45, 46, 47, 48, 45], "[44–49]"],
+    [[], "[]"],
+  ])("formatRefs(%j) is %s on every call", (refs, text) => {
+    expect(formatRefs(refs)).toBe(text);
+    expect(formatRefs(refs)).toBe(text);
+  });
+
+  it.each([
+    [["Overview", [1, 23]], `(${SOURCE_TITLE}, Overview [1, 23])`],
+    [["Overview", [12, 3]], `(${SOURCE_TITLE}, Overview [3, 12])`],
+    [["Overview", "Summary"], `(${SOURCE_TITLE}, Overview; Summary)`],
+    [["Overview", [2], "Summary"], `(${SOURCE_TITLE}, Overview [2]; Summary)`],
+    [["Overview", [2, 3, 4], "Summary", [5]], `(${SOURCE_TITLE}, Overview [2–4]; Summary [5])`],
+  ] as const)("cite(%j) gives the same text on every call", (parts, text) => {
+    const args = parts as unknown as Parameters<typeof cite>;
+    expect(cite(...args)).toBe(text);
+    expect(cite(...args)).toBe(text);
+  });
+
+  it.each([[[[13]]], [["Overview", [1], [2]]], [[]]])("cite(…%j) is refused on every call", (parts) => {
+    const args = parts as unknown as Parameters<typeof cite>;
+    for (let i = 0; i < 2; i++) expect(() => cite(...args)).toThrow(/cite\(\)/);
+  });
+
+  it("a section named like a list of numbers is not taken for one", () => {
+    expect(() => cite([13] as never)).toThrow(/reference numbers must follow a section name/);
+    expect(cite("13" as never)).toBe(`(${SOURCE_TITLE}, 13)`);
+    expect(() => cite([13] as never)).toThrow(/reference numbers must follow a section name/);
+  });
+});
