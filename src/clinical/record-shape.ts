@@ -272,10 +272,13 @@ export function resourceProblem(resource: Record<string, unknown>): string | nul
  * The Patient with every malformed demographic element left out, and one problem per element left out
  * ("name is not an array"). The same object when nothing is wrong.
  */
+/** PATIENT_ELEMENTS as a list, made once (every record has a Patient). */
+const PATIENT_ELEMENT_LIST: readonly (readonly [string, Shape])[] = Object.entries(PATIENT_ELEMENTS);
+
 export function usablePatient<T extends Record<string, unknown>>(patient: T): { patient: T; problems: string[] } {
   const problems: string[] = [];
   let out = patient;
-  for (const [key, shape] of Object.entries(PATIENT_ELEMENTS)) {
+  for (const [key, shape] of PATIENT_ELEMENT_LIST) {
     if (patient[key] === undefined) continue;
     const problem = firstProblem(patient[key], shape, key);
     if (!problem) continue;

@@ -139,12 +139,24 @@ function hasOurCode(cc: CodeableConcept | undefined, code: string): boolean {
 
 // Every Observation is asked whether it is a stage assessment: the text tests below need "ruler" or "change" in a
 // text or display, which this finds without making a string (most Observations are urine test results).
+// The texts are few (the displays of the record's codes, repeated on every result): the answers are kept, in a
+// bounded memo.
 const MAY_NAME_STAGE = /ruler|change/i;
+const namesStage = new Map<string, boolean>();
+function mayNameText(text: string): boolean {
+  let answer = namesStage.get(text);
+  if (answer === undefined) {
+    answer = MAY_NAME_STAGE.test(text);
+    if (namesStage.size >= 512) namesStage.clear();
+    namesStage.set(text, answer);
+  }
+  return answer;
+}
 function mayNameStage(cc: CodeableConcept | undefined): boolean {
   if (!cc) return false;
-  if (typeof cc.text === "string" && MAY_NAME_STAGE.test(cc.text)) return true;
+  if (typeof cc.text === "string" && mayNameText(cc.text)) return true;
   if (!Array.isArray(cc.coding)) return false;
-  for (const c of cc.coding) if (c && typeof c === "object" && typeof c.display === "string" && MAY_NAME_STAGE.test(c.display)) return true;
+  for (const c of cc.coding) if (c && typeof c === "object" && typeof c.display === "string" && mayNameText(c.display)) return true;
   return false;
 }
 

@@ -294,6 +294,9 @@ describe("an output line in parts", () => {
     ["names that need escaping", { 'say "hi"': 1, "tab\there": 2, "dash – and é": "é" }],
     ["a value with toJSON", { when: new Date(Date.UTC(2026, 10, 23)), n: -0, x: Number.NaN }],
     ["text outside Latin-1 in one member only", { uds: "plain", recommendations: ["[44–49]"], warnings: [] }],
+    // The member heads (`{"a":`, `,"a":`) are kept from line to line: names seen before, in other places.
+    ["names seen before, in another order", { b: 1, a: "x", uds: "y" }],
+    ["a name that came later before, first", { e: 1, uds: 2, 'say "hi"': 3 }],
   ])("%s: the parts joined are JSON.stringify's text", (_name, o) => {
     expect(jsonParts(o as Record<string, unknown>).join("")).toBe(JSON.stringify(o));
   });

@@ -91,6 +91,19 @@ function parseLines(lines: SpillRecord[]): unknown[] {
   return values;
 }
 
+/** `{"key":` (the first member) or `,"key":`, kept: the §6 object has the same few keys on every line. */
+const heads = new Map<string, readonly [string, string]>();
+function memberHead(key: string, first: boolean): string {
+  let head = heads.get(key);
+  if (!head) {
+    const name = JSON.stringify(key);
+    head = [`{${name}:`, `,${name}:`];
+    if (heads.size >= 256) heads.clear();
+    heads.set(key, head);
+  }
+  return head[first ? 0 : 1];
+}
+
 /**
  * JSON.stringify(o) of a plain object in parts, each member's name and value (`{"patient":`, `"Patient/…"`,
  * `,"now":`, …, `}`): their text joined is JSON.stringify's, byte for byte. The §6 object's recommendations hold a character outside Latin-1 (the
@@ -103,7 +116,7 @@ export function jsonParts(o: Record<string, unknown>): string[] {
   for (const key of Object.keys(o)) {
     const value = JSON.stringify(o[key]);
     if (value === undefined) continue; // undefined, a function or a symbol: left out, as JSON.stringify does
-    parts.push(`${parts.length === 0 ? "{" : ","}${JSON.stringify(key)}:`, value);
+    parts.push(memberHead(key, parts.length === 0), value);
   }
   parts.push(parts.length === 0 ? "{}" : "}");
   return parts;
