@@ -129,6 +129,24 @@ describe("reading a file in byte ranges", () => {
     expect(seen.map((s) => s.line)).toEqual(all);
     for (const s of seen) expect(text.slice(s.offset, s.offset + s.line.length)).toBe(s.line);
   });
+
+  it.each([
+    ["one range", [1 << 20], 1 << 20],
+    ["ranges of 2 bytes (the mark spans the first two)", [2], 16],
+    ["ranges of 5 bytes, chunks of 16", [5], 16],
+  ])("a file that starts with a UTF-8 byte order mark, %s: the first line without it, at byte 3", (_name, [size], chunk) => {
+    const file = join(dir, "bom.ndjson");
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}\n{"b":2}\n')]);
+    writeFileSync(file, bytes);
+    const seen: { line: string; offset: number }[] = [];
+    for (const [start, end] of ranges(bytes.length, size!)) {
+      forEachLine(file, start, end, (buf, from, to, offset) => seen.push({ line: buf.toString("utf8", from, to), offset }), chunk);
+    }
+    expect(seen).toEqual([
+      { line: '{"a":1}', offset: 3 },
+      { line: '{"b":2}', offset: 11 },
+    ]);
+  });
 });
 
 describe("layout", () => {
