@@ -10,7 +10,7 @@ import { jsonParts, MAX_PATIENT_BYTES, patientLine } from "../../src/cli/populat
 import { forEachLine, SpillReader, SpillWriter, type SpillRecord } from "../../src/cli/population/lines.ts";
 import { ownerOf, route } from "../../src/cli/population/partition.ts";
 import { topLevelFields } from "../../src/cli/population/scan.ts";
-import { javascriptCopy } from "../../src/cli/population/worker-source.ts";
+import { javascriptCopy } from "../../src/cli/js-copy.mjs";
 
 const dir = mkdtempSync(join(tmpdir(), "population-parts-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -325,7 +325,7 @@ describe("an output line in parts", () => {
 describe("the workers' code as JavaScript", () => {
   it("is the same code: a patient's line from the copy equals the TypeScript module's", async () => {
     const out = join(dir, "js");
-    const url = javascriptCopy(new URL("../../src/cli/population/evaluate-bucket.ts", import.meta.url), out);
+    const url = javascriptCopy(new URL("../../src/cli/population/evaluate-bucket.ts", import.meta.url), { cache: out });
     expect(url.pathname.endsWith("/cli/population/evaluate-bucket.js")).toBe(true);
     const copy = (await import(url.href)) as { patientLine: typeof patientLine };
     const lines = [
@@ -338,6 +338,6 @@ describe("the workers' code as JavaScript", () => {
     // Plain JavaScript: no TypeScript file among the copies, and the engine's vocabulary came along.
     const files = readdirSync(out, { recursive: true }) as string[];
     expect(files.filter((f) => f.endsWith(".ts"))).toEqual([]);
-    expect(files).toContain(join("clinical", "vocabulary.generated.json"));
+    expect(files.some((f) => f.endsWith(join("clinical", "vocabulary.generated.json")))).toBe(true);
   });
 });
