@@ -16,9 +16,11 @@ const exec = promisify(execFile);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** The Node flags of `npm run cli` (package.json), so the bench runs the command as users run it. */
-function cliNodeFlags(): string[] {
+/** `npm run cli`'s node arguments (its flags and its start script), without npm's own process. */
+function cliNodeArgs(): string[] {
   const script = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.cli ?? "";
-  return script.split(/\s+/).filter((word) => word.startsWith("--"));
+  const words = script.split(/\s+/).slice(1);
+  return words.map((word) => (word.startsWith("--") ? word : join(ROOT, word)));
 }
 
 /** Lines of the export's NDJSON files (one resource each), for an export made by an earlier run (--keep). */
@@ -77,7 +79,7 @@ export async function benchPopulation(options: { patients?: number; workers?: nu
       const out = join(base, `out-${workers}.ndjson`);
       const { stderr } = await exec(
         process.execPath,
-        [...cliNodeFlags(), join(ROOT, "src/cli/main.ts"), "population", "--bulk", exportDir, "--now", "2026-11-23", "--out", out, "--workers", String(workers)],
+        [...cliNodeArgs(), "population", "--bulk", exportDir, "--now", "2026-11-23", "--out", out, "--workers", String(workers)],
         { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
       );
       runs.push(parseSummary(stderr, workers));

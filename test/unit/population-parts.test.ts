@@ -10,7 +10,7 @@ import { jsonParts, MAX_PATIENT_BYTES, patientLine } from "../../src/cli/populat
 import { forEachLine, SpillReader, SpillWriter, type SpillRecord } from "../../src/cli/population/lines.ts";
 import { ownerOf, route } from "../../src/cli/population/partition.ts";
 import { topLevelFields } from "../../src/cli/population/scan.ts";
-import { javascriptCopy } from "../../src/cli/population/worker-source.ts";
+import { javascriptCopy } from "../../src/cli/js-copy.mjs";
 
 const dir = mkdtempSync(join(tmpdir(), "population-parts-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -128,6 +128,24 @@ describe("reading a file in byte ranges", () => {
     }
     expect(seen.map((s) => s.line)).toEqual(all);
     for (const s of seen) expect(text.slice(s.offset, s.offset + s.line.length)).toBe(s.line);
+  });
+
+  it.each([
+    ["one range", [1 << 20], 1 << 20],
+    ["ranges of 2 bytes (the mark spans the first two)", [2], 16],
+    ["ranges of 5 bytes, chunks of 16", [5], 16],
+  ])("a file that starts with a UTF-8 byte order mark, %s: the first line without it, at byte 3", (_name, [size], chunk) => {
+    const file = join(dir, "bom.ndjson");
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}\n{"b":2}\n')]);
+    writeFileSync(file, bytes);
+    const seen: { line: string; offset: number }[] = [];
+    for (const [start, end] of ranges(bytes.length, size!)) {
+      forEachLine(file, start, end, (buf, from, to, offset) => seen.push({ line: buf.toString("utf8", from, to), offset }), chunk);
+    }
+    expect(seen).toEqual([
+      { line: '{"a":1}', offset: 3 },
+      { line: '{"b":2}', offset: 11 },
+    ]);
   });
 });
 
@@ -310,7 +328,7 @@ describe("an output line in parts", () => {
 describe("the workers' code as JavaScript", () => {
   it("is the same code: a patient's line from the copy equals the TypeScript module's", async () => {
     const out = join(dir, "js");
-    const url = javascriptCopy(new URL("../../src/cli/population/evaluate-bucket.ts", import.meta.url), out);
+    const url = javascriptCopy(new URL("../../src/cli/population/evaluate-bucket.ts", import.meta.url), { cache: out });
     expect(url.pathname.endsWith("/cli/population/evaluate-bucket.js")).toBe(true);
     const copy = (await import(url.href)) as { patientLine: typeof patientLine };
     const lines = [
@@ -323,6 +341,6 @@ describe("the workers' code as JavaScript", () => {
     // Plain JavaScript: no TypeScript file among the copies, and the engine's vocabulary came along.
     const files = readdirSync(out, { recursive: true }) as string[];
     expect(files.filter((f) => f.endsWith(".ts"))).toEqual([]);
-    expect(files).toContain(join("clinical", "vocabulary.generated.json"));
+    expect(files.some((f) => f.endsWith(join("clinical", "vocabulary.generated.json")))).toBe(true);
   });
 });

@@ -24,6 +24,16 @@ export function forEachLine(
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
     let pos = start;
+    // A UTF-8 byte order mark at the head of the file (some tools write one) is not part of its first line, as
+    // for evaluate --bundle, which reads files through a decoder that drops it.
+    // The range that starts the file owns that first line, wherever the next range starts.
+    if (start === 0 && end > 0) {
+      const head = Buffer.alloc(3);
+      if (readSync(fd, head, 0, 3, 0) === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
+        pos = 3;
+        end = Math.max(end, 4);
+      }
+    }
     // Inside a line that started before the range: skip to its end.
     if (start > 0) {
       const one = Buffer.alloc(1);

@@ -13,7 +13,7 @@ const WORKER_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16
 /** Worker threads that take tasks one at a time; any failure stops the run. */
 export class Pool {
   private readonly workers: Worker[] = [];
-  /** `script`: the worker's module (worker.ts, or its JavaScript copy: worker-source.ts). */
+  /** `script`: the worker's module (worker.ts, or its JavaScript copy: ../js-copy.mjs). */
   constructor(count: number, shape: RunShape, script: URL = new URL("./worker.ts", import.meta.url)) {
     for (let w = 0; w < count; w++) {
       this.workers.push(new Worker(script, { workerData: { shape, worker: w }, resourceLimits: WORKER_LIMITS }));

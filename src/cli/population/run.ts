@@ -19,7 +19,7 @@ import { BUCKET_BYTES, bucketCount, exportFiles, ranges } from "./layout.ts";
 import type { PartitionCounts, RunShape } from "./partition.ts";
 import { Pool } from "./pool.ts";
 import type { Task } from "./worker.ts";
-import { javascriptCopy } from "./worker-source.ts";
+import { javascriptCopy } from "../js-copy.mjs";
 
 export const POPULATION_USAGE = `  npm run --silent cli -- population --bulk DIR [--shard I/N] [--now DATE] [--out FILE] [--workers N] [--tmp DIR]
 
@@ -147,7 +147,12 @@ export async function population(args: PopulationArgs, stdout: NodeJS.WritableSt
     buckets: bucketCount(patientBytes, args.shard.count),
     medPartitions: Math.max(1, Math.ceil(medBytes / BUCKET_BYTES)),
   };
-  const pool = new Pool(args.workers, shape, javascriptCopy(new URL("./worker.ts", import.meta.url), join(tmp, "js")));
+  // The workers' code as JavaScript (js-copy.mjs): a thread that loads TypeScript loads Node's type stripper first.
+  // Run from start.mjs, this module is itself in a copy that holds the worker's.
+  const workerScript = import.meta.url.endsWith(".js")
+    ? new URL("./worker.js", import.meta.url)
+    : javascriptCopy(new URL("./worker.ts", import.meta.url), { fallback: join(tmp, "js") });
+  const pool = new Pool(args.workers, shape, workerScript);
   try {
     const partitionTasks: Task[] = files.flatMap((f, fileIndex) =>
       ranges(f.bytes, RANGE_BYTES).map(([start, end]) => ({ kind: "partition" as const, file: f.path, fileIndex, start, end })),

@@ -1,10 +1,19 @@
 // Minimal DOM testing helpers for the app's component tests (no testing-library): render with react-dom/client
 // inside act(), wait for what a user would see, find controls by their label, type and click.
 import type { ReactElement } from "react";
+import { options } from "preact";
 import { act } from "preact/test-utils";
 import { createRoot, type Root } from "react-dom/client";
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+// Preact runs effects after the next paint: requestAnimationFrame raced with a 35-ms timer whose callback calls
+// cancelAnimationFrame. jsdom never paints, so a render near a file's end left that timer running after vitest had
+// torn jsdom down, and it threw "cancelAnimationFrame is not defined" into the run (a loaded machine, 2026-11-30).
+// Here effects run on the next timer turn instead; act() still flushes them at once.
+(options as { requestAnimationFrame?: (callback: () => void) => void }).requestAnimationFrame = (callback) => {
+  setTimeout(callback, 0);
+};
 
 export interface Rendered {
   container: HTMLElement;
