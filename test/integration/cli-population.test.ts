@@ -201,6 +201,25 @@ describe("cli population", () => {
     }
   }, 120_000);
 
+  it("passes by a line longer than a run reads (16 MB), says where, and evaluates everyone else", async () => {
+    const exportOf = join(dir, "long-line");
+    mkdirSync(exportOf);
+    const patients = ["a", "b"].map((id) => JSON.stringify({ resourceType: "Patient", id }));
+    writeFileSync(join(exportOf, "Patient.ndjson"), `${patients.join("\n")}\n`);
+    const note = "x".repeat(17 * 1024 * 1024);
+    const long = JSON.stringify({ resourceType: "Condition", id: "c1", subject: { reference: "Patient/a" }, note: [{ text: note }] });
+    const short = JSON.stringify({ resourceType: "Condition", id: "c2", subject: { reference: "Patient/b" } });
+    writeFileSync(join(exportOf, "Condition.ndjson"), `${short}\n${long}\n`);
+    const out = join(dir, "long-line.ndjson");
+    const r = await population("--bulk", exportOf, "--now", NOW, "--out", out, "--workers", "1");
+    expect(r.code).toBe(0);
+    const mb = (Buffer.byteLength(long) / 1048576).toFixed(1);
+    expect(r.stderr).toContain(
+      `population: 1 line(s) are longer than a population run reads (16 MB) and were passed by unread (Condition.ndjson at byte ${short.length + 1}, ${mb} MB)`,
+    );
+    expect([...byPatient(readFileSync(out, "utf8")).keys()].sort()).toEqual(["Patient/a", "Patient/b"]);
+  }, 60_000);
+
   it.each([
     ["SIGTERM", 143],
     ["SIGINT", 130],

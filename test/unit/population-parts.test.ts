@@ -131,6 +131,30 @@ describe("reading a file in byte ranges", () => {
   });
 
   it.each([
+    ["one range, chunks of 1 MB (the long line within one chunk)", [1 << 20], 1 << 20],
+    ["ranges of 1,000 bytes, chunks of 64 (the long line over many chunks)", [1000], 64],
+    ["ranges of 7 bytes, chunks of 16", [7], 16],
+  ])("a line longer than the limit, %s: reported with its offset and length, never delivered, the others are", (_name, [size], chunk) => {
+    const file = join(dir, "long.ndjson");
+    const long = `{"text":"${"x".repeat(500)}"}`;
+    const text = `{"a":1}\n${long}\n{"b":2}\n${long}`; // the last one without a newline
+    writeFileSync(file, text);
+    const seen: { line: string; offset: number }[] = [];
+    const longs: { offset: number; bytes: number }[] = [];
+    for (const [start, end] of ranges(Buffer.byteLength(text), size!)) {
+      forEachLine(file, start, end, (buf, from, to, offset) => seen.push({ line: buf.toString("utf8", from, to), offset }), chunk, (offset, bytes) => longs.push({ offset, bytes }), 100);
+    }
+    expect(seen).toEqual([
+      { line: '{"a":1}', offset: 0 },
+      { line: '{"b":2}', offset: 8 + long.length + 1 },
+    ]);
+    expect(longs).toEqual([
+      { offset: 8, bytes: long.length },
+      { offset: 8 + long.length + 1 + 8, bytes: long.length },
+    ]);
+  });
+
+  it.each([
     ["one range", [1 << 20], 1 << 20],
     ["ranges of 2 bytes (the mark spans the first two)", [2], 16],
     ["ranges of 5 bytes, chunks of 16", [5], 16],

@@ -8,9 +8,19 @@ const NEWLINE = 0x0a;
 const TAB = 0x09;
 
 /**
+ * The longest line a population run reads: twice what it reads for one patient (MAX_PATIENT_BYTES), so a patient
+ * with a long resource still gets its line with the error, while a line of any length costs no more memory than this.
+ */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/** A line longer than MAX_LINE_BYTES: where it starts and its length (it was counted, not kept). */
+export type OnLongLine = (offset: number, bytes: number) => void;
+
+/**
  * Calls `onLine(buf, start, end, offset)` for every non-blank line that starts in [start, end) of the file (a line
  * that starts in the range is read to its end, past `end` if need be); the line is buf[start, end), valid until
- * the callback returns, and `offset` is its first byte in the file.
+ * the callback returns, and `offset` is its first byte in the file. A line longer than `maxLine` bytes goes to
+ * `onLong` instead, counted as it streams by: memory stays bounded whatever the file holds.
  */
 export function forEachLine(
   path: string,
@@ -18,6 +28,8 @@ export function forEachLine(
   end: number,
   onLine: (buf: Buffer, from: number, to: number, offset: number) => void,
   chunk = CHUNK,
+  onLong: OnLongLine = () => {},
+  maxLine = MAX_LINE_BYTES,
 ): void {
   const CHUNK = chunk;
   const fd = openSync(path, "r");
@@ -51,12 +63,28 @@ export function forEachLine(
         }
       }
     }
-    let carry: Buffer | null = null;
+    // A line that runs past the chunk it started in: copies of its pieces (joined once, at its end), or only its
+    // length once it is longer than maxLine.
+    let pieces: Buffer[] = [];
+    let carried = 0;
+    let carrying = false;
     let carryOffset = pos;
-    while (pos < end || carry) {
+    const finish = (last: Buffer | null): void => {
+      const bytes = carried + (last?.length ?? 0);
+      if (bytes > maxLine) onLong(carryOffset, bytes);
+      else {
+        if (last) pieces.push(last);
+        const whole = Buffer.concat(pieces, bytes);
+        emit(whole, 0, whole.length, carryOffset, onLine);
+      }
+      pieces = [];
+      carried = 0;
+      carrying = false;
+    };
+    while (pos < end || carrying) {
       const n = readSync(fd, buf, 0, CHUNK, pos);
       if (n === 0) {
-        if (carry) emit(carry, 0, carry.length, carryOffset, onLine);
+        if (carrying) finish(null);
         return;
       }
       let from = 0;
@@ -64,12 +92,10 @@ export function forEachLine(
       for (;;) {
         const nl = buf.indexOf(NEWLINE, from);
         if (nl < 0 || nl >= n) break;
-        if (carry) {
-          const whole = Buffer.concat([carry, buf.subarray(0, nl)]);
-          carry = null;
-          emit(whole, 0, whole.length, carryOffset, onLine);
-        } else if (lineStart < end) {
-          emit(buf, from, nl, lineStart, onLine);
+        if (carrying) finish(buf.subarray(0, nl));
+        else if (lineStart < end) {
+          if (nl - from > maxLine) onLong(lineStart, nl - from);
+          else emit(buf, from, nl, lineStart, onLine);
         } else {
           return; // the next line starts past the range
         }
@@ -79,11 +105,13 @@ export function forEachLine(
       }
       // The rest of the chunk is the start (or the middle) of a line.
       if (from < n) {
-        if (carry) carry = Buffer.concat([carry, buf.subarray(from, n)]);
-        else {
-          carry = Buffer.from(buf.subarray(from, n));
+        if (!carrying) {
+          carrying = true;
           carryOffset = lineStart;
         }
+        carried += n - from;
+        if (carried <= maxLine) pieces.push(Buffer.from(buf.subarray(from, n)));
+        else pieces = []; // too long to keep: only counted from here on
       }
       pos += n;
     }

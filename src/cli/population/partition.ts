@@ -31,6 +31,8 @@ export interface PartitionCounts {
   unreadable: { file: string; offset: number }[];
   /** Resources that name no patient (and are not Medications). */
   unattributed: number;
+  /** Lines longer than a run reads (MAX_LINE_BYTES), passed by unread: where, and their length. */
+  long: { file: string; offset: number; bytes: number }[];
 }
 
 /** Spill file names (w: the worker that wrote it). */
@@ -235,7 +237,7 @@ function names(count: number, name: (i: number) => string): string[] {
 }
 
 export function partition(task: PartitionTask, shape: RunShape, worker: number, out: SpillWriter): PartitionCounts {
-  const counts: PartitionCounts = { lines: 0, kept: 0, unreadable: [], unattributed: 0 };
+  const counts: PartitionCounts = { lines: 0, kept: 0, unreadable: [], unattributed: 0, long: [] };
   const patientFiles = names(shape.buckets, (b) => spill.patients(shape.tmp, worker, b));
   const medFiles = names(shape.medPartitions, (m) => spill.meds(shape.tmp, worker, m));
   const needFiles = names(shape.medPartitions, (m) => spill.needs(shape.tmp, worker, m));
@@ -273,6 +275,9 @@ export function partition(task: PartitionTask, shape: RunShape, worker: number, 
     const bucket = bucketOf(r.owner, shape.shardCount, shape.buckets);
     out.write(patientFiles[bucket]!, `${key}\t${r.owner}\t`, buf, from, to);
     if (r.medId) out.write(needFiles[medPartitionOf(r.medId, shape.medPartitions)]!, `0\t${r.medId}\t${bucket}`);
+  }, undefined, (offset, bytes) => {
+    counts.lines++;
+    counts.long.push({ file: task.file, offset, bytes });
   });
   return counts;
 }

@@ -16,6 +16,7 @@ import { isValidDateOrDateTime } from "../../clinical/dates.ts";
 import { UsageError } from "../args.ts";
 import type { BucketCounts, BucketResult } from "./evaluate-bucket.ts";
 import { BUCKET_BYTES, bucketCount, exportFiles, ranges } from "./layout.ts";
+import { MAX_LINE_BYTES } from "./lines.ts";
 import type { PartitionCounts, RunShape } from "./partition.ts";
 import { Pool } from "./pool.ts";
 import type { Task } from "./worker.ts";
@@ -108,6 +109,8 @@ export interface PopulationSummary {
   unreadable: { file: string; offset: number }[];
   /** Lines routed to a patient that turned out not to be JSON. */
   unreadableLater: number;
+  /** Lines longer than a run reads (MAX_LINE_BYTES), passed by unread. */
+  long: { file: string; offset: number; bytes: number }[];
   unattributed: number;
   seconds: number;
   /** CPU time of the whole run (every thread of this process). */
@@ -213,6 +216,7 @@ export async function population(args: PopulationArgs, stdout: NodeJS.WritableSt
       lines: parts.reduce((n, p) => n + p.lines, 0),
       unreadable: parts.flatMap((p) => p.unreadable),
       unreadableLater: buckets.reduce((n, b) => n + b.unreadable, 0),
+      long: parts.flatMap((p) => p.long),
       unattributed: parts.reduce((n, p) => n + p.unattributed, 0),
       seconds: (performance.now() - t0) / 1000,
       cpuSeconds: total,
@@ -274,6 +278,11 @@ export function summaryLine(s: PopulationSummary): string {
       .slice(0, 5)
       .map((u) => `${basename(u.file)} at byte ${u.offset}`)
       .join(", ")}${s.unreadable.length > 5 ? ", …" : ""})`;
+  if (s.long.length)
+    line += `\npopulation: ${s.long.length} line(s) are longer than a population run reads (${MAX_LINE_BYTES / 1048576} MB) and were passed by unread (${s.long
+      .slice(0, 5)
+      .map((u) => `${basename(u.file)} at byte ${u.offset}, ${(u.bytes / 1048576).toFixed(1)} MB`)
+      .join("; ")}${s.long.length > 5 ? "; …" : ""}); evaluate the patient alone with evaluate --bundle`;
   if (s.unreadableLater) line += `\npopulation: ${s.unreadableLater} line(s) of patients' resources are not JSON and were passed by`;
   if (s.unattributed) line += `\npopulation: ${s.unattributed} resource(s) name no patient and were passed by`;
   return line;
