@@ -220,6 +220,24 @@ describe("cli population", () => {
     expect([...byPatient(readFileSync(out, "utf8")).keys()].sort()).toEqual(["Patient/a", "Patient/b"]);
   }, 60_000);
 
+  it("a resource of millions of nested arrays (6 MB) does not stop the run: passed by, its patient evaluated", async () => {
+    const exportOf = join(dir, "deep-line");
+    mkdirSync(exportOf);
+    writeFileSync(join(exportOf, "Patient.ndjson"), `${["a", "b"].map((id) => JSON.stringify({ resourceType: "Patient", id })).join("\n")}\n`);
+    const depth = 3_000_000;
+    writeFileSync(
+      join(exportOf, "Observation.ndjson"),
+      `{"resourceType":"Observation","id":"o1","subject":{"reference":"Patient/a"},"x":${"[".repeat(depth)}${"]".repeat(depth)}}\n`,
+    );
+    const out = join(dir, "deep-line.ndjson");
+    const r = await population("--bulk", exportOf, "--now", NOW, "--out", out, "--workers", "1");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("population: 1 line(s) are not FHIR JSON and were passed by (Observation.ndjson at byte 0)");
+    const lines = byPatient(readFileSync(out, "utf8"));
+    expect([...lines.keys()].sort()).toEqual(["Patient/a", "Patient/b"]);
+    expect(JSON.parse(lines.get("Patient/a")!)).not.toHaveProperty("error");
+  }, 60_000);
+
   it.each([
     ["SIGTERM", 143],
     ["SIGINT", 130],

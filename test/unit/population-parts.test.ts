@@ -100,6 +100,27 @@ describe("routing a line by its top-level fields", () => {
     expect(topLevelFields(`{"a":1} \t`, ["a"])).toEqual({ a: "1" });
     expect(topLevelFields(`{"a":1} {"a":2}`, ["a"])).toBeNull();
   });
+
+  const nested = (depth: number, inner = "1") => `${"[".repeat(depth)}${inner}${"]".repeat(depth)}`;
+  it.each([
+    ["nested 100 levels deep (the top object is one more): routed", nested(99), true],
+    ["nested 101 levels deep: passed by, not parsed", nested(101), false],
+    ["brackets inside a string do not count", nested(5, `"${"[".repeat(500)}"`), true],
+  ])("a resource %s", (_name, value, routed) => {
+    const line = `{"resourceType":"Observation","x":${value},"subject":{"reference":"Patient/p1"}}`;
+    expect(route(line)).toEqual(routed ? { type: "Observation", owner: "p1", medId: undefined } : null);
+  });
+
+  it("a line of millions of nested arrays is passed by at once, with little memory, wherever it is", () => {
+    const deep = nested(3_000_000);
+    for (const line of [deep, `{"resourceType":"MedicationRequest","x":${deep},"subject":{"reference":"Patient/p1"}}`]) {
+      const before = process.memoryUsage().heapUsed;
+      const t0 = performance.now();
+      expect(route(line)).toBeNull();
+      expect(performance.now() - t0).toBeLessThan(2000);
+      expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024);
+    }
+  });
 });
 
 describe("reading a file in byte ranges", () => {

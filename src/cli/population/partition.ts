@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { bucketOf, bucketOfHash, idHashBytes, medPartitionOf, READ_TYPES, shardOf, shardOfHash } from "./layout.ts";
 import { exportKey, forEachLine, SpillWriter } from "./lines.ts";
-import { topLevelSpans } from "./scan.ts";
+import { topLevelSpans, withinDepth } from "./scan.ts";
 
 export interface PartitionTask {
   kind: "partition";
@@ -206,7 +206,9 @@ function routeScanned(b: Buffer, from: number, to: number, scanned: boolean): Ro
       const reference = subject && typeof subject === "object" ? (subject as { reference?: unknown }).reference : undefined;
       return { type, owner: patientIdOfReference(reference), medId: undefined };
     }
-    // Medications and MedicationRequests (few) and lines the scanner cannot follow: parsed whole.
+    // Medications and MedicationRequests (few) and lines the scanner cannot follow: parsed whole, unless they nest
+    // deeper than any resource (MAX_DEPTH), which JSON.parse would turn into millions of arrays.
+    if (!withinDepth(b, from, to)) return null;
     const r = JSON.parse(b.toString("utf8", from, to)) as unknown;
     if (typeof r !== "object" || r === null || Array.isArray(r)) return null;
     const res = r as Record<string, unknown>;

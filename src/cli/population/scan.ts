@@ -13,6 +13,29 @@ const RBRACK = 93;
 const COMMA = 44;
 const COLON = 58;
 
+/**
+ * The deepest nesting of arrays and objects a population run reads. FHIR resources nest a few dozen levels at most;
+ * a hostile line of a few megabytes of "[" would make JSON.parse build millions of arrays and take a worker's whole
+ * heap (one line ended the run). Such a line is not followed here, and withinDepth() keeps it from JSON.parse.
+ */
+export const MAX_DEPTH = 100;
+
+/** Whether no array or object in b[from, to) nests deeper than `max` (strings are passed over). */
+export function withinDepth(b: Uint8Array, from: number, to: number, max = MAX_DEPTH): boolean {
+  let depth = 0;
+  for (let i = from; i < to; i++) {
+    const c = b[i]!;
+    if (c === QUOTE) {
+      i = skipString(b, i, to);
+      if (i < 0) return true; // not JSON: JSON.parse refuses it at once
+      i--;
+    } else if (c === LBRACE || c === LBRACK) {
+      if (++depth > max) return false;
+    } else if (c === RBRACE || c === RBRACK) depth--;
+  }
+  return true;
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
 }
@@ -45,8 +68,9 @@ function skipValue(b: Uint8Array, i: number, end: number): number {
         if (i < 0) return -1;
         continue;
       }
-      if (d === LBRACE || d === LBRACK) depth++;
-      else if (d === RBRACE || d === RBRACK) {
+      if (d === LBRACE || d === LBRACK) {
+        if (++depth > MAX_DEPTH) return -1; // not followed (withinDepth)
+      } else if (d === RBRACE || d === RBRACK) {
         depth--;
         if (depth === 0) return i + 1;
       }
