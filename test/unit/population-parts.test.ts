@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bucketCount, bucketOf, idHash, ranges, shardOf, typeOfFileName } from "../../src/cli/population/layout.ts";
-import { jsonParts, MAX_PATIENT_BYTES, patientLine } from "../../src/cli/population/evaluate-bucket.ts";
+import { evaluateBucket, jsonParts, LARGE_BUCKET_BYTES, MAX_PATIENT_BYTES, patientLine } from "../../src/cli/population/evaluate-bucket.ts";
 import { forEachLine, SpillReader, SpillWriter, type SpillRecord } from "../../src/cli/population/lines.ts";
-import { ownerOf, route } from "../../src/cli/population/partition.ts";
+import { ownerOf, route, spill } from "../../src/cli/population/partition.ts";
 import { topLevelFields } from "../../src/cli/population/scan.ts";
 import { javascriptCopy } from "../../src/cli/js-copy.mjs";
 
@@ -290,6 +290,41 @@ describe("one patient's line", () => {
     const line = patientLine("p1", [rec(1, `{"resourceType":"Condition","id":"c","code":{"text":"x"},"subject":{"reference":"Patient/p1"}}`)], new Map(), "2026-11-23");
     expect(JSON.parse(line.parts.join(""))).toEqual({ patient: "Patient/p1", error: 'no Patient with id "p1" in the input' });
   });
+});
+
+describe("a bucket larger than a worker holds at once", () => {
+  it("is read in groups of patients: every patient's line as patientLine gives it, in order of id, the oversized one an error", () => {
+    const now = "2026-11-23";
+    const tmp = mkdtempSync(join(dir, "large-bucket-"));
+    const shape = { tmp, shardIndex: 0, shardCount: 1, buckets: 1, medPartitions: 1 };
+    // Twelve patients of about 4 MB (48 MB in all, past LARGE_BUCKET_BYTES) and one of 9 MB (over MAX_PATIENT_BYTES),
+    // their records interleaved as phase 1 spills them.
+    const note = "n".repeat(1024 * 1024);
+    const ids = [...Array.from({ length: 12 }, (_, i) => `p${String(i).padStart(2, "0")}`), "p05-big"];
+    const records: { key: number; id: string; json: string }[] = [];
+    let key = 0;
+    for (const id of ids) {
+      records.push({ key: key++, id, json: `{"resourceType":"Patient","id":"${id}"}` });
+      const notes = id.endsWith("big") ? 9 : 4;
+      for (let i = 0; i < notes; i++)
+        records.push({ key: key++, id, json: `{"resourceType":"Condition","id":"${id}-c${i}","code":{"text":"x"},"subject":{"reference":"Patient/${id}"},"note":[{"text":"${note}"}]}` });
+    }
+    records.sort((a, b) => (a.key * 7919) % 101 - (b.key * 7919) % 101 || a.key - b.key);
+    const spilled = records.map((r) => `${r.key}\t${r.id}\t${r.json}\n`).join("");
+    expect(Buffer.byteLength(spilled)).toBeGreaterThan(LARGE_BUCKET_BYTES);
+    writeFileSync(spill.patients(tmp, 0, 0), spilled);
+    const result = evaluateBucket({ kind: "bucket", bucket: 0, writers: 1, now }, shape);
+    const got = Buffer.concat(result.output).toString("utf8").split("\n").filter(Boolean);
+    const want = [...ids].sort().map((id) => {
+      const mine = records.filter((r) => r.id === id).sort((a, b) => a.key - b.key);
+      const lines = mine.map((r): SpillRecord => ({ key: r.key, id, buf: Buffer.from(r.json), from: 0, to: Buffer.byteLength(r.json) }));
+      return patientLine(id, lines, new Map(), now).parts.join("");
+    });
+    expect(got.map((l) => (JSON.parse(l) as { patient: string }).patient)).toEqual([...ids].sort().map((id) => `Patient/${id}`));
+    expect(got).toEqual(want);
+    expect(JSON.parse(got[[...ids].sort().indexOf("p05-big")]!)).toMatchObject({ error: expect.stringMatching(/^the record holds 9\.0 MB/) });
+    expect(result.counts).toEqual({ patients: 13, errors: 1, unreadable: 0 });
+  }, 60_000);
 });
 
 describe("spill files", () => {

@@ -2,10 +2,12 @@
 // then the Medications its requests reference, by their place in the export) and evaluated by the same engine and
 // the same §6 output as `cli evaluate --bundle` on that patient's resources. A patient whose data cannot be
 // evaluated gets a line with the error; the others go on.
+import { existsSync, statSync } from "node:fs";
 import { evaluate } from "../../clinical/evaluate.ts";
 import { recordFromEntries, type RecordEntry } from "../../clinical/record.ts";
 import { toCliJson } from "../output.ts";
-import { SpillReader, type SpillRecord } from "./lines.ts";
+import { BUCKET_BYTES } from "./layout.ts";
+import { scanSpilled, SpillReader, type OnSpilledRecord, type SpillRecord } from "./lines.ts";
 import { medicationIdOfReference, spill, writersFiles, type RunShape } from "./partition.ts";
 
 export interface BucketTask {
@@ -122,6 +124,12 @@ export function jsonParts(o: Record<string, unknown>): string[] {
   return parts;
 }
 
+/** The line of a patient whose resources are more than a run reads for one (MAX_PATIENT_BYTES of text). */
+function tooLarge(patientId: string, bytes: number): { parts: string[]; error: boolean; unreadable: number } {
+  const error = `the record holds ${(bytes / 1048576).toFixed(1)} MB of resources, more than a population run reads for one patient (${MAX_PATIENT_BYTES / 1048576} MB); evaluate it alone with evaluate --bundle`;
+  return { parts: [JSON.stringify({ patient: `Patient/${patientId}`, error })], error: true, unreadable: 0 };
+}
+
 /**
  * The line a patient gets in the output: the §6 object, or its error. `lines` are the patient's spilled lines in
  * export order; `meds` the Medications its requests may reference.
@@ -135,10 +143,7 @@ export function patientLine(
   let unreadable = 0;
   let bytes = 0;
   for (const l of lines) bytes += l.to - l.from;
-  if (bytes > MAX_PATIENT_BYTES) {
-    const error = `the record holds ${(bytes / 1048576).toFixed(1)} MB of resources, more than a population run reads for one patient (${MAX_PATIENT_BYTES / 1048576} MB); evaluate it alone with evaluate --bundle`;
-    return { parts: [JSON.stringify({ patient: `Patient/${patientId}`, error })], error: true, unreadable };
-  }
+  if (bytes > MAX_PATIENT_BYTES) return tooLarge(patientId, bytes);
   try {
     const values = parseLines(lines);
     const entries: RecordEntry[] = [];
@@ -210,17 +215,48 @@ class Grouped {
 }
 const grouped = new Grouped();
 
+/**
+ * A bucket's spill beyond this size (a patient with a very long history, or many in one bucket) is not read whole:
+ * its patients are evaluated in groups of at most this many bytes (evaluateLargeBucket), so a worker's memory stays
+ * bounded whatever the export holds.
+ */
+export const LARGE_BUCKET_BYTES = 4 * BUCKET_BYTES;
+
 export function evaluateBucket(task: BucketTask, shape: RunShape): BucketResult {
   const meds = new Map<string, SpillRecord>();
   medReader.read(writersFiles(task.writers, (w) => spill.joined(shape.tmp, w, task.bucket)), (r) => {
     const prior = meds.get(r.id);
     if (!prior || r.key < prior.key) meds.set(r.id, r);
   });
+  const paths = writersFiles(task.writers, (w) => spill.patients(shape.tmp, w, task.bucket));
+  const output = new OutputChunks();
+  const counts: BucketCounts = { patients: 0, errors: 0, unreadable: 0 };
+  const total = paths.reduce((n, p) => n + (existsSync(p) ? statSync(p).size : 0), 0);
+  if (total <= LARGE_BUCKET_BYTES) evaluateRecords((onRecord) => patientReader.scan(paths, onRecord), meds, task.now, output, counts);
+  else evaluateLargeBucket(paths, meds, task.now, output, counts);
+  return { counts, output: output.done() };
+}
+
+function count(counts: BucketCounts, output: OutputChunks, line: { parts: string[]; error: boolean; unreadable: number }): void {
+  counts.patients++;
+  if (line.error) counts.errors++;
+  counts.unreadable += line.unreadable;
+  output.add(line.parts);
+}
+
+/** The patients of the records `feed` gives (held until all are fed), each evaluated, in order of id. */
+function evaluateRecords(
+  feed: (onRecord: OnSpilledRecord) => void,
+  meds: Map<string, SpillRecord>,
+  now: string,
+  output: OutputChunks,
+  counts: BucketCounts,
+): void {
   // id → [first record, last record]
   const patients = new Map<string, { first: number; last: number }>();
   let records = 0;
   let bucketBuf: Buffer = Buffer.alloc(0);
-  patientReader.scan(writersFiles(task.writers, (w) => spill.patients(shape.tmp, w, task.bucket)), (buf, key, idFrom, idTo, from, to) => {
+  feed((buf, key, idFrom, idTo, from, to) => {
     bucketBuf = buf;
     const r = records++;
     grouped.reserve(records);
@@ -235,8 +271,6 @@ export function evaluateBucket(task: BucketTask, shape: RunShape): BucketResult 
       p.last = r;
     } else patients.set(id, { first: r, last: r });
   });
-  const output = new OutputChunks();
-  const counts: BucketCounts = { patients: 0, errors: 0, unreadable: 0 };
   for (const id of [...patients.keys()].sort()) {
     const lines: SpillRecord[] = [];
     let sorted = true;
@@ -246,13 +280,53 @@ export function evaluateBucket(task: BucketTask, shape: RunShape): BucketResult 
     }
     // In export order (each writer's file is; the records of several writers interleave).
     if (!sorted) lines.sort((a, b) => a.key - b.key);
-    const line = patientLine(id, lines, meds, task.now);
-    counts.patients++;
-    if (line.error) counts.errors++;
-    counts.unreadable += line.unreadable;
-    output.add(line.parts);
+    count(counts, output, patientLine(id, lines, meds, now));
   }
-  return { counts, output: output.done() };
+}
+
+/**
+ * A bucket too large to hold: a first pass through a fixed window counts each patient's bytes; a patient over
+ * MAX_PATIENT_BYTES gets its error line unread; the others are read and evaluated in groups of at most
+ * LARGE_BUCKET_BYTES (one more pass each), in order of id, as for any bucket.
+ */
+function evaluateLargeBucket(paths: string[], meds: Map<string, SpillRecord>, now: string, output: OutputChunks, counts: BucketCounts): void {
+  const sizes = new Map<string, { json: number; spilled: number }>();
+  patientReader.stream(paths, (buf, key, idFrom, idTo, from, to) => {
+    const id = buf.toString("latin1", idFrom, idTo);
+    const size = sizes.get(id) ?? { json: 0, spilled: 0 };
+    size.json += to - from;
+    size.spilled += String(key).length + id.length + (to - from) + 3;
+    sizes.set(id, size);
+  });
+  const group = new Set<string>();
+  let groupBytes = 0;
+  const flush = () => {
+    if (group.size === 0) return;
+    const held = Buffer.allocUnsafe(groupBytes);
+    let at = 0;
+    patientReader.stream(paths, (buf, key, idFrom, idTo, from, to) => {
+      const id = buf.toString("latin1", idFrom, idTo);
+      if (!group.has(id)) return;
+      at += held.write(`${key}\t${id}\t`, at, "latin1");
+      at += buf.copy(held, at, from, to);
+      held[at++] = 0x0a;
+    });
+    evaluateRecords((onRecord) => scanSpilled(held, at, onRecord), meds, now, output, counts);
+    group.clear();
+    groupBytes = 0;
+  };
+  for (const id of [...sizes.keys()].sort()) {
+    const size = sizes.get(id)!;
+    if (size.json > MAX_PATIENT_BYTES) {
+      flush();
+      count(counts, output, tooLarge(id, size.json));
+      continue;
+    }
+    if (groupBytes + size.spilled > LARGE_BUCKET_BYTES) flush();
+    group.add(id);
+    groupBytes += size.spilled;
+  }
+  flush();
 }
 
 /** Bytes per output chunk. */

@@ -284,8 +284,34 @@ export interface SpillRecord {
  * Reads spill files into one buffer that is kept and reused (grown when a read needs more): a worker reads bucket
  * after bucket without a new buffer each time. The records of one read stay valid until the next read.
  */
+/** A spilled record, as numbers: its key, where its id lies in `buf` and where its json lies. */
+export type OnSpilledRecord = (buf: Buffer, key: number, idFrom: number, idTo: number, from: number, to: number) => void;
+
+/** The records in buf[at, limit) (whole records, each ending with a newline). */
+export function scanSpilled(buf: Buffer, limit: number, onRecord: OnSpilledRecord): void {
+  scanRecords(buf, 0, limit, onRecord);
+}
+
+function scanRecords(buf: Buffer, at: number, limit: number, onRecord: OnSpilledRecord): void {
+  while (at < limit) {
+    // The key's digits and the id are short: read byte by byte (a native indexOf call per field costs more).
+    let key = 0;
+    let t1 = at;
+    for (let c = buf[t1]!; c !== TAB; c = buf[++t1]!) key = key * 10 + (c - 48);
+    let t2 = t1 + 1;
+    while (buf[t2] !== TAB) t2++;
+    const end = buf.indexOf(NEWLINE, t2 + 1);
+    onRecord(buf, key, t1 + 1, t2, t2 + 1, end);
+    at = end + 1;
+  }
+}
+
+/** The read window of stream(): room for the longest record (a line of MAX_LINE_BYTES and its head), twice. */
+const STREAM_BYTES = 2 * MAX_LINE_BYTES + (1 << 16);
+
 export class SpillReader {
   private buf = Buffer.alloc(0);
+  private window: Buffer | null = null;
 
   /** Every record of the files, in order (a file that was never written has none). */
   read(paths: string[], onRecord: (r: SpillRecord) => void): void {
@@ -294,9 +320,9 @@ export class SpillReader {
 
   /**
    * Every record of the files, in order, as numbers: the key, where the id lies in `buf` and where the json lies (no
-   * object and no string made per record).
+   * object and no string made per record). The files are read whole into one buffer, valid until the next call.
    */
-  scan(paths: string[], onRecord: (buf: Buffer, key: number, idFrom: number, idTo: number, from: number, to: number) => void): void {
+  scan(paths: string[], onRecord: OnSpilledRecord): void {
     const sizes = paths.map((p) => (existsSync(p) ? statSync(p).size : 0));
     const total = sizes.reduce((a, b) => a + b, 0);
     if (total > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(total, this.buf.length * 2));
@@ -317,17 +343,37 @@ export class SpillReader {
         closeSync(fd);
       }
     });
-    let at = 0;
-    while (at < filled) {
-      // The key's digits and the id are short: read byte by byte (a native indexOf call per field costs more).
-      let key = 0;
-      let t1 = at;
-      for (let c = buf[t1]!; c !== TAB; c = buf[++t1]!) key = key * 10 + (c - 48);
-      let t2 = t1 + 1;
-      while (buf[t2] !== TAB) t2++;
-      const end = buf.indexOf(NEWLINE, t2 + 1);
-      onRecord(buf, key, t1 + 1, t2, t2 + 1, end);
-      at = end + 1;
+    scanRecords(buf, 0, filled, onRecord);
+  }
+
+  /**
+   * The same records through a window of fixed size (STREAM_BYTES), for files too large to hold: each record is
+   * valid only during its call.
+   */
+  stream(paths: string[], onRecord: OnSpilledRecord): void {
+    const win = (this.window ??= Buffer.allocUnsafe(STREAM_BYTES));
+    for (const p of paths) {
+      if (!existsSync(p)) continue;
+      const fd = openSync(p, "r");
+      try {
+        let pos = 0;
+        let filled = 0;
+        for (;;) {
+          const n = readSync(fd, win, filled, win.length - filled, pos);
+          pos += n;
+          filled += n;
+          const last = filled > 0 ? win.lastIndexOf(NEWLINE, filled - 1) : -1;
+          if (last >= 0) {
+            scanRecords(win, 0, last + 1, onRecord);
+            win.copy(win, 0, last + 1, filled);
+            filled -= last + 1;
+          }
+          if (n === 0) break;
+          if (filled === win.length) throw new Error(`${p}: a spilled record longer than ${STREAM_BYTES} bytes`);
+        }
+      } finally {
+        closeSync(fd);
+      }
     }
   }
 }
