@@ -327,6 +327,41 @@ describe("a bucket larger than a worker holds at once", () => {
   }, 60_000);
 });
 
+describe("a bucket whose Medications are larger than a worker holds at once", () => {
+  it("reads each Medication when a request asks for it, the same lines as from memory, and counts it in the patient's 8 MB", () => {
+    const now = "2026-11-23";
+    const tmp = mkdtempSync(join(dir, "large-meds-"));
+    const shape = { tmp, shardIndex: 0, shardCount: 1, buckets: 1, medPartitions: 1 };
+    const text = "m".repeat(5 * 1024 * 1024);
+    const meds = Array.from({ length: 7 }, (_, i) => ({ key: 1000 + i, id: `m${i}`, json: `{"resourceType":"Medication","id":"m${i}","code":{"text":"${text}"}}` }));
+    const request = (p: string, m: string, n: number) =>
+      `{"resourceType":"MedicationRequest","id":"${p}-r${n}","status":"active","intent":"order","subject":{"reference":"Patient/${p}"},"medicationReference":{"reference":"Medication/${m}"}}`;
+    // p0…p5 each take one Medication; p6 takes two (10 MB with its own lines: over the 8 MB a run reads for a patient).
+    const records: { key: number; id: string; json: string }[] = [];
+    for (let i = 0; i < 7; i++) {
+      const p = `p${i}`;
+      records.push({ key: 10 * i, id: p, json: `{"resourceType":"Patient","id":"${p}"}` });
+      records.push({ key: 10 * i + 1, id: p, json: request(p, `m${i === 6 ? 5 : i}`, 1) });
+      if (i === 6) records.push({ key: 10 * i + 2, id: p, json: request(p, "m6", 2) });
+    }
+    const joined = meds.map((m) => `${m.key}\t${m.id}\t${m.json}\n`).join("");
+    expect(Buffer.byteLength(joined)).toBeGreaterThan(LARGE_BUCKET_BYTES);
+    writeFileSync(spill.joined(tmp, 0, 0), joined);
+    writeFileSync(spill.patients(tmp, 0, 0), records.map((r) => `${r.key}\t${r.id}\t${r.json}\n`).join(""));
+    const result = evaluateBucket({ kind: "bucket", bucket: 0, writers: 1, now }, shape);
+    const got = Buffer.concat(result.output).toString("utf8").split("\n").filter(Boolean);
+    const inMemory = new Map(meds.map((m): [string, SpillRecord] => [m.id, { key: m.key, id: m.id, buf: Buffer.from(m.json), from: 0, to: Buffer.byteLength(m.json) }]));
+    const want = Array.from({ length: 7 }, (_, i) => {
+      const lines = records.filter((r) => r.id === `p${i}`).map((r): SpillRecord => ({ key: r.key, id: r.id, buf: Buffer.from(r.json), from: 0, to: Buffer.byteLength(r.json) }));
+      return patientLine(`p${i}`, lines, inMemory, now).parts.join("");
+    });
+    expect(got).toEqual(want);
+    expect(JSON.parse(got[0]!)).not.toHaveProperty("error");
+    expect(JSON.parse(got[6]!)).toMatchObject({ patient: "Patient/p6", error: expect.stringMatching(/^the record holds 10\.0 MB of resources/) });
+    expect(result.counts).toEqual({ patients: 7, errors: 1, unreadable: 0 });
+  }, 60_000);
+});
+
 describe("spill files", () => {
   // Records spread over many files with little buffer memory: buffers are handed between files, more files are written
   // than are kept open, and some records are longer than a buffer. Every file must read back whole and in order.

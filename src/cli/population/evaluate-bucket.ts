@@ -2,7 +2,7 @@
 // then the Medications its requests reference, by their place in the export) and evaluated by the same engine and
 // the same §6 output as `cli evaluate --bundle` on that patient's resources. A patient whose data cannot be
 // evaluated gets a line with the error; the others go on.
-import { existsSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { evaluate } from "../../clinical/evaluate.ts";
 import { recordFromEntries, type RecordEntry } from "../../clinical/record.ts";
 import { toCliJson } from "../output.ts";
@@ -34,6 +34,11 @@ export const MAX_PATIENT_BYTES = 8 * 1024 * 1024;
 
 function parse(r: SpillRecord): unknown {
   return JSON.parse(r.buf.toString("utf8", r.from, r.to));
+}
+
+/** The Medications a bucket's requests may reference, by id (a Map, or records read from disk when asked for). */
+export interface Medications {
+  get(id: string): SpillRecord | undefined;
 }
 
 /** Marks a line that is not JSON in parseLines' answer. */
@@ -137,7 +142,7 @@ function tooLarge(patientId: string, bytes: number): { parts: string[]; error: b
 export function patientLine(
   patientId: string,
   lines: SpillRecord[],
-  meds: Map<string, SpillRecord>,
+  meds: Medications,
   now: string,
 ): { parts: string[]; error: boolean; unreadable: number } {
   let unreadable = 0;
@@ -159,7 +164,12 @@ export function patientLine(
       if (resource && (resource as Record<string, unknown>).resourceType === "MedicationRequest") {
         const id = medicationIdOfReference(((resource as Record<string, unknown>).medicationReference as { reference?: unknown } | undefined)?.reference);
         const med = id ? meds.get(id) : undefined;
-        if (id && med && !medications?.some((m) => m.key === med.key)) (medications ??= []).push({ key: med.key, resource: parse(med) });
+        if (id && med && !medications?.some((m) => m.key === med.key)) {
+          // The Medications count in what the run reads for the patient (a Medication may be large, too).
+          bytes += med.to - med.from;
+          if (bytes > MAX_PATIENT_BYTES) return tooLarge(patientId, bytes);
+          (medications ??= []).push({ key: med.key, resource: parse(med) });
+        }
       }
     }
     if (medications) placeInExportOrder(entries, lines, values, medications);
@@ -223,18 +233,55 @@ const grouped = new Grouped();
 export const LARGE_BUCKET_BYTES = 4 * BUCKET_BYTES;
 
 export function evaluateBucket(task: BucketTask, shape: RunShape): BucketResult {
-  const meds = new Map<string, SpillRecord>();
-  medReader.read(writersFiles(task.writers, (w) => spill.joined(shape.tmp, w, task.bucket)), (r) => {
-    const prior = meds.get(r.id);
-    if (!prior || r.key < prior.key) meds.set(r.id, r);
-  });
+  const meds = medications(writersFiles(task.writers, (w) => spill.joined(shape.tmp, w, task.bucket)));
   const paths = writersFiles(task.writers, (w) => spill.patients(shape.tmp, w, task.bucket));
   const output = new OutputChunks();
   const counts: BucketCounts = { patients: 0, errors: 0, unreadable: 0 };
-  const total = paths.reduce((n, p) => n + (existsSync(p) ? statSync(p).size : 0), 0);
-  if (total <= LARGE_BUCKET_BYTES) evaluateRecords((onRecord) => patientReader.scan(paths, onRecord), meds, task.now, output, counts);
+  if (filesSize(paths) <= LARGE_BUCKET_BYTES) evaluateRecords((onRecord) => patientReader.scan(paths, onRecord), meds, task.now, output, counts);
   else evaluateLargeBucket(paths, meds, task.now, output, counts);
   return { counts, output: output.done() };
+}
+
+const filesSize = (paths: string[]) => paths.reduce((n, p) => n + (existsSync(p) ? statSync(p).size : 0), 0);
+
+/**
+ * The bucket's Medications (the first of each id in export order). Held in memory as one buffer when their files
+ * are small, as they are; past LARGE_BUCKET_BYTES (many large Medications), only where each lies, and a Medication
+ * is read from disk when a request asks for it.
+ */
+function medications(paths: string[]): Medications {
+  if (filesSize(paths) <= LARGE_BUCKET_BYTES) {
+    const meds = new Map<string, SpillRecord>();
+    medReader.read(paths, (r) => {
+      const prior = meds.get(r.id);
+      if (!prior || r.key < prior.key) meds.set(r.id, r);
+    });
+    return meds;
+  }
+  const where = new Map<string, { key: number; path: string; at: number; bytes: number }>();
+  medReader.streamAt(paths, (buf, key, idFrom, idTo, from, to, path, base) => {
+    const id = buf.toString("latin1", idFrom, idTo);
+    const prior = where.get(id);
+    if (!prior || key < prior.key) where.set(id, { key, path, at: base + from, bytes: to - from });
+  });
+  return {
+    get(id) {
+      const w = where.get(id);
+      if (!w) return undefined;
+      const buf = Buffer.allocUnsafe(w.bytes);
+      const fd = openSync(w.path, "r");
+      try {
+        for (let got = 0; got < w.bytes; ) {
+          const n = readSync(fd, buf, got, w.bytes - got, w.at + got);
+          if (n === 0) break;
+          got += n;
+        }
+      } finally {
+        closeSync(fd);
+      }
+      return { key: w.key, id, buf, from: 0, to: w.bytes };
+    },
+  };
 }
 
 function count(counts: BucketCounts, output: OutputChunks, line: { parts: string[]; error: boolean; unreadable: number }): void {
@@ -247,7 +294,7 @@ function count(counts: BucketCounts, output: OutputChunks, line: { parts: string
 /** The patients of the records `feed` gives (held until all are fed), each evaluated, in order of id. */
 function evaluateRecords(
   feed: (onRecord: OnSpilledRecord) => void,
-  meds: Map<string, SpillRecord>,
+  meds: Medications,
   now: string,
   output: OutputChunks,
   counts: BucketCounts,
@@ -289,7 +336,7 @@ function evaluateRecords(
  * MAX_PATIENT_BYTES gets its error line unread; the others are read and evaluated in groups of at most
  * LARGE_BUCKET_BYTES (one more pass each), in order of id, as for any bucket.
  */
-function evaluateLargeBucket(paths: string[], meds: Map<string, SpillRecord>, now: string, output: OutputChunks, counts: BucketCounts): void {
+function evaluateLargeBucket(paths: string[], meds: Medications, now: string, output: OutputChunks, counts: BucketCounts): void {
   const sizes = new Map<string, { json: number; spilled: number }>();
   patientReader.stream(paths, (buf, key, idFrom, idTo, from, to) => {
     const id = buf.toString("latin1", idFrom, idTo);

@@ -351,6 +351,11 @@ export class SpillReader {
    * valid only during its call.
    */
   stream(paths: string[], onRecord: OnSpilledRecord): void {
+    this.streamAt(paths, onRecord);
+  }
+
+  /** stream(), where each record also gets its file and the file offset of buf[0] (its json is at base + from). */
+  streamAt(paths: string[], onRecord: (buf: Buffer, key: number, idFrom: number, idTo: number, from: number, to: number, path: string, base: number) => void): void {
     const win = (this.window ??= Buffer.allocUnsafe(STREAM_BYTES));
     for (const p of paths) {
       if (!existsSync(p)) continue;
@@ -364,7 +369,8 @@ export class SpillReader {
           filled += n;
           const last = filled > 0 ? win.lastIndexOf(NEWLINE, filled - 1) : -1;
           if (last >= 0) {
-            scanRecords(win, 0, last + 1, onRecord);
+            const base = pos - filled;
+            scanRecords(win, 0, last + 1, (buf, key, idFrom, idTo, from, to) => onRecord(buf, key, idFrom, idTo, from, to, p, base));
             win.copy(win, 0, last + 1, filled);
             filled -= last + 1;
           }
