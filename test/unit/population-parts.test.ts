@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bucketCount, bucketOf, idHash, ranges, shardOf, typeOfFileName } from "../../src/cli/population/layout.ts";
-import { evaluateBucket, jsonParts, LARGE_BUCKET_BYTES, MAX_PATIENT_BYTES, patientLine } from "../../src/cli/population/evaluate-bucket.ts";
+import { evaluateBucket, LARGE_BUCKET_BYTES } from "../../src/cli/population/evaluate-bucket.ts";
+import { jsonParts, MAX_PATIENT_BYTES, patientLine } from "../../src/cli/population/patient-line.ts";
 import { forEachLine, SpillReader, SpillWriter, type SpillRecord } from "../../src/cli/population/lines.ts";
 import { ownerOf, route, spill } from "../../src/cli/population/partition.ts";
 import { topLevelFields } from "../../src/cli/population/scan.ts";
@@ -443,8 +444,8 @@ describe("an output line in parts", () => {
 describe("the workers' code as JavaScript", () => {
   it("is the same code: a patient's line from the copy equals the TypeScript module's", async () => {
     const out = join(dir, "js");
-    const url = javascriptCopy(new URL("../../src/cli/population/evaluate-bucket.ts", import.meta.url), { cache: out });
-    expect(url.pathname.endsWith("/cli/population/evaluate-bucket.js")).toBe(true);
+    const url = javascriptCopy(new URL("../../src/cli/population/patient-line.ts", import.meta.url), { cache: out });
+    expect(url.pathname.endsWith("/cli/population/patient-line.js")).toBe(true);
     const copy = (await import(url.href)) as { patientLine: typeof patientLine };
     const lines = [
       `{"resourceType":"Patient","id":"p1"}`,

@@ -5,7 +5,7 @@ import type { Gift, Task } from "./worker.ts";
 
 /**
  * Each worker's heap: enough for a bucket (BUCKET_BYTES of text, outside the heap), its patients' lines and one
- * patient's record (at most MAX_PATIENT_BYTES of text, evaluate-bucket.ts), small enough that memory stays flat
+ * patient's record (at most MAX_PATIENT_BYTES of text, patient-line.ts), small enough that memory stays flat
  * (V8 otherwise lets a busy heap grow far past what it holds).
  */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 };
