@@ -138,16 +138,23 @@ describe("reading a file in byte ranges", () => {
   writeFileSync(file, text);
   const all = [...lines.filter((l) => l !== ""), `{"i":"last, no newline"}`];
 
+  /** Every line of `file` read in ranges of `size` bytes and chunks of `chunk`, and the lines too long to deliver. */
+  function readInRanges(file: string, bytes: number, size: number, chunk: number, maxLine?: number) {
+    const seen: { line: string; offset: number }[] = [];
+    const longs: { offset: number; bytes: number }[] = [];
+    for (const [start, end] of ranges(bytes, size)) {
+      forEachLine(file, start, end, (buf, from, to, offset) => seen.push({ line: buf.toString("utf8", from, to), offset }), chunk, (offset, n) => longs.push({ offset, bytes: n }), maxLine);
+    }
+    return { seen, longs };
+  }
+
   it.each([
     ["one range", [text.length], 1 << 20],
     ["ranges of 1,000 bytes, chunks of 64", [1000], 64],
     ["ranges of 7 bytes, chunks of 16 (every line crosses both)", [7], 16],
     ["ranges of 333 bytes, chunks of 4,096", [333], 4096],
   ])("%s: every line once, with its byte offset", (_name, [size], chunk) => {
-    const seen: { line: string; offset: number }[] = [];
-    for (const [start, end] of ranges(Buffer.byteLength(text), size!)) {
-      forEachLine(file, start, end, (buf, from, to, offset) => seen.push({ line: buf.toString("utf8", from, to), offset }), chunk);
-    }
+    const { seen } = readInRanges(file, Buffer.byteLength(text), size!, chunk);
     expect(seen.map((s) => s.line)).toEqual(all);
     for (const s of seen) expect(text.slice(s.offset, s.offset + s.line.length)).toBe(s.line);
   });
@@ -161,11 +168,7 @@ describe("reading a file in byte ranges", () => {
     const long = `{"text":"${"x".repeat(500)}"}`;
     const text = `{"a":1}\n${long}\n{"b":2}\n${long}`; // the last one without a newline
     writeFileSync(file, text);
-    const seen: { line: string; offset: number }[] = [];
-    const longs: { offset: number; bytes: number }[] = [];
-    for (const [start, end] of ranges(Buffer.byteLength(text), size!)) {
-      forEachLine(file, start, end, (buf, from, to, offset) => seen.push({ line: buf.toString("utf8", from, to), offset }), chunk, (offset, bytes) => longs.push({ offset, bytes }), 100);
-    }
+    const { seen, longs } = readInRanges(file, Buffer.byteLength(text), size!, chunk, 100);
     expect(seen).toEqual([
       { line: '{"a":1}', offset: 0 },
       { line: '{"b":2}', offset: 8 + long.length + 1 },
@@ -184,10 +187,7 @@ describe("reading a file in byte ranges", () => {
     const file = join(dir, "bom.ndjson");
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}\n{"b":2}\n')]);
     writeFileSync(file, bytes);
-    const seen: { line: string; offset: number }[] = [];
-    for (const [start, end] of ranges(bytes.length, size!)) {
-      forEachLine(file, start, end, (buf, from, to, offset) => seen.push({ line: buf.toString("utf8", from, to), offset }), chunk);
-    }
+    const { seen } = readInRanges(file, bytes.length, size!, chunk);
     expect(seen).toEqual([
       { line: '{"a":1}', offset: 3 },
       { line: '{"b":2}', offset: 11 },

@@ -92,7 +92,7 @@ function medications(paths: string[]): Medications {
     return meds;
   }
   const where = new Map<string, { key: number; path: string; at: number; bytes: number }>();
-  medReader.streamAt(paths, (buf, key, idFrom, idTo, from, to, path, base) => {
+  medReader.stream(paths, (buf, key, idFrom, idTo, from, to, path, base) => {
     const id = buf.toString("latin1", idFrom, idTo);
     const prior = where.get(id);
     if (!prior || key < prior.key) where.set(id, { key, path, at: base + from, bytes: to - from });

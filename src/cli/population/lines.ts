@@ -287,12 +287,9 @@ export interface SpillRecord {
 /** A spilled record, as numbers: its key, where its id lies in `buf` and where its json lies. */
 export type OnSpilledRecord = (buf: Buffer, key: number, idFrom: number, idTo: number, from: number, to: number) => void;
 
-/** The records in buf[at, limit) (whole records, each ending with a newline). */
+/** The records in buf[0, limit) (whole records, each ending with a newline). */
 export function scanSpilled(buf: Buffer, limit: number, onRecord: OnSpilledRecord): void {
-  scanRecords(buf, 0, limit, onRecord);
-}
-
-function scanRecords(buf: Buffer, at: number, limit: number, onRecord: OnSpilledRecord): void {
+  let at = 0;
   while (at < limit) {
     // The key's digits and the id are short: read byte by byte (a native indexOf call per field costs more).
     let key = 0;
@@ -343,19 +340,14 @@ export class SpillReader {
         closeSync(fd);
       }
     });
-    scanRecords(buf, 0, filled, onRecord);
+    scanSpilled(buf, filled, onRecord);
   }
 
   /**
    * The same records through a window of fixed size (STREAM_BYTES), for files too large to hold: each record is
-   * valid only during its call.
+   * valid only during its call, which also gets its file and the file offset of buf[0] (its json is at base + from).
    */
-  stream(paths: string[], onRecord: OnSpilledRecord): void {
-    this.streamAt(paths, onRecord);
-  }
-
-  /** stream(), where each record also gets its file and the file offset of buf[0] (its json is at base + from). */
-  streamAt(paths: string[], onRecord: (buf: Buffer, key: number, idFrom: number, idTo: number, from: number, to: number, path: string, base: number) => void): void {
+  stream(paths: string[], onRecord: (buf: Buffer, key: number, idFrom: number, idTo: number, from: number, to: number, path: string, base: number) => void): void {
     const win = (this.window ??= Buffer.allocUnsafe(STREAM_BYTES));
     for (const p of paths) {
       if (!existsSync(p)) continue;
@@ -370,7 +362,7 @@ export class SpillReader {
           const last = filled > 0 ? win.lastIndexOf(NEWLINE, filled - 1) : -1;
           if (last >= 0) {
             const base = pos - filled;
-            scanRecords(win, 0, last + 1, (buf, key, idFrom, idTo, from, to) => onRecord(buf, key, idFrom, idTo, from, to, p, base));
+            scanSpilled(win, last + 1, (buf, key, idFrom, idTo, from, to) => onRecord(buf, key, idFrom, idTo, from, to, p, base));
             win.copy(win, 0, last + 1, filled);
             filled -= last + 1;
           }
