@@ -149,7 +149,8 @@ try {
       });
       await p.goto(await ehrLaunchUrl(sandbox, "pw-andre-cm-escalating", "window", app.origin));
       await p.getByRole("heading", { name: "Reading the patient's record" }).waitFor({ timeout: 20_000 });
-      await p.waitForTimeout(300);
+      // The read list is drawn once the reads have taken 400 ms (useRecord's PROGRESS_DELAY_MS).
+      await p.getByText("Patient: finished").waitFor({ timeout: 20_000 });
       await shot(p, `${w.name}-loading`);
       release();
       await waitForWorkspace(p);

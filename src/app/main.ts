@@ -4,7 +4,7 @@
 // HTML preloads them); root.tsx renders whatever the session promise gives.
 import { installInspector } from "./inspector/toggle.ts";
 import { landingRead } from "./caseload/landing-read.ts";
-import { loadWindowRule, startFirstScreen } from "./read-record.ts";
+import { firstScreenSettled, loadWindowRule, startFirstScreen } from "./read-record.ts";
 import { caseloadChunk, workspaceChunk } from "./screens.ts";
 import { localToday } from "./session.ts";
 import { startSession } from "./smart.ts";
@@ -34,8 +34,20 @@ sessionPromise
   })
   .catch(() => undefined);
 
-import("./root.tsx")
-  .then(({ mountRoot }) => mountRoot(sessionPromise))
+/**
+ * The screens are drawn once the session is there and, for a patient, the first screen's reads have finished or have
+ * taken FIRST_DRAW_MS: until then the page's own "Signing in…" stays, so a fast launch draws its first screen in
+ * one render, with no frame for "Signing in…" or "Reading the patient's record" (each a render, a layout and a paint
+ * that compete with the reads for the processor).
+ */
+const FIRST_DRAW_MS = 400;
+const drawable = sessionPromise.then(
+  () => firstScreenSettled(FIRST_DRAW_MS),
+  () => undefined,
+);
+
+Promise.all([import("./root.tsx"), sessionPromise.then((launch) => launch, () => null), drawable])
+  .then(([{ mountRoot }, launch]) => mountRoot(sessionPromise, launch))
   .catch((e: unknown) => {
     // The screens' code could not be loaded (a deploy replaced it, the network dropped): say so in the page.
     const root = document.getElementById("root");

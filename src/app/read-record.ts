@@ -86,6 +86,10 @@ interface StartedRead {
   patientId: string;
   now: string;
   result: Promise<FirstScreenRead>;
+  /** When the reads began (performance.now()). */
+  startedAt: number;
+  /** The reads' result once they have finished (so the first render can show it, without a loading frame). */
+  done: FirstScreenRead | null;
   last: ReadProgress | null;
   listener: ((p: ReadProgress) => void) | null;
 }
@@ -96,13 +100,37 @@ let started: StartedRead | null = null;
  * and run its effects (which took up to 25 ms after the token response, measured in the launch bench).
  */
 export function startFirstScreen(api: FhirApi, patientId: string, now: string): void {
-  const s: StartedRead = { api, patientId, now, last: null, listener: null, result: Promise.resolve(null as never) };
+  const s: StartedRead = { api, patientId, now, startedAt: performance.now(), done: null, last: null, listener: null, result: Promise.resolve(null as never) };
   s.result = readFirstScreen(api, patientId, now, (p) => {
     s.last = p;
     s.listener?.(p);
   });
-  s.result.catch(() => undefined); // its consumer reports a failure
+  s.result.then((r) => (s.done = r)).catch(() => undefined); // its consumer reports a failure
   started = s;
+}
+
+/** Resolves when the started first-screen reads have finished (or failed), or after `ms`, whichever is first. */
+export function firstScreenSettled(ms: number): Promise<void> {
+  const s = started;
+  if (!s) return Promise.resolve();
+  return new Promise<void>((settled) => {
+    const timer = setTimeout(settled, ms);
+    void s.result.then(
+      () => (clearTimeout(timer), settled()),
+      () => (clearTimeout(timer), settled()),
+    );
+  });
+}
+
+/**
+ * The started first-screen reads' result for the same session, patient and day when they have already finished
+ * (taken once, as firstScreenRead takes them), else null.
+ */
+export function takeFinishedFirstScreen(api: FhirApi, patientId: string, now: string): FirstScreenRead | null {
+  const s = started;
+  if (!s?.done || s.api !== api || s.patientId !== patientId || s.now !== now) return null;
+  started = null;
+  return s.done;
 }
 
 /**
@@ -115,15 +143,15 @@ export function firstScreenRead(
   now: string,
   onProgress: (p: ReadProgress) => void,
   fresh: boolean,
-): Promise<FirstScreenRead> {
+): { result: Promise<FirstScreenRead>; startedAt: number } {
   const s = started;
   if (!fresh && s && s.api === api && s.patientId === patientId && s.now === now) {
     started = null; // taken once: the page keeps no patient data outside React state
     s.listener = onProgress;
     if (s.last) onProgress(s.last);
-    return s.result;
+    return { result: s.result, startedAt: s.startedAt };
   }
-  return readFirstScreen(api, patientId, now, onProgress);
+  return { result: readFirstScreen(api, patientId, now, onProgress), startedAt: performance.now() };
 }
 
 /** Reads what the first screen needs. `now`: today, YYYY-MM-DD. */

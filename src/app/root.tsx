@@ -6,8 +6,8 @@ import { LaunchedApp } from "./App.tsx";
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
 import { localToday, type Launch } from "./session.ts";
 
-function Root({ sessionPromise }: { sessionPromise: Promise<Launch> }) {
-  const [session, setSession] = useState<Launch | null>(null);
+function Root({ sessionPromise, settled }: { sessionPromise: Promise<Launch>; settled: Launch | null }) {
+  const [session, setSession] = useState<Launch | null>(settled);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     let current = true;
@@ -41,12 +41,13 @@ function Root({ sessionPromise }: { sessionPromise: Promise<Launch> }) {
   );
 }
 
-export function mountRoot(sessionPromise: Promise<Launch>): void {
+/** `settled`: the session when it is already there (the first render shows the app, not "Signing in…"). */
+export function mountRoot(sessionPromise: Promise<Launch>, settled: Launch | null = null): void {
   const root = document.getElementById("root");
   if (!root) return;
   createRoot(root).render(
     <StrictMode>
-      <Root sessionPromise={sessionPromise} />
+      <Root sessionPromise={sessionPromise} settled={settled} />
     </StrictMode>,
   );
 }

@@ -1,11 +1,11 @@
 // The reads as React state: loading (with progress), failed (the Patient could not be read), or ready (the
 // record, the searches that failed, and the older history: loading page by page after the first screen, done, or
 // failed). Resources the app writes are added to the record without a re-read.
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { FhirResource } from "fhir/r4.js";
 import { recordFromEntries, type PatientRecord, type RecordEntry } from "../clinical/record.ts";
 import type { FhirApi } from "./fhir-api.ts";
-import { firstScreenRead, readOlderHistory, type ReadProgress, type SearchFailure } from "./read-record.ts";
+import { firstScreenRead, readOlderHistory, takeFinishedFirstScreen, type FirstScreenRead, type ReadProgress, type SearchFailure } from "./read-record.ts";
 
 export type HistoryState =
   | { status: "loading"; /** Results from this day on are shown; older ones are on their way. */ from: string; resources: number }
@@ -37,35 +37,61 @@ interface Loaded {
   history: HistoryState;
 }
 
+/** Read progress is shown once the first screen's reads have taken this long. */
+const PROGRESS_DELAY_MS = 400;
+
 /** Pages that arrive within this many ms are shown together (one rebuild and evaluation for several pages). */
 const PAGE_COALESCE_MS = 50;
+
+function loadedFrom(first: FirstScreenRead): Loaded {
+  return { entries: first.entries, failures: first.failures, older: [], added: [], history: { status: "loading", from: first.labFrom, resources: 0 } };
+}
 
 export function useRecord(api: FhirApi, patientId: string, now: string): UseRecord {
   const [attempt, setAttempt] = useState(0);
   const [progress, setProgress] = useState<ReadProgress | null>(null);
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  // Reads main.ts started that have already finished are shown by the first render (no loading frame).
+  const [finished] = useState(() => takeFinishedFirstScreen(api, patientId, now));
+  const initial = useRef(finished ? { api, patientId, now } : null);
+  const [loaded, setLoaded] = useState<Loaded | null>(() => (finished ? loadedFrom(finished) : null));
   const [error, setError] = useState<unknown>(null);
 
   // The first screen's reads.
-  const [history, setHistoryStart] = useState<{ from: string } | null>(null);
+  const [history, setHistoryStart] = useState<{ from: string } | null>(() => (finished ? { from: finished.labFrom } : null));
   const [historyWanted, setHistoryWanted] = useState(false);
   useEffect(() => {
+    const taken = initial.current;
+    initial.current = null;
+    if (taken && taken.api === api && taken.patientId === patientId && taken.now === now && attempt === 0) return;
     let current = true;
     setLoaded(null);
     setError(null);
     setProgress(null);
     setHistoryStart(null);
     setHistoryWanted(false);
-    firstScreenRead(api, patientId, now, (p) => current && setProgress(p), attempt > 0).then(
+    // Progress is drawn only once the reads have taken a while: a fast launch goes straight to the first screen,
+    // without a frame per finished read.
+    let latest: ReadProgress | null = null;
+    let shown = false;
+    const reads = firstScreenRead(api, patientId, now, (p) => {
+      latest = p;
+      if (current && shown) setProgress(p);
+    }, attempt > 0);
+    const reveal = setTimeout(() => {
+      shown = true;
+      if (current && latest) setProgress(latest);
+    }, Math.max(0, PROGRESS_DELAY_MS - (performance.now() - reads.startedAt)));
+    reads.result.then(
       (first) => {
         if (!current) return;
-        setLoaded({ entries: first.entries, failures: first.failures, older: [], added: [], history: { status: "loading", from: first.labFrom, resources: 0 } });
+        setLoaded(loadedFrom(first));
         setHistoryStart({ from: first.labFrom });
       },
       (e: unknown) => current && setError(e),
     );
     return () => {
       current = false;
+      clearTimeout(reveal);
     };
   }, [api, patientId, now, attempt]);
 

@@ -80,22 +80,39 @@ describe("reading the record", () => {
     expect(header).not.toContain("MRN-4711");
   });
 
-  it("shows progress while the reads are under way", async () => {
+  it("shows progress while the reads are under way, once they take a while", async () => {
     const { http, delay } = await import("msw");
     server.use(
       http.get(`${BASE}/Observation`, async () => {
-        await delay(300);
+        await delay(1200);
         return undefined; // then the normal handler answers
       }),
     );
+    const started = performance.now();
     view = await render(<App session={session()} now={NOW} />);
-    // Everything but the Observations has answered: progress says so.
-    await waitFor(() => expectText("Patient: finished"));
+    // Everything but the Observations has answered: progress says so (drawn after PROGRESS_DELAY_MS, 400 ms).
+    await waitFor(() => expectText("Patient: finished"), 3000);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(350);
     expectText(/Reading the patient's record/);
     expectText("Urine drug screens since 2025-11-23: reading…");
     expectText("Stage-of-change assessments and the reward log: reading…");
     expect(document.querySelector("progress")?.getAttribute("max")).toBe("7");
-    await waitFor(() => byRole("heading", "Next steps"));
+    await waitFor(() => byRole("heading", "Next steps"), 3000);
+  });
+
+  it("goes straight from the reading heading to the first screen when the reads are fast (no frame per read)", async () => {
+    const seen: string[] = [];
+    const observer = new MutationObserver(() => {
+      if (document.querySelector(".read-list li")) seen.push(text(document.querySelector(".read-list")!));
+    });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    try {
+      view = await render(<App session={session()} now={NOW} />);
+      await waitFor(() => byRole("heading", "Next steps"));
+    } finally {
+      observer.disconnect();
+    }
+    expect(seen).toEqual([]);
   });
 
   it("follows every page of a search", async () => {
