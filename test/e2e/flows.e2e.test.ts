@@ -69,6 +69,8 @@ async function expectCm(page: Page, cm: CmStatus): Promise<void> {
   const week = cm.weeks.find((w) => w.week === cm.currentWeek)!;
   expect(await page.locator(".cm-week .big-value").innerText()).toMatch(new RegExp(`^Week ${cm.currentWeek} of ${cm.programWeeks}\\b`));
   expect(await page.getByTestId("cm-this-week").innerText()).toContain(`Earned so far: ${amount(cm, cm.earnedTotal)}`);
+  if (cm.owed > 0) expect(await page.getByTestId("cm-this-week").innerText()).toContain(`Owed: ${amount(cm, cm.owed)}`);
+  else expect(await page.getByTestId("cm-this-week").innerText()).not.toContain("Owed");
   if (week.outcome === "pending") expect(await page.getByTestId("cm-this-week").innerText()).toContain(`Reward if negative: ${amount(cm, cm.nextIfNegative ?? 0)}`);
   await openTab(page, "Contingency management");
   const enrolment = await page.locator(".cm-enrolment").innerText();

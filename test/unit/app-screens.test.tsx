@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { App } from "../../src/app/App.tsx";
 import { fetchApi } from "../../src/app/fhir-api.ts";
 import type { SmartSession } from "../../src/app/session.ts";
+import { writeRewardObservation } from "../../src/clinical/reward-log.ts";
 import { cmCarePlan, medRequest, oudCondition, patient, stage, udsDay } from "../helpers/resources.ts";
 import { byLabel, byRole, click, expectText, openTab, render, text, type, waitFor, type Rendered } from "./helpers/app-dom.tsx";
 import { BASE, fakeFhir } from "./helpers/fhir-server.ts";
@@ -120,8 +121,11 @@ describe("contingency management", () => {
 
   it("shows the enrolment from our CarePlan, the weeks grid, streaks, earnings, cap and next reward", async () => {
     await openApp();
-    // This week on the first screen: week 8, no test yet, the voucher if negative, the total so far.
-    expect(text(document.querySelector('[data-testid="cm-this-week"]')!)).toBe("This week: no test yetReward if negative: $17.50Earned so far: $75.00");
+    // This week on the first screen: week 8, no test yet, the voucher if negative, the total so far, and what is owed
+    // (no reward recorded as handed out yet).
+    expect(text(document.querySelector('[data-testid="cm-this-week"]')!)).toBe(
+      "This week: no test yetReward if negative: $17.50Earned so far: $75.00Owed: $75.00 (not yet given)",
+    );
     const cm = await openTab("Contingency management");
     expect(text(cm)).toContain("Enrolled from 5 Oct 2026 (recorded in care plan from 5 Oct 2026); week 8 of 12.");
     expect(cm.querySelector<HTMLButtonElement>(".cm-enrolment button")?.dataset.ref).toBe("CarePlan/cp-cm");
@@ -138,6 +142,27 @@ describe("contingency management", () => {
     expect(stats).toContain("Earned in total$75.00");
     expect(stats).toContain("Cap remaining$675.00 of $750.00");
     expect(stats).toContain("If the next test is negative$17.50");
+  });
+
+  /** A voucher recorded as handed out (as the reward form writes it) for the CM plan. */
+  function voucher(amount: number, date: string, n: number) {
+    const obs = writeRewardObservation(
+      { kind: "voucher", amount },
+      { patient: "Patient/p1", carePlan: "CarePlan/cp-cm", author: null, date, now: `${date}T12:00:00Z`, identifier: `reward-${n}` },
+    );
+    return { ...obs, id: `reward-${n}` };
+  }
+
+  it.each([
+    ["every reward recorded as handed out", [10, 11.5, 13, 10, 14.5, 16], null],
+    ["part of them recorded", [10, 11.5, 13], "Owed: $40.50 (not yet given)"],
+  ])("the first screen says what is owed: %s", async (_, amounts, owedLine) => {
+    amounts.forEach((a, i) => fake.resources.push(voucher(a, "2026-11-20", i)));
+    await openApp();
+    const week = text(document.querySelector('[data-testid="cm-this-week"]')!);
+    expect(week).toContain("Earned so far: $75.00");
+    if (owedLine) expect(week).toContain(owedLine);
+    else expect(week).not.toContain("Owed");
   });
 
   it("the prize schedule counts draws and shows the bowl's expected value per draw", async () => {

@@ -1,5 +1,6 @@
 // Contingency management this week, on the first screen: the week of the program, this week's outcome, the reward
-// due this week, the next reward, and the total; when not enrolled, whether CM is recommended and where to set it up.
+// due this week, the next reward, the total and what is owed (earned, not yet recorded as given); when not
+// enrolled, whether CM is recommended and where to set it up.
 import type { WeekOutcome } from "../../clinical/types.ts";
 import { useEvaluationContext } from "../EvaluationContext.tsx";
 import { formatDate } from "../format.ts";
@@ -38,6 +39,11 @@ export function CmWeekCard() {
           <p className="card-line">
             {cm.programWeeks} weeks from {formatDate(cm.startDate)}; earned {reward(cm, cm.earnedTotal)} in total.
           </p>
+          {cm.owed > 0 && (
+            <p className="card-line">
+              Owed: <strong className="owed">{reward(cm, cm.owed)}</strong> (earned, not yet given)
+            </p>
+          )}
         </>
       ) : !week ? (
         <>
@@ -58,6 +64,11 @@ export function CmWeekCard() {
               {week.outcome === "pending" ? "Reward if negative" : "Next week if negative"}: {cm.nextIfNegative === null ? "program over" : reward(cm, cm.nextIfNegative)}
             </li>
             <li>Earned so far: {reward(cm, cm.earnedTotal)}</li>
+            {cm.owed > 0 && (
+              <li>
+                Owed: <strong className="owed">{reward(cm, cm.owed)}</strong> <span className="muted">(not yet given)</span>
+              </li>
+            )}
           </ul>
         </>
       )}
