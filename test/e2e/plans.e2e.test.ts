@@ -181,6 +181,17 @@ describe("Linda's stored plan", () => {
 });
 
 describe("a plan another system wrote", () => {
+  it("a new plan started beside it says that plan stays active, and how to continue it instead", async () => {
+    const page = await open(KEVIN);
+    await page.locator(".plan-readonly").waitFor();
+    await page.getByRole("button", { name: "Start a new plan", exact: true }).click();
+    const summary = await page.locator(".plan-summary").innerText();
+    expect(summary).toContain("A new plan, not saved yet.");
+    expect(summary).toMatch(/“Outpatient counseling plan” \(.*CareFlow EHR 3\.2.*\) stays active beside it: Stagewise does not change a plan another system wrote/);
+    expect(await axe(page)).toEqual([]);
+    await page.close();
+  });
+
   it("opens read-only and continues in a new Stagewise plan; the other system's plan is unchanged", async () => {
     const theirs = await read<CarePlan>(`CarePlan/${KEVIN_PLAN}`);
     const page = await open(KEVIN);

@@ -102,6 +102,10 @@ export default function PlanEditor({ draft, dispatch, context, setContext, initi
   const continued = (planDraft.supersedes ?? [])
     .map((ref) => stored.views.find((v) => v.plan.ref === ref && !v.plan.ours))
     .filter((v): v is StoredPlanView => v !== undefined);
+  // Other systems' active plans a new plan does not continue: they stay active beside it (never changed here).
+  const besides = draft.existing
+    ? []
+    : stored.views.filter((v) => v.plan.status === "active" && !v.plan.ours && !superseded.has(v.plan.ref) && !continued.includes(v));
 
   function open(view: StoredPlanView) {
     saving.reset();
@@ -136,7 +140,13 @@ export default function PlanEditor({ draft, dispatch, context, setContext, initi
         openView ? `, written by ${writtenBy(openView, stored.names, session.fhirUser)}${openView.writtenAt ? ` on ${formatDate(openView.writtenAt.slice(0, 10))}` : ""}` : ""
       }. Save updates it.`
     : `A new plan, not saved yet${draft.replaces ? `; saving it marks “${draft.replaces.title}” ${draft.replaces.status}` : ""}.`) +
-    continued.map((v) => ` It continues “${planName(v)}” (${writtenBy(v, stored.names, session.fhirUser)}), which is left as it was.`).join("");
+    continued.map((v) => ` It continues “${planName(v)}” (${writtenBy(v, stored.names, session.fhirUser)}), which is left as it was.`).join("") +
+    besides
+      .map(
+        (v) =>
+          ` “${planName(v)}” (${writtenBy(v, stored.names, session.fhirUser)}) stays active beside it: Stagewise does not change a plan another system wrote (open that plan and choose “Continue in a new version” to carry it on instead).`,
+      )
+      .join("");
 
   return (
     <div className="plan-tab">
