@@ -92,7 +92,8 @@ describe("opened with ?inspect in the launch URL", () => {
     expect(JSON.parse(text)).toMatchObject({ resourceType: "Patient", id: PATIENT });
     // Text only: no element inside the <pre>, whatever the body holds.
     expect(await pre.evaluate((el) => el.children.length)).toBe(0);
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("inspector-response-title");
+    // Focus moves in an effect after the response is drawn: under a loaded CI machine that took over the 1 s default.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), { timeout: 10_000 }).toBe("inspector-response-title");
   });
 
   it("has zero axe violations with the inspector open, and needs nothing the Content-Security-Policy refuses", async () => {
@@ -127,7 +128,7 @@ describe("not shown by default", () => {
       await p.getByRole("tab", { name: "Overview" }).focus();
       await p.keyboard.press("Alt+Shift+KeyR");
       await p.getByRole("complementary", { name: "Request inspector" }).waitFor();
-      await expect.poll(() => p.evaluate(() => document.activeElement?.id)).toBe("inspector-title");
+      await expect.poll(() => p.evaluate(() => document.activeElement?.id), { timeout: 10_000 }).toBe("inspector-title");
       // Opened after the launch: it records from now on (nothing yet), then a write shows up.
       expect(await rows(p).count()).toBe(0);
       await p.getByRole("button", { name: "Record stage" }).click();
