@@ -4,7 +4,7 @@
 // HTML preloads them); root.tsx renders whatever the session promise gives.
 import { installInspector } from "./inspector/toggle.ts";
 import { landingRead } from "./caseload/landing-read.ts";
-import { firstScreenSettled, loadWindowRule, startFirstScreen } from "./read-record.ts";
+import { firstScreenSettled, loadWindowRule, PROGRESS_DELAY_MS, startFirstScreen } from "./read-record.ts";
 import { caseloadChunk, workspaceChunk } from "./screens.ts";
 import { localToday } from "./session.ts";
 import { startSession } from "./smart.ts";
@@ -35,18 +35,20 @@ sessionPromise
   .catch(() => undefined);
 
 /**
- * The screens are drawn once the session is there and, for a patient, the first screen's reads have finished or have
- * taken FIRST_DRAW_MS: until then the page's own "Signing in…" stays, so a fast launch draws its first screen in
- * one render, with no frame for "Signing in…" or "Reading the patient's record" (each a render, a layout and a paint
- * that compete with the reads for the processor).
+ * The screens are drawn once the session is there (or has failed) and, for a patient, the first screen's reads have
+ * finished or have taken PROGRESS_DELAY_MS: until then the page's own "Signing in…" stays, so a fast launch draws its
+ * first screen in one render, with no frame for "Signing in…" or "Reading the patient's record" (each a render, a
+ * layout and a paint that compete with the reads for the processor).
  */
-const FIRST_DRAW_MS = 400;
 const drawable = sessionPromise.then(
-  () => firstScreenSettled(FIRST_DRAW_MS),
-  () => undefined,
+  async (launch) => {
+    await firstScreenSettled(PROGRESS_DELAY_MS);
+    return launch;
+  },
+  () => null,
 );
 
-Promise.all([import("./root.tsx"), sessionPromise.then((launch) => launch, () => null), drawable])
+Promise.all([import("./root.tsx"), drawable])
   .then(([{ mountRoot }, launch]) => mountRoot(sessionPromise, launch))
   .catch((e: unknown) => {
     // The screens' code could not be loaded (a deploy replaced it, the network dropped): say so in the page.

@@ -109,6 +109,12 @@ export function startFirstScreen(api: FhirApi, patientId: string, now: string): 
   started = s;
 }
 
+/**
+ * How long the first screen's reads may take before their progress is drawn (useRecord), and before main.ts draws the
+ * screens while they are still under way: a faster launch draws its first screen in one render.
+ */
+export const PROGRESS_DELAY_MS = 400;
+
 /** Resolves when the started first-screen reads have finished (or failed), or after `ms`, whichever is first. */
 export function firstScreenSettled(ms: number): Promise<void> {
   const s = started;

@@ -5,7 +5,15 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { FhirResource } from "fhir/r4.js";
 import { recordFromEntries, type PatientRecord, type RecordEntry } from "../clinical/record.ts";
 import type { FhirApi } from "./fhir-api.ts";
-import { firstScreenRead, readOlderHistory, takeFinishedFirstScreen, type FirstScreenRead, type ReadProgress, type SearchFailure } from "./read-record.ts";
+import {
+  firstScreenRead,
+  PROGRESS_DELAY_MS,
+  readOlderHistory,
+  takeFinishedFirstScreen,
+  type FirstScreenRead,
+  type ReadProgress,
+  type SearchFailure,
+} from "./read-record.ts";
 
 export type HistoryState =
   | { status: "loading"; /** Results from this day on are shown; older ones are on their way. */ from: string; resources: number }
@@ -37,9 +45,6 @@ interface Loaded {
   history: HistoryState;
 }
 
-/** Read progress is shown once the first screen's reads have taken this long. */
-const PROGRESS_DELAY_MS = 400;
-
 /** Pages that arrive within this many ms are shown together (one rebuild and evaluation for several pages). */
 const PAGE_COALESCE_MS = 50;
 
@@ -52,7 +57,8 @@ export function useRecord(api: FhirApi, patientId: string, now: string): UseReco
   const [progress, setProgress] = useState<ReadProgress | null>(null);
   // Reads main.ts started that have already finished are shown by the first render (no loading frame).
   const [finished] = useState(() => takeFinishedFirstScreen(api, patientId, now));
-  const initial = useRef(finished ? { api, patientId, now } : null);
+  // Their first effect run then has nothing to read.
+  const skipFirstRun = useRef(finished !== null);
   const [loaded, setLoaded] = useState<Loaded | null>(() => (finished ? loadedFrom(finished) : null));
   const [error, setError] = useState<unknown>(null);
 
@@ -60,9 +66,10 @@ export function useRecord(api: FhirApi, patientId: string, now: string): UseReco
   const [history, setHistoryStart] = useState<{ from: string } | null>(() => (finished ? { from: finished.labFrom } : null));
   const [historyWanted, setHistoryWanted] = useState(false);
   useEffect(() => {
-    const taken = initial.current;
-    initial.current = null;
-    if (taken && taken.api === api && taken.patientId === patientId && taken.now === now && attempt === 0) return;
+    if (skipFirstRun.current) {
+      skipFirstRun.current = false;
+      return;
+    }
     let current = true;
     setLoaded(null);
     setError(null);
